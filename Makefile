@@ -1,0 +1,51 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README).
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PIP     := $(VENV)/bin/pip -q
+AGENT   := $(VENV)/bin/agent
+PIPC    := -c constraints.txt
+WEEK    ?= 2026-W07
+# llama-cpp-python compiles from source (~5 min on 2 cores); the vision part is not needed.
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+
+.PHONY: demo test install install-local install-browser lint bench clean
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP) install $(PIPC) -e '.[dev]'
+	touch $@
+
+$(VENV)/.local: $(VENV)/.installed
+	$(PIP) install $(PIPC) -e '.[dev,local]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-local: $(VENV)/.local
+
+# Debian's chromium for the browser end-to-end test of the review page (no browser download).
+install-browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium not installed: browser test will be skipped"
+
+demo: install-local
+	$(AGENT) fetch --from-sample
+	$(AGENT) policy ingest
+	$(AGENT) draft --week $(WEEK)
+
+test: install-local install-browser
+	$(VENV)/bin/pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check agent tools vectorstore tests bench
+	$(VENV)/bin/mypy agent tools vectorstore
+
+bench: install-local
+	$(PY) bench/facts_bench.py
+	$(PY) bench/draft_bench.py
+
+clean:
+	rm -rf $(VENV) agent-data site

@@ -1,0 +1,61 @@
+"""The draft's JSON sidecar: every claim on the page with what it cites and how it was made.
+
+Why it exists: the reviewer, the publish step and the tests must be able to trace every
+number and every policy statement in the Markdown back to fact ids / doc ids without
+re-parsing prose. Flagged claims are wrapped in the Markdown as
+``<!--claim:ID-->text<!--/claim:ID-->`` so publish can keep, replace or remove them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from tools.facts.model import Fact, QualityFlag
+
+FlagReason = Literal["speculative", "policy_interpretation", "fallback", "data_quality"]
+
+
+class DocRef(BaseModel):
+    doc_id: str
+    title: str = Field(description="zh-Hant display title")
+    date: str = Field(description="publish date YYYY-MM-DD")
+    url: str
+    passage: str = Field(default="", description="the retrieved passage shown to the model (original text)")
+
+
+class Claim(BaseModel):
+    id: str = Field(description="stable: section key + short hash of the claim's source facts/text")
+    section: str = Field(description="summary | exports | imports | policy | concentration | watchlist | ...")
+    text: str = Field(description="final text as it appears in the Markdown (fact refs already rendered)")
+    fact_ids: list[str] = Field(default_factory=list)
+    doc_ids: list[str] = Field(default_factory=list)
+    speculative: bool = False
+    flags: list[FlagReason] = Field(default_factory=list)
+    origin: Literal["model", "template", "fallback"] = "template"
+    attempts: int = 0
+    errors: list[str] = Field(default_factory=list, description="verifier errors seen before acceptance/fallback")
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+
+class Sidecar(BaseModel):
+    week: str
+    report_path: str
+    generated_at: datetime
+    backend: str
+    model: str = ""
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+    timings: dict[str, float] = Field(default_factory=dict, description="step -> seconds")
+    tokens: dict[str, int] = Field(default_factory=dict, description="section -> completion tokens")
+    claims: list[Claim] = Field(default_factory=list)
+    facts: dict[str, Fact] = Field(default_factory=dict, description="every fact the page shows, tables included")
+    docs: dict[str, DocRef] = Field(default_factory=dict)
+    quality_flags: list[QualityFlag] = Field(default_factory=list)
+
+    def flagged_claims(self) -> list[Claim]:
+        return [c for c in self.claims if c.flagged]

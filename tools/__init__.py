@@ -1,0 +1,1 @@
+"""Deterministic side of trade-narrator: sources, store, metrics, facts. No LLM code lives here."""

@@ -1,0 +1,1 @@
+"""One HTTP client per source. Same shape: build request -> send -> validate -> records."""

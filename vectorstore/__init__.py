@@ -1,0 +1,1 @@
+"""Policy documents: cleaning, dedup, chunking, embedding, chromadb collection, hybrid search."""
