@@ -1,0 +1,140 @@
+"""Store behaviour a user relies on: nothing lost, nothing half-written, revisions visible."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tools.errors import StoreError
+from tools.sources.models import PolicyDoc
+from tools.sources.records import CensusRow, ComtradeRow, Fetched, RawResponse
+from tools.store import Store
+
+T1 = datetime(2026, 2, 13, 23, 51, 6, tzinfo=UTC)
+T2 = datetime(2026, 3, 13, 12, 0, 0, tzinfo=UTC)
+
+
+def census_answer(flow: str, values: dict[str, float | None], when: datetime, *, key: str = "SECRET") -> Fetched:
+    body = json.dumps([["CTY_CODE", "CTY_NAME", "VAL", "time"]] + [
+        ["5830", "TAIWAN", "" if v is None else str(int(v)), p] for p, v in values.items()
+    ]).encode()
+    raw = RawResponse(
+        source="census", method="GET", url=f"http://census.test/{flow}/hs",
+        params=(("get", "CTY_CODE,CTY_NAME"), ("time", "from 2024-01 to 2024-12"), ("key", key)),
+        status=200, content_type="application/json", body=body, fetched_at=when,
+    )
+    rows = [CensusRow("5830", "TAIWAN", p, flow, v) for p, v in values.items()]  # type: ignore[arg-type]
+    return Fetched(raw=raw, census=rows)
+
+
+def test_new_store_is_empty_and_returns_typed_empty_tables(tmp_path: Path) -> None:
+    store = Store(tmp_path / "nothing-yet")
+    assert store.is_empty()
+    assert store.census_monthly().empty and "exports_usd" in store.census_monthly().columns
+    assert store.comtrade_annual().empty and store.policy_docs() == []
+    assert not (tmp_path / "nothing-yet").exists()  # reading creates nothing
+
+
+def test_census_rows_join_flows_and_keep_provenance(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    report = store.save([
+        census_answer("exports", {"2024-01": 3_000_000_000, "2024-02": None}, T1),
+        census_answer("imports", {"2024-01": 9_000_000_000, "2024-02": 8_000_000_000}, T1),
+    ])
+    assert report.new == 2 and not store.is_empty()
+    df = store.census_monthly()
+    assert list(df["period"]) == ["2024-01", "2024-02"]
+    jan = df.iloc[0]
+    assert (jan["exports_usd"], jan["imports_usd"]) == (3e9, 9e9)
+    assert pd.isna(df.iloc[1]["exports_usd"])  # missing flow stays missing, never 0
+    assert jan["fetched_at"] == pd.Timestamp(T1)
+    assert "key=" not in jan["source_url"] and "SECRET" not in store.db_path.read_bytes().decode("latin-1")
+    raw_files = list((tmp_path / "raw" / "census").iterdir())
+    assert len(raw_files) == 2 and all(len(p.name) == 64 for p in raw_files)
+
+
+def test_identical_answer_is_a_no_op_but_counts_as_checked(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save([census_answer("exports", {"2024-01": 1.0}, T1)])
+    before = store.census_monthly()
+    again = store.save([census_answer("exports", {"2024-01": 1.0}, T2, key="OTHER")])
+    assert (again.new, again.unchanged) == (0, 1)
+    assert len(store.manifest()) == 1
+    pd.testing.assert_frame_equal(before, store.census_monthly())
+    assert store.manifest()["checked_at"].iloc[0] == "2026-03-13T12:00:00Z"
+
+
+def test_revised_month_becomes_latest_and_is_listed(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save([census_answer("exports", {"2024-01": 100.0, "2024-02": 200.0}, T1)])
+    store.save([census_answer("exports", {"2024-01": 100.0, "2024-02": 250.0}, T2)])
+    df = store.census_monthly()
+    assert df.set_index("period").loc["2024-02", "exports_usd"] == 250.0
+    rev = store.census_revisions()
+    assert rev.to_dict("records") == [{
+        "cty_code": "5830", "period": "2024-02", "flow": "exports", "old_value": 200.0, "new_value": 250.0,
+        "old_vintage": "2026-02-13T23:51:06Z", "new_vintage": "2026-03-13T12:00:00Z",
+    }]
+    assert len(store.manifest()) == 2  # both vintages kept
+
+
+def test_failed_fetch_leaves_previous_snapshot_unchanged(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save([census_answer("exports", {"2024-01": 100.0}, T1)])
+    before_table, before_manifest = store.census_monthly(), store.manifest()
+    good = census_answer("exports", {"2024-01": 999.0}, T2)
+    broken = Fetched(raw=census_answer("imports", {}, T2).raw,
+                     census=[CensusRow("5830", "TAIWAN", "2024-01", "sideways", 1.0)])  # type: ignore[arg-type]
+    with pytest.raises(StoreError):
+        store.save([good, broken])
+    pd.testing.assert_frame_equal(before_table, store.census_monthly())
+    pd.testing.assert_frame_equal(before_manifest, store.manifest())
+
+
+def comtrade_answer(partner_vals: dict[int, float], when: datetime, *, synthetic: bool, url: str) -> Fetched:
+    raw = RawResponse(source="comtrade", method="GET", url=url, params=(("period", "2023"),), status=200,
+                      content_type="application/json", body=json.dumps(partner_vals).encode(),
+                      fetched_at=when, synthetic=synthetic)
+    rows = [ComtradeRow(842, "USA", p, f"P{p}", 2023, "M", v) for p, v in partner_vals.items()]
+    return Fetched(raw=raw, comtrade=rows)
+
+
+def test_real_answer_wins_over_synthetic_for_the_same_cell(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save([
+        comtrade_answer({0: 300.0, 392: 150.0, 156: 150.0}, T2, synthetic=True, url="http://c.test/all"),
+        comtrade_answer({392: 151.0}, T1, synthetic=False, url="http://c.test/jpn"),
+    ])
+    df = store.comtrade_annual().set_index("partner_code")
+    assert len(df) == 3
+    assert df.loc[392, "value_usd"] == 151.0 and not df.loc[392, "synthetic"]
+    assert df.loc[156, "synthetic"] and df["row_capped"].eq(False).all()
+
+
+def test_policy_docs_round_trip(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    doc = PolicyDoc(url="http://m.test/a/1.html", title="标题", publish_date=date(2025, 10, 9), body_text="正文",
+                    notice_no="商务部公告2025年第61号", effective_dates=[date(2025, 12, 1)], fetched_at=T1)
+    raw = RawResponse(source="mofcom", method="GET", url=doc.url, params=(), status=200,
+                      content_type="text/html", body="<p>正文</p>".encode(), fetched_at=T1)
+    store.save([Fetched(raw=raw, policy=[doc])])
+    assert store.policy_docs() == [doc]
+
+
+def test_status_says_what_is_stale(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save([census_answer("exports", {"2024-01": 1.0}, T1)])
+    status = store.status(now=datetime(2026, 2, 20, tzinfo=UTC)).set_index("source")
+    assert not status.loc["census", "stale"] and status.loc["comtrade", "stale"]
+    later = store.status(now=datetime(2026, 6, 1, tzinfo=UTC)).set_index("source")
+    assert later.loc["census", "stale"]
+
+
+def test_corrupt_database_is_a_store_error(tmp_path: Path) -> None:
+    (tmp_path / "store.sqlite").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        Store(tmp_path).census_monthly()

@@ -1,0 +1,62 @@
+"""SQLite schema of the store: one manifest row per answer received, normalised rows per answer.
+
+Why SQLite (stdlib): one file, transactions for free (a failed fetch commits nothing),
+readable with pandas, and safe when two commands run at once.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS manifest (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    source       TEXT NOT NULL,
+    query_key    TEXT NOT NULL,
+    method       TEXT NOT NULL,
+    url          TEXT NOT NULL,
+    params       TEXT NOT NULL,          -- JSON list of [name, value], credentials removed
+    form         TEXT NOT NULL,          -- JSON list of [name, value] for POST bodies
+    source_url   TEXT NOT NULL,          -- url with params, credentials removed
+    status       INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    sha256       TEXT NOT NULL,
+    raw_path     TEXT NOT NULL,          -- relative to the data dir
+    n_bytes      INTEGER NOT NULL,
+    fetched_at   TEXT NOT NULL,          -- ISO 8601 UTC, 'Z'
+    checked_at   TEXT NOT NULL,          -- last time the same bytes were seen again
+    vintage      TEXT NOT NULL,
+    synthetic    INTEGER NOT NULL,
+    row_capped   INTEGER NOT NULL,
+    n_rows       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS manifest_query ON manifest (query_key, fetched_at);
+CREATE TABLE IF NOT EXISTS census_values (
+    manifest_id INTEGER NOT NULL REFERENCES manifest(id),
+    cty_code    TEXT NOT NULL,
+    cty_name    TEXT NOT NULL,
+    period      TEXT NOT NULL,
+    flow        TEXT NOT NULL CHECK (flow IN ('exports', 'imports')),
+    value_usd   REAL,
+    ytd_usd     REAL
+);
+CREATE INDEX IF NOT EXISTS census_key ON census_values (cty_code, period, flow);
+CREATE TABLE IF NOT EXISTS comtrade_values (
+    manifest_id   INTEGER NOT NULL REFERENCES manifest(id),
+    reporter_code INTEGER NOT NULL,
+    reporter_desc TEXT NOT NULL,
+    partner_code  INTEGER NOT NULL,
+    partner_desc  TEXT NOT NULL,
+    year          INTEGER NOT NULL,
+    flow          TEXT NOT NULL CHECK (flow IN ('X', 'M')),
+    value_usd     REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS comtrade_key ON comtrade_values (reporter_code, year, flow);
+CREATE TABLE IF NOT EXISTS policy_docs (
+    manifest_id INTEGER NOT NULL REFERENCES manifest(id),
+    url         TEXT NOT NULL,
+    doc         TEXT NOT NULL           -- PolicyDoc as JSON
+);
+CREATE INDEX IF NOT EXISTS policy_url ON policy_docs (url);
+"""

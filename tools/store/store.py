@@ -1,0 +1,363 @@
+"""The snapshot store: raw answers as received, a manifest, and normalised tables with provenance.
+
+Why this shape: numbers in a briefing must be traceable to the exact bytes a source sent
+(URL, parameters, time, sha256), re-fetching must never lose or half-write what is already
+stored, and revised months must stay visible (vintages are kept, never overwritten).
+
+Write path: raw bytes go to ``raw/<source>/<sha256>`` (temp file + ``os.replace``, so a file
+is either complete or absent), then every manifest and table row of one fetch is inserted in
+ONE transaction. Callers hand over only answers that already parsed and validated, so a
+fetch that fails midway commits nothing and the previous snapshot stays as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pandas as pd
+
+from tools.errors import StoreError
+from tools.sources.models import PolicyDoc
+from tools.sources.records import SOURCES, Fetched, RawResponse
+from tools.store.schema import DDL, SCHEMA_VERSION
+
+DB_NAME = "store.sqlite"
+
+#: How old the newest check of a source may be before `agent sources` calls it stale.
+#: Census publishes monthly, Comtrade annual data trickles in over months, MOFCOM posts weekly.
+STALE_AFTER: dict[str, timedelta] = {
+    "census": timedelta(days=35),
+    "comtrade": timedelta(days=90),
+    "mofcom": timedelta(days=7),
+}
+
+CENSUS_COLUMNS = [
+    "cty_code", "cty_name", "period", "exports_usd", "imports_usd", "vintage", "fetched_at",
+    "source_url", "synthetic", "exports_ytd_usd", "imports_ytd_usd", "exports_source_url", "imports_source_url",
+]
+COMTRADE_COLUMNS = [
+    "reporter_code", "reporter_desc", "partner_code", "partner_desc", "year", "flow", "value_usd",
+    "vintage", "fetched_at", "source_url", "synthetic", "row_capped",
+]
+REVISION_COLUMNS = ["cty_code", "period", "flow", "old_value", "new_value", "old_vintage", "new_vintage"]
+STATUS_COLUMNS = ["source", "snapshots", "rows", "first_fetched", "last_fetched", "last_checked", "synthetic", "stale"]
+
+
+def iso_utc(moment: datetime) -> str:
+    """One text form for every stored time, so string order is time order."""
+    if moment.tzinfo is None:
+        raise StoreError("refusing a naive timestamp: every stored time must be UTC-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def source_url(raw: RawResponse) -> str:
+    """The URL a person could paste to ask the same question (credentials removed)."""
+    if not raw.public_params:
+        return raw.url
+    return str(httpx.URL(raw.url, params=raw.public_params))
+
+
+@dataclass(frozen=True)
+class SaveReport:
+    """What one save did: answers stored as new vintages, and answers identical to the last one."""
+
+    new: int
+    unchanged: int
+    rows: int
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Store:
+    """Snapshots of every source under one data directory (created lazily on first write)."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = Path(data_dir).expanduser()
+        self.db_path = self.data_dir / DB_NAME
+
+    # ------------------------------------------------------------------ connection
+    @contextmanager
+    def _connect(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        if write:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store at {self.db_path}: {exc}") from exc
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            if write:
+                conn.executescript(DDL)
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+            yield conn
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the store at {self.db_path} is unreadable: {exc}") from exc
+        finally:
+            conn.close()
+
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> pd.DataFrame | None:
+        """Run a query; None when nothing has been stored yet (no DB file)."""
+        if not self.db_path.is_file():
+            return None
+        with self._connect(write=False) as conn:
+            has_manifest = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='manifest'"
+            ).fetchone()
+            if not has_manifest:
+                return None
+            return pd.read_sql_query(sql, conn, params=params)
+
+    # ------------------------------------------------------------------ writing
+    def save(self, fetched: Iterable[Fetched]) -> SaveReport:
+        """Store one fetch atomically: all of it becomes visible, or none of it.
+
+        An answer whose bytes equal the latest answer to the same question adds no vintage;
+        only its ``checked_at`` moves, so `agent sources` knows the data was re-confirmed.
+        """
+        items = list(fetched)
+        for item in items:  # raw files first: content-addressed, harmless if the DB step fails
+            target = self._raw_path(item.raw)
+            if not target.is_file():
+                _atomic_write(target, item.raw.body)
+        new = unchanged = rows = 0
+        with self._connect(write=True) as conn:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                for item in items:
+                    stored = self._save_one(conn, item)
+                    if stored is None:
+                        unchanged += 1
+                    else:
+                        new += 1
+                        rows += stored
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return SaveReport(new=new, unchanged=unchanged, rows=rows)
+
+    def _raw_path(self, raw: RawResponse) -> Path:
+        return self.data_dir / "raw" / raw.source / raw.sha256
+
+    def _save_one(self, conn: sqlite3.Connection, item: Fetched) -> int | None:
+        raw = item.raw
+        when = iso_utc(raw.fetched_at)
+        latest = conn.execute(
+            "SELECT id, sha256, checked_at FROM manifest WHERE query_key = ? ORDER BY fetched_at DESC, id DESC LIMIT 1",
+            (raw.query_key,),
+        ).fetchone()
+        if latest is not None and latest[1] == raw.sha256:
+            if when > latest[2]:
+                conn.execute("UPDATE manifest SET checked_at = ? WHERE id = ?", (when, latest[0]))
+            return None
+        n_rows = len(item.census) + len(item.comtrade) + len(item.policy)
+        cur = conn.execute(
+            """INSERT INTO manifest (source, query_key, method, url, params, form, source_url, status,
+                   content_type, sha256, raw_path, n_bytes, fetched_at, checked_at, vintage, synthetic,
+                   row_capped, n_rows)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                raw.source, raw.query_key, raw.method.upper(), raw.url,
+                json.dumps(raw.public_params, ensure_ascii=False), json.dumps(list(raw.form), ensure_ascii=False),
+                source_url(raw), raw.status, raw.content_type, raw.sha256,
+                str(self._raw_path(raw).relative_to(self.data_dir)), len(raw.body), when, when, when,
+                int(raw.synthetic), int(item.row_capped), n_rows,
+            ),
+        )
+        mid = cur.lastrowid
+        conn.executemany(
+            "INSERT INTO census_values VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(mid, r.cty_code, r.cty_name, r.period, r.flow, r.value_usd, r.ytd_usd) for r in item.census],
+        )
+        conn.executemany(
+            "INSERT INTO comtrade_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (mid, r.reporter_code, r.reporter_desc, r.partner_code, r.partner_desc, r.year, r.flow, r.value_usd)
+                for r in item.comtrade
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO policy_docs VALUES (?, ?, ?)",
+            [(mid, d.url, d.model_dump_json()) for d in item.policy],
+        )
+        return n_rows
+
+    # ------------------------------------------------------------------ reading
+    def is_empty(self) -> bool:
+        """True when no source has ever been stored here."""
+        df = self._read("SELECT COUNT(*) AS n FROM manifest")
+        return df is None or int(df["n"].iloc[0]) == 0
+
+    def raw_bytes(self, sha256: str, source: str) -> bytes:
+        """The bytes of one stored answer, exactly as received."""
+        path = self.data_dir / "raw" / source / sha256
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"raw answer {source}/{sha256} is missing from {self.data_dir}") from exc
+
+    def manifest(self) -> pd.DataFrame:
+        """Every answer stored (one row per vintage), newest last."""
+        df = self._read(
+            "SELECT id, source, method, source_url, status, content_type, sha256, raw_path, n_bytes,"
+            " fetched_at, checked_at, vintage, synthetic, row_capped, n_rows FROM manifest ORDER BY fetched_at, id"
+        )
+        if df is None:
+            return pd.DataFrame(
+                columns=["id", "source", "method", "source_url", "status", "content_type", "sha256", "raw_path",
+                         "n_bytes", "fetched_at", "checked_at", "vintage", "synthetic", "row_capped", "n_rows"]
+            )
+        df["synthetic"] = df["synthetic"].astype(bool)
+        df["row_capped"] = df["row_capped"].astype(bool)
+        return df
+
+    def status(self, now: datetime | None = None) -> pd.DataFrame:
+        """Per source: how much is stored, from when, whether any of it is synthetic, whether it is stale."""
+        now = now or datetime.now(UTC)
+        m = self.manifest()
+        out = []
+        for source in SOURCES:
+            part = m[m["source"] == source]
+            if part.empty:
+                out.append({"source": source, "snapshots": 0, "rows": 0, "first_fetched": "", "last_fetched": "",
+                            "last_checked": "", "synthetic": "", "stale": True})
+                continue
+            last_checked = str(part["checked_at"].max())
+            age = now - datetime.strptime(last_checked, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            n_syn = int(part["synthetic"].sum())
+            synthetic = "all" if n_syn == len(part) else ("none" if n_syn == 0 else f"{n_syn} of {len(part)}")
+            out.append({
+                "source": source, "snapshots": len(part), "rows": int(part["n_rows"].sum()),
+                "first_fetched": str(part["fetched_at"].min()), "last_fetched": str(part["fetched_at"].max()),
+                "last_checked": last_checked, "synthetic": synthetic, "stale": bool(age > STALE_AFTER[source]),
+            })
+        return pd.DataFrame(out, columns=STATUS_COLUMNS)
+
+    def census_monthly(self) -> pd.DataFrame:
+        """Latest vintage of every (country, month): one row with exports and imports (whole USD)."""
+        df = self._read(
+            """SELECT cty_code, cty_name, period, flow, value_usd, ytd_usd, vintage, fetched_at, source_url, synthetic
+               FROM (SELECT v.*, m.vintage, m.fetched_at, m.source_url, m.synthetic,
+                            ROW_NUMBER() OVER (PARTITION BY v.cty_code, v.period, v.flow
+                                               ORDER BY m.fetched_at DESC, m.id DESC) AS rn
+                     FROM census_values v JOIN manifest m ON m.id = v.manifest_id)
+               WHERE rn = 1"""
+        )
+        if df is None or df.empty:
+            return _typed_census(pd.DataFrame(columns=CENSUS_COLUMNS))
+        keys = ["cty_code", "period"]
+        ex = df[df["flow"] == "exports"].set_index(keys)
+        im = df[df["flow"] == "imports"].set_index(keys)
+        idx = ex.index.union(im.index)
+        ex, im = ex.reindex(idx), im.reindex(idx)
+        out = pd.DataFrame(index=idx)
+        out["cty_name"] = ex["cty_name"].fillna(im["cty_name"])
+        out["exports_usd"] = ex["value_usd"]
+        out["imports_usd"] = im["value_usd"]
+        # a row's provenance is its newest contributing answer
+        newer_im = im["fetched_at"].fillna("") > ex["fetched_at"].fillna("")
+        for col in ("vintage", "fetched_at", "source_url"):
+            out[col] = ex[col].where(~newer_im, im[col])
+        out["synthetic"] = ex["synthetic"].fillna(0).astype(bool) | im["synthetic"].fillna(0).astype(bool)
+        out["exports_ytd_usd"] = ex["ytd_usd"]
+        out["imports_ytd_usd"] = im["ytd_usd"]
+        out["exports_source_url"] = ex["source_url"]
+        out["imports_source_url"] = im["source_url"]
+        out = out.reset_index()
+        return _typed_census(out[CENSUS_COLUMNS].sort_values(["cty_code", "period"], ignore_index=True))
+
+    def comtrade_annual(self) -> pd.DataFrame:
+        """Rows of the latest answer to each Comtrade question, one row per (reporter, partner, year, flow).
+
+        When two questions cover the same cell (an all-partner table and a single-partner query),
+        a real answer wins over a synthetic one, then the newer one wins.
+        """
+        df = self._read(
+            """SELECT v.reporter_code, v.reporter_desc, v.partner_code, v.partner_desc, v.year, v.flow,
+                      v.value_usd, m.vintage, m.fetched_at, m.source_url, m.synthetic, m.row_capped, m.id AS mid
+               FROM comtrade_values v
+               JOIN (SELECT id, vintage, fetched_at, source_url, synthetic, row_capped,
+                            ROW_NUMBER() OVER (PARTITION BY query_key ORDER BY fetched_at DESC, id DESC) AS rn
+                     FROM manifest WHERE source = 'comtrade') m
+                 ON m.id = v.manifest_id AND m.rn = 1"""
+        )
+        if df is None or df.empty:
+            return _typed_comtrade(pd.DataFrame(columns=COMTRADE_COLUMNS))
+        df = df.sort_values(["synthetic", "fetched_at", "mid"], ascending=[True, False, False])
+        df = df.drop_duplicates(["reporter_code", "partner_code", "year", "flow"], keep="first")
+        df = df.sort_values(["reporter_code", "year", "flow", "partner_code"], ignore_index=True)
+        return _typed_comtrade(df[COMTRADE_COLUMNS])
+
+    def policy_docs(self) -> list[PolicyDoc]:
+        """Latest stored version of every MOFCOM document, newest publication first."""
+        df = self._read(
+            """SELECT doc FROM (SELECT p.doc, ROW_NUMBER() OVER (PARTITION BY p.url
+                                       ORDER BY m.fetched_at DESC, m.id DESC) AS rn
+                                FROM policy_docs p JOIN manifest m ON m.id = p.manifest_id)
+               WHERE rn = 1"""
+        )
+        if df is None:
+            return []
+        docs = [PolicyDoc.model_validate_json(text) for text in df["doc"]]
+        return sorted(docs, key=lambda d: (d.publish_date, d.url), reverse=True)
+
+    def census_revisions(self) -> pd.DataFrame:
+        """Every published month whose value changed between two stored vintages (old → new)."""
+        df = self._read(
+            """SELECT cty_code, period, flow, old_value, new_value, old_vintage, new_vintage FROM (
+                 SELECT v.cty_code, v.period, v.flow, v.value_usd AS new_value, m.vintage AS new_vintage,
+                        LAG(v.value_usd) OVER w AS old_value, LAG(m.vintage) OVER w AS old_vintage,
+                        ROW_NUMBER() OVER w AS seq
+                 FROM census_values v JOIN manifest m ON m.id = v.manifest_id
+                 WINDOW w AS (PARTITION BY v.cty_code, v.period, v.flow ORDER BY m.fetched_at, m.id))
+               WHERE seq > 1 AND old_value IS NOT new_value
+               ORDER BY cty_code, period, flow, new_vintage"""
+        )
+        if df is None:
+            return pd.DataFrame(columns=REVISION_COLUMNS)
+        return df[REVISION_COLUMNS].reset_index(drop=True)
+
+
+def _typed_census(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    for col in ("cty_code", "cty_name", "period", "vintage", "source_url", "exports_source_url", "imports_source_url"):
+        df[col] = df[col].astype(str) if not df.empty else df[col].astype(object)
+    for col in ("exports_usd", "imports_usd", "exports_ytd_usd", "imports_ytd_usd"):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    df["fetched_at"] = pd.to_datetime(df["fetched_at"], utc=True)
+    df["synthetic"] = df["synthetic"].astype(bool)
+    return df
+
+
+def _typed_comtrade(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    for col in ("reporter_code", "partner_code", "year"):
+        df[col] = df[col].astype(int)
+    df["value_usd"] = df["value_usd"].astype(float)
+    df["fetched_at"] = pd.to_datetime(df["fetched_at"], utc=True)
+    for col in ("synthetic", "row_capped"):
+        df[col] = df[col].astype(bool)
+    return df
