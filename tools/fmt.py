@@ -1,0 +1,174 @@
+"""zh-Hant number formatting: the one place that decides how a figure is written.
+
+Why one module: the verifier accepts a number in prose only if it is a display form of a
+cited fact. If the table renderer, the narrator and the fact sheet each rounded on their
+own, a correct sentence would fail verification (or a wrong one pass). So every display
+string — and every *accepted variant* of it (``usd_forms``) — is produced here.
+
+Rules
+- USD: below 1 兆 (10^12) in 億 (10^8) with thousands separators — whole 億 from 10 億 up,
+  one decimal from 1 to 10 億, 萬 below 1 億; from 1 兆 up in 兆 with two decimals.
+  ``usd(126_859_600_000) == 'USD 1,269 億'``, ``usd(1.03e12) == 'USD 1.03 兆'``.
+- Percentages: one decimal (``88.7%``); changes carry a sign (``+88.7%``).
+- Index values (HHI): whole numbers with separators (``1,183``).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+YI = 1e8  # 億
+ZHAO = 1e12  # 兆
+WAN = 1e4  # 萬
+
+
+def _round_half_up(x: float, ndigits: int = 0) -> Decimal:
+    """Round like a person does (0.5 up), not banker's rounding, so 88.65 -> 88.7."""
+    q = Decimal(1).scaleb(-ndigits)
+    return Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def _num(x: float, ndigits: int, sep: bool = True) -> str:
+    d = _round_half_up(x, ndigits)
+    if d == 0:
+        d = abs(d)  # never print '-0'
+    return f"{d:,.{ndigits}f}" if sep else f"{d:.{ndigits}f}"
+
+
+def _usd_parts(value: float) -> tuple[str, str]:
+    """(number, unit) for the primary display of a USD amount."""
+    a = abs(value)
+    sign = "-" if value < 0 else ""
+    if a >= ZHAO or _round_half_up(a / YI) >= 10_000:
+        n = _num(a / ZHAO, 2)
+        return sign + n, "兆"
+    if a >= 10 * YI or _round_half_up(a / YI, 1) >= 10:
+        return sign + _num(a / YI, 0), "億"
+    if a >= YI or _round_half_up(a / WAN) >= 10_000:
+        return sign + _num(a / YI, 1), "億"
+    n = _num(a / WAN, 0)
+    return (sign + n if n != "0" else n), "萬"
+
+
+def usd(value: float) -> str:
+    """Primary display of a USD amount given in whole dollars: 'USD 1,269 億', 'USD 1.03 兆'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    num, unit = _usd_parts(value)
+    return f"USD {num} {unit}"
+
+
+def usd_forms(value: float) -> list[str]:
+    """Every display form a writer may legitimately use for ``value`` (USD, whole dollars).
+
+    Includes the primary form, its '億美元'/'US$' spellings, with and without thousands
+    separators and spaces, the magnitude without sign (prose says '逆差 1,269 億'), a
+    one-decimal 億 form, and the 億 form of amounts shown in 兆.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    numbers: list[tuple[str, str]] = []
+    for v in (value, abs(value)) if value < 0 else (value,):
+        num, unit = _usd_parts(v)
+        numbers.append((num, unit))
+        a, sign = abs(v), ("-" if v < 0 else "")
+        if unit == "兆":
+            numbers.append((sign + _num(a / YI, 0), "億"))
+        elif unit == "億":
+            decimals = 1 if "." not in num else 2
+            numbers.append((sign + _num(a / YI, decimals), "億"))
+    out: list[str] = []
+    for num, unit in numbers:
+        plain = num.replace(",", "")
+        for n in dict.fromkeys((num, plain)):
+            for s in (" ", ""):
+                out += [
+                    f"USD {n}{s}{unit}",
+                    f"USD{n}{s}{unit}",
+                    f"US$ {n}{s}{unit}",
+                    f"US${n}{s}{unit}",
+                    f"{n}{s}{unit}美元",
+                    f"{n}{s}{unit}",
+                ]
+    return list(dict.fromkeys(out))
+
+
+def pct(value: float, ndigits: int = 1) -> str:
+    """A share or level in percent: pct(88.66) -> '88.7%'."""
+    if value is None or math.isnan(value):
+        return "—"
+    return f"{_num(value, ndigits)}%"
+
+
+def signed_pct(value: float, ndigits: int = 1) -> str:
+    """A change in percent with its sign: signed_pct(88.66) -> '+88.7%', (-36.04) -> '-36.0%'."""
+    if value is None or math.isnan(value):
+        return "—"
+    s = _num(value, ndigits)
+    if s.startswith("-") or _round_half_up(value, ndigits) == 0:
+        return f"{s}%"
+    return f"+{s}%"
+
+
+def pct_forms(value: float, *, signed: bool = False) -> list[str]:
+    """Accepted forms of a percentage: '88.7%', '+88.7%', '88.7 %', '88.66%', and the magnitude of a change."""
+    if value is None or math.isnan(value):
+        return []
+    base = [pct(value), pct(value, 2)]
+    if signed:
+        base = [signed_pct(value), signed_pct(value, 2), pct(abs(value)), pct(abs(value), 2)]
+    out: list[str] = []
+    for f in base:
+        out += [f, f.replace("%", " %"), f.replace("%", "％")]
+    return list(dict.fromkeys(out))
+
+
+def pp(value: float) -> str:
+    """A change in percentage points: '+1.2 個百分點'."""
+    s = signed_pct(value).rstrip("%")
+    return f"{s} 個百分點"
+
+
+def index(value: float) -> str:
+    """An index value (HHI): whole number with separators, '1,183'."""
+    if value is None or math.isnan(value):
+        return "—"
+    return _num(value, 0)
+
+
+def index_forms(value: float) -> list[str]:
+    if value is None or math.isnan(value):
+        return []
+    forms = [index(value), _num(value, 0, sep=False), _num(value, 1), _num(value, 1, sep=False),
+             _num(value, 2), _num(value, 2, sep=False)]
+    return list(dict.fromkeys(forms))
+
+
+def count(value: float) -> str:
+    return _num(value, 0)
+
+
+def count_forms(value: float) -> list[str]:
+    n = count(value)
+    return list(dict.fromkeys([n, n.replace(",", ""), f"{n} 個", f"{n}個"]))
+
+
+Kind = Literal["balance", "flow"]
+
+
+def direction_word(change: float, kind: Kind = "flow") -> str:
+    """The zh-Hant word for a change: 擴大/收窄 for a balance's magnitude, 增長/減少 for a flow."""
+    if change is None or math.isnan(change) or change == 0:
+        return "持平"
+    if kind == "balance":
+        return "擴大" if change > 0 else "收窄"
+    return "增長" if change > 0 else "減少"
+
+
+def balance_word(value: float) -> str:
+    """順差 for exports > imports, 逆差 for the opposite (balance = exports − imports)."""
+    if value is None or math.isnan(value) or value == 0:
+        return "平衡"
+    return "順差" if value > 0 else "逆差"
