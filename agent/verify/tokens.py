@@ -1,0 +1,171 @@
+"""Find every number-like token in a zh-Hant sentence and say what kind of number it is.
+
+Why a tokenizer of its own: the verifier's promise is that *no* number reaches the page
+unless a cited fact (or a cited document's date) vouches for it. That only holds if the
+tokenizer sees every way a number can be written in Chinese prose — Arabic digits with
+thousands separators, 億/兆/萬 magnitudes, percentages and percentage points, Chinese
+numerals, years, months, ranges such as ``2025 年 1–11 月`` and ISO forms such as
+``2024-01`` — and keeps the pieces of one quantity together (``USD 1,269 億`` is one amount,
+not ``1``, ``269`` and a stray 億). Dates and periods are recognised before amounts so a
+period is never mistaken for a subtraction or a negative number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+TokenKind = Literal["day", "month", "month_range", "year", "year_range", "week", "amount", "cn_number", "code"]
+
+#: Fullwidth digits and signs are folded 1:1 so positions in the folded text match the original.
+_FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
+                       "％": "%", "＋": "+", "－": "-", "−": "-", "．": ".", "～": "~", "﹪": "%"})
+
+_DASH = r"(?:[-–—~]|至|到)"
+_Y = r"(?:19|20)\d{2}"
+_M = r"(?:1[0-2]|0?[1-9])"
+_D = r"(?:3[01]|[12]\d|0?[1-9])"
+_S = r"[ \t\u3000]*"
+_NOT_ALNUM_BEFORE = r"(?<![A-Za-z0-9.,])"
+_NOT_ALNUM_AFTER = r"(?![A-Za-z0-9])"
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MAG = r"萬億|兆|億|萬|百萬|千"
+_PCT = r"%|個百分點|百分點|pp(?![A-Za-z])"
+_CUR = r"USD|US\$|美元|\$"
+
+_CN_DIGIT = "零〇一二兩三四五六七八九"
+_CN_ALL = _CN_DIGIT + "十百千萬億兆"
+
+#: Ordered: the first pattern that matches at a position wins, so longer forms come first.
+_PATTERNS: list[tuple[TokenKind, str]] = [
+    ("week", rf"{_NOT_ALNUM_BEFORE}(?P<wy>{_Y})-?W(?P<ww>\d{{1,2}}){_NOT_ALNUM_AFTER}"),
+    ("week", rf"第{_S}(?P<wn>\d{{1,2}}){_S}週"),
+    ("day", rf"{_NOT_ALNUM_BEFORE}(?P<y>{_Y})[-/.](?P<m>{_M})[-/.](?P<d>{_D}){_NOT_ALNUM_AFTER}"),
+    ("day", rf"(?P<y>{_Y}){_S}年{_S}(?P<m>{_M}){_S}月{_S}(?P<d>{_D}){_S}日"),
+    ("month_range", rf"{_NOT_ALNUM_BEFORE}(?P<y>{_Y})-(?P<m>{_M}){_S}{_DASH}{_S}(?P<y2>{_Y})-(?P<m2>{_M})"
+                    rf"{_NOT_ALNUM_AFTER}"),
+    ("month_range", rf"(?P<y>{_Y}){_S}年{_S}(?P<m>{_M}){_S}月{_S}{_DASH}{_S}(?P<y2>{_Y}){_S}年{_S}"
+                    rf"(?P<m2>{_M}){_S}月"),
+    ("month_range", rf"(?P<y>{_Y}){_S}年{_S}(?P<m>{_M}){_S}月?{_S}{_DASH}{_S}(?P<m2>{_M}){_S}月"),
+    ("month", rf"{_NOT_ALNUM_BEFORE}(?P<y>{_Y})-(?P<m>{_M}){_NOT_ALNUM_AFTER}(?!-\d)"),
+    ("month", rf"(?P<y>{_Y}){_S}年{_S}(?P<m>{_M}){_S}月"),
+    ("year_range", rf"{_NOT_ALNUM_BEFORE}(?P<y>{_Y}){_S}年?{_S}{_DASH}{_S}(?P<y2>{_Y}){_S}年?"
+                   rf"{_NOT_ALNUM_AFTER}(?!{_S}(?:{_MAG}|{_PCT}))"),
+    ("year", rf"(?P<y>{_Y}){_S}年"),
+    ("day", rf"{_NOT_ALNUM_BEFORE}(?P<m>{_M}){_S}月{_S}(?P<d>{_D}){_S}日"),
+    ("month_range", rf"{_NOT_ALNUM_BEFORE}(?P<m>{_M}){_S}[-–—~]{_S}(?P<m2>{_M}){_S}月"),
+    ("month", rf"{_NOT_ALNUM_BEFORE}(?P<m>{_M}){_S}月(?!{_S}\d)"),
+    ("year", rf"{_NOT_ALNUM_BEFORE}(?P<y>(?:199\d|20[0-3]\d)){_NOT_ALNUM_AFTER}"
+             rf"(?!{_S}(?:{_MAG}|{_PCT}|,\d))"),
+    ("amount", rf"(?:(?<![A-Za-z])(?P<cur>{_CUR}){_S})?(?P<sign>(?<![\d)])[+-])?(?<![A-Za-z0-9.,])"
+               rf"(?P<num>{_NUM}){_S}(?P<mag>{_MAG})?{_S}(?P<pct>{_PCT})?(?:{_S}美元)?(?![A-Za-z0-9]|[.,]\d)"),
+    ("cn_number", rf"百分之[{_CN_ALL}點]+"),
+    ("cn_number", rf"[{_CN_DIGIT}十百千][{_CN_ALL}]*(?:點[{_CN_DIGIT}]+)?(?=成|倍|億|兆|萬|個百分點|美元)"
+                  rf"(?:成|倍)?"),
+    ("cn_number", rf"[{_CN_DIGIT}]*[十百千][{_CN_ALL}]*"),
+    ("cn_number", rf"[〇零一二三四五六七八九]{{4}}{_S}年"),
+    # Anything else with a digit glued to letters (``126.9B``, ``H20``, ``3A090``): a code or a
+    # disguised amount; accepted only when a cited fact or document carries the same string.
+    ("code", r"[A-Za-z$]*\d[A-Za-z0-9.,$/-]*[A-Za-z0-9]|[A-Za-z$]+\d"),
+]
+
+_SINGLE = [(kind, re.compile(p)) for kind, p in _PATTERNS]
+
+#: A Chinese-numeral run that is a word, not a quantity (kept out of the check on purpose).
+_CN_WORDS = {"十分", "百分", "千萬", "萬一", "一千", "百貨", "千百"}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One number-like span. ``key`` is the canonical form used for comparisons."""
+
+    kind: TokenKind
+    text: str
+    start: int
+    end: int
+    key: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    year2: int | None = None
+    month2: int | None = None
+    signed: bool = False
+
+
+def fold(text: str) -> str:
+    """Fullwidth digits/signs to ASCII, position-preserving."""
+    return text.translate(_FOLD)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+def _amount_key(m: re.Match[str]) -> tuple[str, bool]:
+    num = m.group("num").replace(",", "")
+    if "." in num:
+        num = num.rstrip("0").rstrip(".") if num.split(".")[1].strip("0") == "" else num
+    sign = m.group("sign") or ""
+    mag = m.group("mag") or ""
+    pct = m.group("pct") or ""
+    if pct in {"個百分點", "百分點"}:
+        pct = "pp"
+    return f"{sign}{num}{mag}{pct}", bool(sign)
+
+
+def _build(kind: TokenKind, m: re.Match[str]) -> Token:
+    groups = m.groupdict()
+    g = groups.get
+    text = m.group(0).strip()
+    start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+    end = start + len(text)
+    if kind == "amount":
+        key, signed = _amount_key(m)
+        return Token(kind, text, start, end, key, signed=signed)
+    if kind in ("cn_number", "code"):
+        return Token(kind, text, start, end, re.sub(r"\s", "", text).rstrip(",."))
+    if kind == "week":
+        year = _int(g("wy"))
+        week = _int(g("ww") or g("wn"))
+        return Token(kind, text, start, end, f"W{week:02d}", year=year, month=week)
+    year, month, day = _int(g("y")), _int(g("m")), _int(g("d"))
+    year2, month2 = _int(g("y2")), _int(g("m2"))
+    if kind == "month_range" and year2 is None and year is not None:
+        year2 = year
+    key = {
+        "day": f"{year or '?'}-{month:02d}-{day:02d}" if month and day else text,
+        "month": f"{year or '?'}-{month:02d}" if month else text,
+        "month_range": f"{year or '?'}-{(month or 0):02d}_{year2 or '?'}-{(month2 or 0):02d}",
+        "year": f"{year}",
+        "year_range": f"{year}_{year2}",
+    }[kind]
+    return Token(kind, text, start, end, key, year=year, month=month, day=day, year2=year2, month2=month2)
+
+
+def number_tokens(text: str) -> list[Token]:
+    """Every number-like token in ``text``, left to right, non-overlapping.
+
+    Candidates from all patterns are ordered by position, then by pattern priority (the
+    order of ``_PATTERNS``), and taken greedily — the same rule as one big alternation.
+    """
+    folded = fold(text)
+    candidates: list[tuple[int, int, re.Match[str]]] = []
+    for priority, (_, pattern) in enumerate(_SINGLE):
+        for m in pattern.finditer(folded):
+            if m.group(0).strip():
+                candidates.append((m.start(), priority, m))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    tokens: list[Token] = []
+    taken_until = 0
+    for start, priority, m in candidates:
+        if start < taken_until:
+            continue
+        kind = _SINGLE[priority][0]
+        token = _build(kind, m)
+        if kind == "cn_number" and (token.key in _CN_WORDS or token.key in {"十", "百", "千"}):
+            continue
+        tokens.append(token)
+        taken_until = m.end()
+    return tokens

@@ -1,0 +1,123 @@
+"""The verifier refuses every number, period, direction and script a cited fact does not vouch for."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from agent.verify import (
+    check_directions,
+    check_sentence,
+    check_text,
+    find_speculative,
+    has_simplified,
+    number_tokens,
+    render_refs,
+    tag_speculative,
+    to_traditional,
+)
+from tools.facts.model import Basis, Fact, Period, SourceRef
+
+SRC = SourceRef(dataset="census.test", url="https://example.test/q", fetched_at=datetime(2026, 2, 13, tzinfo=UTC),
+                vintage="v1")
+YTD25 = Period(start="2025-01", end="2025-11", basis=Basis.YTD, label_zh="2025 年 1–11 月")
+YTD24 = Period(start="2024-01", end="2024-11", basis=Basis.YTD, label_zh="2024 年 1–11 月")
+
+DEFICIT = Fact(id="census.5830.balance.ytd.2025-01_2025-11", kind="balance", value=-126_859_600_000, unit="USD",
+               period=YTD25, subject={"reporter": "842", "partner": "5830", "partner_name": "台灣"},
+               label_zh="美國對台灣貿易逆差", display="USD 1,269 億",
+               displays=["USD 1,269 億", "1,269 億美元", "USD 1,268.6 億"], source=SRC)
+DEFICIT_BASE = Fact(id="census.5830.balance.ytd.2024-01_2024-11", kind="balance", value=-67_233_300_000, unit="USD",
+                    period=YTD24, subject={"reporter": "842", "partner": "5830"}, label_zh="美國對台灣貿易逆差",
+                    display="USD 672 億", displays=["USD 672 億"], source=SRC)
+YOY = Fact(id="census.5830.balance.yoy.2025-01_2025-11", kind="yoy", value=88.686, unit="pct", period=YTD25,
+           subject={"reporter": "842", "partner": "5830"}, label_zh="美國對台灣貿易逆差年增率",
+           display="+88.7%", displays=["+88.7%", "88.7%"], direction="up",
+           compares=[DEFICIT.id, DEFICIT_BASE.id], source=SRC)
+CN_YOY = Fact(id="census.5700.balance.yoy.2025-01_2025-11", kind="yoy", value=-34.9, unit="pct", period=YTD25,
+              subject={"reporter": "842", "partner": "5700"}, label_zh="美國對中國貿易逆差年增率",
+              display="-34.9%", displays=["-34.9%", "34.9%"], direction="down", source=SRC)
+EXTREME = Fact(id="census.5830.balance.max_deficit.2024-01_2025-11", kind="monthly_extreme", value=-17_420_700_000,
+               unit="USD", period=Period(start="2024-01", end="2025-11", basis=Basis.WINDOW,
+                                         label_zh="2024 年 1 月至 2025 年 11 月"),
+               subject={"reporter": "842", "partner": "5830", "month": "2025-10"},
+               label_zh="單月最大逆差", display="USD 174 億", displays=["USD 174 億"], source=SRC)
+FACTS = [DEFICIT, DEFICIT_BASE, YOY]
+GOOD = "美國對台灣貿易逆差 2025 年 1–11 月為 USD 1,269 億，較 2024 年同期的 USD 672 億擴大 88.7%。"
+
+
+def test_tokens_keep_one_quantity_together() -> None:
+    kinds = [(t.kind, t.text) for t in number_tokens("2025 年 1–11 月 USD 1,269 億，88.7%，2024-01，2023-2024 年")]
+    assert kinds == [("month_range", "2025 年 1–11 月"), ("amount", "USD 1,269 億"), ("amount", "88.7%"),
+                     ("month", "2024-01"), ("year_range", "2023-2024 年")]
+
+
+def test_correct_sentence_passes() -> None:
+    assert check_text(GOOD, FACTS) == []
+    assert check_sentence(GOOD, FACTS) == []
+
+
+@pytest.mark.parametrize("bad", [
+    "逆差為 USD 1,270 億。",            # invented (off by one)
+    "逆差為 USD 1,269 萬。",            # right digits, wrong unit
+    "逆差擴大 72%。",                   # the apples-to-oranges figure
+    "逆差為 USD 126.9B。",              # disguised amount
+    "逆差約一千二百億美元。",            # Chinese numerals
+    "逆差增加三成。",
+    "2023-2024 年逆差 USD 1,269 億。",   # two years summed under one label
+    "2025 年 1–12 月逆差 USD 1,269 億。",
+    "2025 年 12 月逆差 USD 1,269 億。",
+])
+def test_unbacked_numbers_fail(bad: str) -> None:
+    assert check_text(bad, FACTS), bad
+
+
+def test_bare_year_for_year_to_date_figure_fails_but_same_period_phrase_passes() -> None:
+    problems = check_text("2025 年美國對台灣逆差 USD 1,269 億。", FACTS)
+    assert any("2025 年" in p for p in problems)
+    assert check_text("2025 全年逆差 USD 1,269 億。", FACTS)
+    assert check_text("較 2024 年同期擴大 88.7%。", FACTS) == []
+
+
+def test_number_without_citation_fails() -> None:
+    assert check_text(GOOD, []) != []
+
+
+def test_fact_refs_render_and_must_be_cited() -> None:
+    text = "逆差 {{F:census.5830.balance.ytd.2025-01_2025-11}}，擴大 {{F:census.5830.balance.yoy.2025-01_2025-11}}。"
+    assert check_text(text, FACTS) == []
+    assert render_refs(text, FACTS) == "逆差 USD 1,269 億，擴大 +88.7%。"
+    assert any("census.9999" in p for p in check_text("逆差 {{F:census.9999.x}}。", FACTS))
+
+
+def test_dates_must_belong_to_a_cited_doc_or_fact() -> None:
+    text = "商務部於 2026-01-06（2026 年 1 月 6 日）公告。"
+    assert check_text(text, [], doc_dates=["2026-01-06"]) == []
+    assert check_text(text, [], doc_dates=["2025-11-08"]) != []
+    assert check_text("2025 年 10 月單月逆差 USD 174 億。", [EXTREME]) == []
+    assert check_text("2025 年 9 月單月逆差 USD 174 億。", [EXTREME]) != []
+
+
+def test_direction_words_must_match_the_change() -> None:
+    assert check_directions("逆差擴大 88.7%。", [YOY]) == []
+    assert check_directions("逆差收窄 88.7%。", [YOY])
+    assert check_directions("對台逆差擴大 88.7%，對中逆差收窄 34.9%。", [YOY, CN_YOY]) == []
+    assert check_directions("對台逆差收窄 88.7%，對中逆差擴大 34.9%。", [YOY, CN_YOY])
+    assert check_directions("逆差明顯下降。", [YOY])
+
+
+def test_speculation_is_detected_and_tagged_once() -> None:
+    assert find_speculative("日本對中出口恐面臨對等措施") == ["恐"]
+    assert find_speculative("原材料與資料顯示恐怖攻擊") == []
+    assert find_speculative("預計明年將持續") == ["預計"]
+    tagged = tag_speculative("供應鏈可能調整。")
+    assert tagged == "供應鏈可能調整（推測）。"
+    assert tag_speculative(tagged) == tagged
+
+
+def test_simplified_is_detected_and_converted() -> None:
+    assert has_simplified("美国对台湾贸易逆差扩大")
+    assert not has_simplified("美國對台灣貿易逆差擴大，占比下降，布魯塞爾磋商")
+    assert to_traditional("美国对台湾贸易逆差扩大，信息") == "美國對台灣貿易逆差擴大，資訊"
+    assert any("簡體" in p for p in check_sentence("美国对台湾逆差 USD 1,269 億。", FACTS))
