@@ -1,0 +1,70 @@
+"""Any OpenAI-compatible chat endpoint (OpenAI, DeepSeek, Qwen, Ollama, vLLM, llama.cpp server).
+
+Why JSON in the prompt rather than provider tool-calling: not every compatible server
+supports tools or ``json_schema``; asking for one JSON object and validating it ourselves
+works on all of them. ``max_tokens`` is sent in ``extra_body`` as well because llama.cpp's
+server ignores ``max_completion_tokens`` (what ChatOpenAI sends) and would otherwise
+generate until the context is full.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from .base import Generation, LLMBackend, LLMError, SectionRequest, Sentence
+from .parse import parse_section
+
+
+class OpenAIBackend(LLMBackend):
+    name = "openai"
+    structured = True
+
+    def __init__(self, base_url: str, model: str, api_key: str, timeout: float = 60.0) -> None:
+        from langchain_openai import ChatOpenAI
+
+        self.model = model
+        self._base_url = base_url or None
+        self._api_key = api_key or "not-needed"
+        self._timeout = timeout
+        self._chat_cls = ChatOpenAI
+
+    def _chat(self, max_tokens: int) -> Any:
+        return self._chat_cls(
+            model=self.model,
+            base_url=self._base_url,
+            api_key=self._api_key,  # type: ignore[arg-type]
+            timeout=self._timeout,
+            max_retries=0,
+            temperature=0.2,
+            max_tokens=max_tokens,  # type: ignore[call-arg]
+            extra_body={"max_tokens": max_tokens},
+        )
+
+    def _ask(self, messages: list[BaseMessage], max_tokens: int) -> Generation:
+        started = time.perf_counter()
+        try:
+            answer = self._chat(max_tokens).invoke(messages)
+        except Exception as exc:  # openai/httpx raise many types; all mean "no usable answer"
+            raise LLMError(f"LLM endpoint failed: {type(exc).__name__}: {str(exc)[:120]}") from exc
+        raw = answer.content if isinstance(answer.content, str) else str(answer.content)
+        usage = getattr(answer, "usage_metadata", None) or {}
+        tokens = int(usage.get("output_tokens", 0)) if isinstance(usage, dict) else 0
+        output = parse_section(raw)
+        return Generation(output=output, tokens=tokens, seconds=time.perf_counter() - started, raw=raw)
+
+    def write(self, request: SectionRequest) -> Generation:
+        messages: list[BaseMessage] = [SystemMessage(request.system), HumanMessage(request.prompt)]
+        return self._ask(messages, request.max_tokens)
+
+    def revise(self, request: SectionRequest, rejected: list[tuple[Sentence, list[str]]]) -> Generation:
+        listing = "\n".join(
+            f"- 句子：{s.text}\n  引用：{', '.join(s.fact_ids + s.doc_ids) or '（無）'}\n  問題：{'；'.join(errs)}"
+            for s, errs in rejected
+        )
+        reask = request.reask_template.replace("{rejected}", listing)
+        messages: list[BaseMessage] = [SystemMessage(request.system), HumanMessage(request.prompt),
+                                       HumanMessage(reask)]
+        return self._ask(messages, request.max_tokens)
