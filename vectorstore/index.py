@@ -1,0 +1,357 @@
+"""``PolicyIndex``: ingest policy documents into chromadb and search them (dense, lexical, hybrid).
+
+Why hybrid: dense e5 embeddings find paraphrases and English questions about Chinese
+text; character BM25 finds exact terms (钨、铋、安世、第61号) that embeddings blur. Rank
+fusion (RRF) needs no score calibration between the two. Filters (publish window, in
+force on a date, category) are applied to documents before ranking, so ``k`` results
+always satisfy them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from agent.config import Settings
+from tools.errors import InputError, StoreError
+from tools.sources.models import PolicyDoc
+
+from .bm25 import BM25, reciprocal_rank_fusion, tokens
+from .chunking import chunk_text
+from .dedup import duplicate_of
+from .embedders import CachedEmbedder, Embedder, get_embedder
+from .files import policy_files, read_policy_file
+from .inforce import in_force_on as doc_in_force_on
+from .models import DocInfo, DocRecord, IngestReport, Passage, SearchMode
+from .records import DocExtras, to_record
+from .registry import Registry
+from .textclean import to_simplified
+
+log = logging.getLogger(__name__)
+
+BATCH = 16
+CANDIDATES = 50
+RRF_K = 60
+Progress = Callable[[int, int], None]
+
+
+class _Offset:
+    """Reports one document's chunk progress as progress over the whole run."""
+
+    def __init__(self, progress: Progress | None, offset: int, total: int) -> None:
+        self.progress, self.offset, self.total = progress, offset, total
+
+    def __call__(self, n: int) -> None:
+        if self.progress is not None:
+            self.progress(self.offset + n, self.total)
+
+
+def _collection_name(embedder: str) -> str:
+    slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", embedder).strip("-_") or "default"
+    return f"policy-{slug}"[:60]
+
+
+class PolicyIndex:
+    """The policy corpus under ``settings.data_dir``: registry + chromadb collection + BM25."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.root = settings.data_dir / "policy"
+        self.registry = Registry(self.root / "docs.json")
+        inner = embedder or get_embedder(settings)
+        self.embedder = CachedEmbedder(inner, self.root / "embeddings.sqlite")
+        self._collection: Any = None
+        self._docs: dict[str, DocRecord] | None = None
+        self._chunks: list[tuple[str, str, str]] | None = None  # (chunk id, doc id, text)
+        self._bm25: BM25 | None = None
+
+    # ----------------------------------------------------------------- storage
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            path = self.settings.data_dir / "chroma"
+            path.mkdir(parents=True, exist_ok=True)
+            try:
+                client = chromadb.PersistentClient(
+                    path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+                )
+                self._collection = client.get_or_create_collection(
+                    _collection_name(self.embedder.name),
+                    embedding_function=None,
+                    metadata={"hnsw:space": "cosine"},
+                )
+            except Exception as exc:  # chromadb raises many private error types
+                raise StoreError(f"cannot open the vector store at {path}: {exc}") from exc
+        return self._collection
+
+    def docs(self) -> dict[str, DocRecord]:
+        if self._docs is None:
+            self._docs = self.registry.load()
+        return self._docs
+
+    def _invalidate(self) -> None:
+        self._chunks = None
+        self._bm25 = None
+
+    def _live_chunks(self) -> list[tuple[str, str, str]]:
+        """Chunks of registered documents at their registered version (stale/partial ones ignored)."""
+        if self._chunks is None:
+            docs = self.docs()
+            got = self.collection.get(include=["documents", "metadatas"]) if docs else {"ids": []}
+            rows = []
+            for cid, text, meta in zip(got["ids"], got.get("documents") or [], got.get("metadatas") or [], strict=False):
+                rec = docs.get(str(meta.get("doc_id")))
+                if rec is not None and meta.get("version") == rec.content_sha256[:16]:
+                    rows.append((cid, rec.doc_id, str(text)))
+            rows.sort(key=lambda r: r[0])
+            self._chunks = rows
+        return self._chunks
+
+    def _lexical_index(self) -> BM25:
+        if self._bm25 is None:
+            docs = self.docs()
+            self._bm25 = BM25([tokens(docs[d].title_orig + "\n" + t) for _, d, t in self._live_chunks()])
+        return self._bm25
+
+    # ------------------------------------------------------------------ ingest
+    def ingest_docs(
+        self, docs: Iterable[PolicyDoc | tuple[PolicyDoc, DocExtras]], progress: Progress | None = None
+    ) -> IngestReport:
+        """Clean, deduplicate, chunk, embed and store; documents already stored unchanged are skipped."""
+        report = IngestReport()
+        records = []
+        for item in docs:
+            doc, extras = item if isinstance(item, tuple) else (item, None)
+            try:
+                records.append(to_record(doc, extras))
+            except (ValueError, InputError) as exc:
+                report.skipped.append((doc.url or doc.title, str(exc)))
+        return self._ingest_records(records, report, progress)
+
+    def ingest_path(self, path: Path, progress: Progress | None = None) -> IngestReport:
+        """Ingest Markdown/TXT/HTML files (a file or a folder); malformed files are named and skipped."""
+        report = IngestReport()
+        records = []
+        for file in policy_files(path):
+            try:
+                doc, extras = read_policy_file(file)
+                records.append(to_record(doc, extras))
+            except InputError as exc:
+                log.warning("skipped %s", exc)
+                report.skipped.append((str(file), str(exc).removeprefix(f"{file}: ")))
+        return self._ingest_records(records, report, progress)
+
+    def _ingest_records(
+        self, records: Sequence[DocRecord], report: IngestReport, progress: Progress | None
+    ) -> IngestReport:
+        stored = dict(self.docs())
+        pending: list[DocRecord] = []
+        alias_changed = False
+        for rec in records:
+            old = stored.get(rec.doc_id)
+            if old is not None and old.content_sha256 == rec.content_sha256:
+                report.unchanged.append(rec.doc_id)
+                continue
+            dup = duplicate_of(rec, stored.values())
+            if dup is not None:
+                alias = rec.url or rec.doc_id
+                report.duplicates[alias] = dup.doc_id
+                if alias not in dup.aliases and alias != dup.url:
+                    stored[dup.doc_id] = dup.model_copy(update={"aliases": [*dup.aliases, alias]})
+                    alias_changed = True
+                continue
+            if old is not None:
+                rec = rec.model_copy(update={"aliases": old.aliases})
+                report.updated.append(rec.doc_id)
+            else:
+                report.added.append(rec.doc_id)
+            stored[rec.doc_id] = rec
+            pending.append(rec)
+        pending_ids = list(dict.fromkeys(rec.doc_id for rec in pending))
+        committed = {k: v for k, v in stored.items() if k not in pending_ids}
+        for k, v in self.docs().items():  # an update keeps its old, complete version until replaced
+            committed.setdefault(k, v)
+        if alias_changed:
+            self._save(committed)
+        plan = [(stored[i], chunk_text(stored[i].text)) for i in pending_ids]
+        total = sum(len(chunks) for _, chunks in plan)
+        done = 0
+        for rec, chunks in plan:
+            self._write_chunks(rec, chunks, _Offset(progress, done, total))
+            done += len(chunks)
+            committed[rec.doc_id] = rec.model_copy(update={"n_chunks": len(chunks)})
+            self._save(committed)
+            self._drop_stale(rec)
+            report.chunks_added += len(chunks)
+        return report
+
+    def _save(self, docs: dict[str, DocRecord]) -> None:
+        self.registry.save(docs)
+        self._docs = dict(docs)
+        self._invalidate()
+
+    def _write_chunks(self, rec: DocRecord, chunks: list[str], progress: Callable[[int], None]) -> None:
+        version = rec.content_sha256[:16]
+        for start in range(0, len(chunks), BATCH):
+            part = chunks[start : start + BATCH]
+            ids = [f"{rec.doc_id}:{version}:{start + i:04d}" for i in range(len(part))]
+            vectors = self.embedder.embed_passages([f"{rec.title_orig}\n{c}" for c in part])
+            meta = {
+                "doc_id": rec.doc_id,
+                "version": version,
+                "publish_date": rec.publish_date.isoformat(),
+                "category": rec.category,
+            }
+            self.collection.upsert(
+                ids=ids,
+                embeddings=[v.tolist() for v in vectors],
+                documents=part,
+                metadatas=[{**meta, "seq": start + i} for i in range(len(part))],
+            )
+            progress(start + len(part))
+
+    def _drop_stale(self, rec: DocRecord) -> None:
+        """Remove chunks of earlier versions of ``rec`` (after the new version is registered)."""
+        got = self.collection.get(where={"doc_id": rec.doc_id}, include=["metadatas"])
+        stale = [
+            cid
+            for cid, meta in zip(got["ids"], got.get("metadatas") or [], strict=False)
+            if meta.get("version") != rec.content_sha256[:16]
+        ]
+        if stale:
+            self.collection.delete(ids=stale)
+
+    # ------------------------------------------------------------------ search
+    def list_docs(self) -> list[DocInfo]:
+        """Stored documents, newest first (duplicates merged, see ``aliases``)."""
+        docs = sorted(self.docs().values(), key=lambda d: (d.publish_date, d.doc_id), reverse=True)
+        return [DocInfo.model_validate(d.model_dump(exclude={"text"})) for d in docs]
+
+    def get(self, doc_id: str) -> DocInfo | None:
+        """One stored document by id or alias (URL) — lets callers check a citation exists."""
+        docs = self.docs()
+        rec = docs.get(doc_id) or next((d for d in docs.values() if doc_id in d.aliases or doc_id == d.url), None)
+        return DocInfo.model_validate(rec.model_dump(exclude={"text"})) if rec else None
+
+    def _allowed(
+        self,
+        published_since: date | None,
+        published_until: date | None,
+        in_force_on: date | None,
+        category: str | None,
+    ) -> set[str]:
+        docs = self.docs()
+        infos = list(docs.values())
+        keep = set()
+        for d in infos:
+            if published_since and d.publish_date < published_since:
+                continue
+            if published_until and d.publish_date > published_until:
+                continue
+            if category and category not in (d.category, d.source_kind) and not d.column.startswith(category):
+                continue
+            if in_force_on and not doc_in_force_on(d, in_force_on, infos):
+                continue
+            keep.add(d.doc_id)
+        return keep
+
+    def _dense_ranking(self, query: str, allowed: set[str]) -> list[tuple[str, float]]:
+        live = [c for c in self._live_chunks() if c[1] in allowed]
+        if not live:
+            return []
+        vector = self.embedder.embed_query(query)
+        where = None if allowed >= set(self.docs()) else {"doc_id": {"$in": sorted(allowed)}}
+        n = min(max(CANDIDATES, 4 * len(allowed)), len(live))
+        got = self.collection.query(
+            query_embeddings=[vector.tolist()], n_results=n, where=where, include=["distances", "metadatas"]
+        )
+        live_ids = {c[0] for c in live}
+        return [
+            (cid, 1.0 - float(dist))
+            for cid, dist in zip(got["ids"][0], got["distances"][0], strict=False)
+            if cid in live_ids
+        ]
+
+    def _lexical_ranking(self, query: str, allowed: set[str]) -> list[tuple[str, float]]:
+        live = self._live_chunks()
+        if not live:
+            return []
+        scores = self._lexical_index().scores(tokens(to_simplified(query)))
+        ranked = sorted(
+            ((cid, s) for (cid, did, _), s in zip(live, scores, strict=True) if did in allowed and s > 0),
+            key=lambda x: -x[1],
+        )
+        return ranked[: max(CANDIDATES, 1)]
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        mode: SearchMode = "hybrid",
+        published_since: date | None = None,
+        published_until: date | None = None,
+        in_force_on: date | None = None,
+        category: str | None = None,
+    ) -> list[Passage]:
+        """Best passage of each of the top-``k`` documents for ``query`` (zh-Hant, zh-Hans or English)."""
+        if not query.strip():
+            raise InputError("empty search query")
+        if mode not in ("hybrid", "dense", "lexical"):
+            raise InputError(f"search mode must be hybrid, dense or lexical, got {mode!r}")
+        if k < 1:
+            raise InputError("k must be at least 1")
+        allowed = self._allowed(published_since, published_until, in_force_on, category)
+        if not allowed:
+            return []
+        rankings: list[list[tuple[str, float]]] = []
+        if mode in ("hybrid", "dense"):
+            rankings.append(self._dense_ranking(query, allowed))
+        if mode in ("hybrid", "lexical"):
+            rankings.append(self._lexical_ranking(query, allowed))
+        if mode == "hybrid":
+            fused = reciprocal_rank_fusion(([cid for cid, _ in r] for r in rankings), k=RRF_K)
+            ranked = sorted(fused.items(), key=lambda x: -x[1])
+        else:
+            ranked = rankings[0]
+        return self._passages(ranked, k)
+
+    def _passages(self, ranked: Sequence[tuple[str, float]], k: int) -> list[Passage]:
+        docs = self.docs()
+        text_of = {cid: (did, text) for cid, did, text in self._live_chunks()}
+        out: list[Passage] = []
+        seen: set[str] = set()
+        for cid, score in ranked:
+            if cid not in text_of:
+                continue
+            did, text = text_of[cid]
+            if did in seen:
+                continue
+            seen.add(did)
+            d = docs[did]
+            out.append(
+                Passage(
+                    doc_id=did,
+                    chunk_id=cid,
+                    title=d.title,
+                    title_orig=d.title_orig,
+                    publish_date=d.publish_date,
+                    url=d.url,
+                    text=text,
+                    score=round(score, 6),
+                    notice_no=d.notice_no,
+                    effective_dates=d.effective_dates,
+                    category=d.category,
+                    publisher=d.publisher,
+                )
+            )
+            if len(out) == k:
+                break
+        return out
