@@ -1,0 +1,95 @@
+"""The review desk: what the CLI and the web page both call.
+
+Why one facade: the CLI and the browser must apply exactly the same rules (drafts are
+re-registered before anything is shown or decided, edits are verified, publishing is gated),
+so both go through these few methods and neither touches the database or the files directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.config import Settings
+from agent.review.drafts import Draft, check_week, find_weeks, load_draft, published_path
+from agent.review.edits import EditCheck, check_edit
+from agent.review.publish import compose, write_atomic
+from agent.review.store import Decision, Item, ReviewStore, SyncResult, WeekSummary, _now
+from tools.errors import InputError, VerificationError
+
+
+def review_db_path(settings: Settings) -> Path:
+    return settings.data_dir / "review.sqlite"
+
+
+@dataclass(frozen=True)
+class Published:
+    week: str
+    path: Path
+    reviewers: list[str]
+    counts: dict[str, int]
+    published_at: str
+
+
+class ReviewDesk:
+    def __init__(self, settings: Settings) -> None:
+        self.output_dir = settings.output_dir
+        self.store = ReviewStore(review_db_path(settings))
+
+    # ---- reading ----------------------------------------------------------------------
+
+    def draft(self, week: str) -> Draft:
+        return load_draft(self.output_dir, check_week(week))
+
+    def refresh(self, week: str) -> SyncResult:
+        """Register the week's draft (or pick up a re-draft) before showing or deciding."""
+        return self.store.sync_draft(self.draft(week))
+
+    def refresh_all(self) -> list[SyncResult]:
+        return [self.refresh(week) for week in find_weeks(self.output_dir)]
+
+    def weeks(self) -> list[WeekSummary]:
+        self.refresh_all()
+        return self.store.summaries()
+
+    def items(self, week: str) -> list[Item]:
+        self.refresh(week)
+        return self.store.items(week)
+
+    def item(self, ref: str, week: str | None = None) -> Item:
+        if week:
+            self.refresh(week)
+        else:
+            self.refresh_all()
+        return self.store.item(ref, week)
+
+    # ---- deciding ---------------------------------------------------------------------
+
+    def decide(self, item: Item, action: str, reviewer: str, *, text: str | None = None, note: str = "",
+               change: bool = False, expected: int | None | str = "any") -> tuple[Decision, EditCheck | None]:
+        """Record a decision; an edit is verified first and refused with the verifier's reasons."""
+        check = None
+        if action == "edit":
+            check = check_edit(text or "", item.evidence)
+            if not check.ok:
+                raise VerificationError(f"edit of {item.ref} refused: {'; '.join(check.problems)}")
+            text = check.text
+        exp: int | None | str = expected
+        decision = self.store.decide(item.id, action, reviewer, text=text, note=note, change=change,
+                                     expected=exp if exp is None or isinstance(exp, int) else "any")
+        return decision, check
+
+    # ---- publishing -------------------------------------------------------------------
+
+    def publish(self, week: str, published_by: str) -> Published:
+        draft = self.draft(week)
+        self.store.sync_draft(draft)
+        items = self.store.items(week)
+        if not published_by.strip():
+            raise InputError("publishing needs a reviewer name")
+        at = _now().isoformat()
+        composed = compose(draft, items, published_at=at, published_by=published_by)
+        path = published_path(self.output_dir, week)
+        write_atomic(path, composed.markdown)
+        self.store.record_publication(week, path, published_by, composed.reviewers, draft.content_hash)
+        return Published(week, path, composed.reviewers, composed.counts, at)
