@@ -1,0 +1,134 @@
+"""What one chat session answers from: the store's tables, the week's FactSheet, the policy index.
+
+Why a context object: a REPL asks many questions against the same data; loading the
+tables and building the FactSheet once keeps answers fast and consistent, and the router
+and the tool-calling agent read from the very same object.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from agent.chat.lookup import Lookup
+from agent.config import Settings
+from tools.errors import AgentError, DataGapError, InputError
+from tools.facts.model import FactSheet
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PolicyHit:
+    doc_id: str
+    title: str
+    url: str
+    date: date
+    text: str
+
+
+@dataclass
+class ChatContext:
+    settings: Settings
+    week: str
+    lookup: Lookup
+    _index: Any = field(default=None, repr=False)
+    _index_error: str = ""
+
+    @property
+    def sheet(self) -> FactSheet | None:
+        return self.lookup.sheet
+
+    def policy_search(self, query: str, *, k: int = 5, since: date | None = None,
+                      until: date | None = None) -> list[PolicyHit]:
+        """Passages from C's PolicyIndex; an empty list when the index is missing or finds nothing."""
+        index = self._policy_index()
+        if index is None:
+            return []
+        passages = index.search(query, k=k, mode="hybrid", published_since=since, published_until=until)
+        hits: list[PolicyHit] = []
+        seen: set[str] = set()
+        for p in passages:
+            if p.doc_id in seen:
+                continue
+            seen.add(p.doc_id)
+            hits.append(PolicyHit(doc_id=str(p.doc_id), title=str(p.title), url=str(p.url),
+                                  date=p.publish_date, text=str(p.text)))
+        return hits
+
+    def policy_available(self) -> str:
+        index = self._policy_index()
+        if index is None:
+            return self._index_error or "policy index not built"
+        docs = index.list_docs()
+        if not docs:
+            return "policy index is empty"
+        dates = sorted(d.publish_date for d in docs)
+        return f"MOFCOM {len(docs)} docs, {dates[0].isoformat()} – {dates[-1].isoformat()}"
+
+    def _policy_index(self) -> Any:
+        if self._index is not None or self._index_error:
+            return self._index
+        try:
+            from vectorstore import PolicyIndex  # C's module; optional until it lands
+
+            self._index = PolicyIndex(self.settings)
+        except (ImportError, AgentError) as exc:
+            self._index_error = f"policy index unavailable ({exc}); run `agent policy ingest`"
+            log.info(self._index_error)
+        return self._index
+
+
+def latest_week(census: pd.DataFrame, comtrade: pd.DataFrame) -> str:
+    """The report week in which the newest stored Census month was first published."""
+    from tools.weeks import census_release_date
+
+    if not census.empty:
+        released = census_release_date(str(census["period"].max()))
+    elif not comtrade.empty:
+        released = comtrade["fetched_at"].max().date()
+    else:
+        raise DataGapError("the store is empty: run `agent fetch --from-sample` (or `agent fetch`) first")
+    iso = released.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def build_sheet(store: Any, week: str) -> FactSheet | None:
+    """B's FactSheet for ``week``; None (on-demand facts only) when the builder is not available."""
+    try:
+        from tools.facts.build import build_fact_sheet
+    except ImportError:
+        return None
+    try:
+        return build_fact_sheet(store, week)
+    except InputError:
+        raise
+    except AgentError as exc:
+        log.warning("fact sheet for %s unavailable: %s", week, exc)
+        return None
+
+
+def load_context(settings: Settings, week: str | None = None) -> ChatContext:
+    """Open the store, pick the week (given or latest with data) and build the FactSheet."""
+    from tools.store import Store
+
+    store = Store(settings.data_dir)
+    census = store.census_monthly()
+    comtrade = store.comtrade_annual()
+    if census.empty and comtrade.empty:
+        raise DataGapError(f"no trade data in {settings.data_dir}: run `agent fetch --from-sample` first")
+    if week is not None:
+        from tools.weeks import census_last_month, comtrade_last_year, parse_week
+
+        report = parse_week(week)
+        week = report.week
+        # Answer with what was published by the end of that week, as the briefing would.
+        census = census[census["period"] <= census_last_month(report.end)].reset_index(drop=True)
+        comtrade = comtrade[comtrade["year"] <= comtrade_last_year(report.end)].reset_index(drop=True)
+    chosen = week or latest_week(census, comtrade)
+    sheet = build_sheet(store, chosen)
+    return ChatContext(settings=settings, week=chosen, lookup=Lookup(census=census, comtrade=comtrade, sheet=sheet))

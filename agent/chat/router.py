@@ -1,0 +1,118 @@
+"""The offline router: a parsed question → the right tool → a templated, cited reply.
+
+Why deterministic: with the ``local`` or ``template`` backend there is no model able to
+pick tools, and even with one, the common question shapes (a bilateral balance for a
+period, its same-basis change, a reporter's top markets and HHI, a policy search, a data
+caveat) deserve the same answer every time. A question the data cannot answer gets a
+refusal that says what *is* there — never a number from anywhere but a fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from agent.chat import tools
+from agent.chat.context import ChatContext
+from agent.chat.models import DocCite
+from agent.chat.parse import Query
+from agent.chat.templates import render
+from tools.countries import Country, resolve
+from tools.errors import InputError
+from tools.facts.model import Fact
+
+Lang = Literal["zh", "en"]
+
+
+@dataclass
+class Reply:
+    lines: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    docs: list[DocCite] = field(default_factory=list)
+    refused: bool = False
+    available: str = ""
+
+
+def refuse(q: Query, ctx: ChatContext, reason_zh: str, reason_en: str, *, clarify: bool = False,
+           scope: str = "all") -> Reply:
+    reason = reason_zh if q.lang == "zh" else reason_en
+    line = render("clarify" if clarify else "no_data", q.lang, reason=reason)
+    return Reply(lines=[line], refused=True, available=tools.available(ctx, q.lang, scope))
+
+
+def _countries(q: Query) -> tuple[list[Country], list[str]]:
+    """Resolved countries (in order, deduplicated) and the mentions that did not resolve."""
+    out: list[Country] = []
+    unknown: list[str] = []
+    for key in [*q.countries, *q.codes]:
+        try:
+            c = resolve(key)
+        except InputError:
+            unknown.append(key)
+            continue
+        if all(c.name_en != o.name_en for o in out):
+            out.append(c)
+    return out, unknown
+
+
+def _is_us(c: Country) -> bool:
+    return c.comtrade == 842 or c.iso2 == "US"
+
+
+def _reporter_phrasing(q: Query, c: Country) -> bool:
+    """「日本的出口」/「日本出口」/"Japan's exports": the country is the reporter, not a US partner."""
+    import re
+
+    names = [c.name_zh, c.name_en, *c.aliases]
+    flow = r"(?:的)?\s*(?:出口|進口|进口|總出口|总出口|exports?|imports?)"
+    for name in names:
+        if not name:
+            continue
+        n = re.escape(name)
+        if re.search(rf"(?<![對对自從从向與与和跟])\s*{n}\s*{flow}", q.text, re.IGNORECASE) or re.search(
+                rf"{n}'s\s+(?:total\s+)?(?:exports?|imports?)", q.text, re.IGNORECASE):
+            return True
+    return False
+
+
+def route(q: Query, ctx: ChatContext) -> Reply:
+    if q.intent == "policy":
+        return tools.policy_reply(q, ctx)
+    if q.unsupported:
+        return refuse(q, ctx, f"資料庫沒有「{q.unsupported}」這類數據（只有商品貿易進出口值與出口管制文件）",
+                      f"the data holds no {q.unsupported} figures (only goods trade values and export-control documents)")
+    countries, unknown = _countries(q)
+    if q.intent == "quality":
+        return tools.quality_reply(q, ctx, [c for c in countries if not _is_us(c)] or countries)
+    if q.intent == "unknown":
+        return refuse(q, ctx, "看不出問的是哪個國家、哪項指標或哪份政策文件",
+                      "I could not tell which country, metric or policy document the question is about", clarify=True)
+    if unknown and not countries:
+        return refuse(q, ctx, "無法辨識問題中的國家或代碼", "the country or code in the question is not recognised")
+    partners = [c for c in countries if not _is_us(c)]
+    us_named = any(_is_us(c) for c in countries)
+    metric = q.metric
+    comtrade_shape = metric in ("concentration", "total") or q.top
+    if partners and not us_named and metric in ("exports", "imports") and _reporter_phrasing(q, partners[0]):
+        comtrade_shape = True
+    if comtrade_shape:
+        reporters = partners if (partners and not (us_named and _us_first(q, countries))) else countries
+        if not reporters:
+            return refuse(q, ctx, "請指明是哪個報告國（例如：日本出口集中在哪些市場？）",
+                          "say which reporting country you mean (e.g. Which markets do Japan's exports go to?)",
+                          clarify=True, scope="comtrade")
+        return tools.comtrade_reply(q, ctx, reporters[0])
+    if not partners:
+        if us_named or metric is not None:
+            return refuse(q, ctx, "請指明美國的貿易夥伴（中國、台灣、日本、南韓或德國）",
+                          "say which US trading partner you mean (China, Taiwan, Japan, Korea or Germany)",
+                          clarify=True, scope="census")
+        return refuse(q, ctx, "看不出問的是哪項指標", "I could not tell which metric is meant", clarify=True)
+    if len(partners) > 1:
+        return refuse(q, ctx, "一次請只問一個貿易夥伴", "please ask about one trading partner at a time",
+                      clarify=True, scope="census")
+    return tools.census_reply(q, ctx, partners[0], metric or "balance")
+
+
+def _us_first(q: Query, countries: list[Country]) -> bool:
+    return bool(countries) and _is_us(countries[0])

@@ -1,0 +1,484 @@
+"""The chat's tools as plain functions: each reads facts (never invents them) and says what it used.
+
+Why plain functions first: the offline router calls them directly, the tool-calling agent
+calls the same functions through thin LangChain wrappers (``agent.chat.agent_tools``), so
+both paths answer from identical figures and are verified the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from agent.chat.context import ChatContext, PolicyHit
+from agent.chat.lookup import month_label, months_between
+from agent.chat.models import DocCite
+from agent.chat.parse import Query
+from agent.chat.templates import render
+from tools import fmt
+from tools.countries import Country, by_comtrade, name_zh
+from tools.facts.model import Fact
+
+Lang = Literal["zh", "en"]
+_MONTH_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _reply_cls() -> type:
+    from agent.chat.router import Reply
+
+    return Reply
+
+
+def period_en(start: str, end: str) -> str:
+    y1, m1 = (int(p) for p in start.split("-"))
+    y2, m2 = (int(p) for p in end.split("-"))
+    if (y1, m1) == (y2, m2):
+        return f"{_MONTH_EN[m1 - 1]} {y1}"
+    if y1 == y2 and (m1, m2) == (1, 12):
+        return f"full-year {y1}"
+    if y1 == y2:
+        return f"{_MONTH_EN[m1 - 1]}–{_MONTH_EN[m2 - 1]} {y1}"
+    return f"{_MONTH_EN[m1 - 1]} {y1}–{_MONTH_EN[m2 - 1]} {y2}"
+
+
+def _label(start: str, end: str, lang: Lang) -> str:
+    return month_label(start, end) if lang == "zh" else period_en(start, end)
+
+
+def _cname(c: Country, lang: Lang) -> str:
+    return c.name_zh if lang == "zh" else c.name_en
+
+
+# --- what the data holds ------------------------------------------------------------------
+def available(ctx: ChatContext, lang: Lang, scope: str = "all") -> str:
+    """A one-paragraph inventory: partners and months, reporters and years, policy docs."""
+    lk = ctx.lookup
+    parts: list[str] = []
+    if scope in ("all", "census") and not lk.census.empty:
+        names = [name_zh(c, scheme="census", fallback=n) if lang == "zh" else _census_en(c, n)
+                 for c, n in sorted(lk.census_partners().items())]
+        months = lk.census_months()
+        run = [m for m in months if m >= _run_start(months)]
+        if lang == "zh":
+            parts.append(f"美國普查局月度進出口（美國對{'、'.join(names)}），{run[0]} 至 {run[-1]}")
+        else:
+            parts.append(f"US Census monthly trade of the US with {', '.join(names)}, {run[0]} to {run[-1]}")
+    if scope in ("all", "comtrade") and not lk.comtrade.empty:
+        reps = [name_zh(r, fallback=d) if lang == "zh" else d for r, d in sorted(lk.comtrade_reporters().items())]
+        years = "、".join(str(y) for y in lk.comtrade_years()) if lang == "zh" else ", ".join(
+            str(y) for y in lk.comtrade_years())
+        if lang == "zh":
+            parts.append(f"UN Comtrade 年度夥伴資料（報告國：{'、'.join(reps)}；年份 {years}）")
+        else:
+            parts.append(f"UN Comtrade annual partner tables (reporters: {', '.join(reps)}; years {years})")
+    if scope in ("all", "policy"):
+        parts.append(("商務部出口管制文件：" if lang == "zh" else "MOFCOM export-control documents: ")
+                     + ctx.policy_available())
+    return render("available", lang, what=("；" if lang == "zh" else "; ").join(parts))
+
+
+def _census_en(code: str, fallback: str) -> str:
+    from tools.countries import by_census
+
+    known = by_census(code)
+    return known.name_en if known else fallback
+
+
+def _run_start(months: list[str]) -> str:
+    """First month of the unbroken run that ends at the newest month (a stray old month is not 'coverage')."""
+    if not months:
+        return ""
+    start = months[-1]
+    for m in reversed(months[:-1]):
+        if len(months_between(m, start)) != 2:
+            break
+        start = m
+    return start
+
+
+# --- Census: US trade with one partner ----------------------------------------------------
+def census_window(q: Query, months: list[str]) -> tuple[str, str, bool] | str:
+    """(start, end, not_full_year) for the asked period, or a reason it is not in the data."""
+    if not months:
+        return "no months"
+    latest = months[-1]
+    ly, lm = int(latest[:4]), int(latest[5:])
+    p = q.period
+    if p.latest_month and p.year is None:
+        return latest, latest, False
+    year = p.year
+    if p.month_from is not None:
+        m1, m2 = p.month_from, p.month_to or p.month_from
+        if year is None:
+            year = ly if m2 <= lm else ly - 1
+        if not (1 <= m1 <= m2 <= 12):
+            return f"bad months {m1}-{m2}"
+        start, end = f"{year:04d}-{m1:02d}", f"{year:04d}-{m2:02d}"
+    elif year is not None:
+        start, end = f"{year:04d}-01", f"{year:04d}-12"
+        have = [m for m in months if m.startswith(f"{year:04d}-")]
+        if f"{year:04d}-12" not in months and have and f"{year:04d}-01" in have:
+            return f"{year:04d}-01", max(have), True
+    else:
+        start, end = f"{ly:04d}-01", latest
+    missing = [m for m in months_between(start, end) if m not in months]
+    if missing:
+        return f"missing {missing[0]}"
+    return start, end, False
+
+
+def _prior(start: str, end: str) -> tuple[str, str]:
+    return f"{int(start[:4]) - 1:04d}{start[4:]}", f"{int(end[:4]) - 1:04d}{end[4:]}"
+
+
+def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str):  # type: ignore[no-untyped-def]
+    from agent.chat.router import refuse
+
+    Reply = _reply_cls()
+    lk = ctx.lookup
+    cty = partner.census
+    if not cty or cty not in lk.census_partners():
+        return refuse(q, ctx, f"美國普查局資料只涵蓋部分貿易夥伴，沒有{partner.name_zh}",
+                      f"the US Census data here does not cover {partner.name_en}", scope="census")
+    months = lk.census_months(cty)
+    window = census_window(q, months)
+    if isinstance(window, str):
+        asked = _asked_label(q)
+        return refuse(q, ctx, f"美國對{partner.name_zh}沒有{asked}的資料",
+                      f"there is no US–{partner.name_en} data for {asked or 'that period'}", scope="census")
+    start, end, partial = window
+    lang = q.lang
+    pname = _cname(partner, lang)
+    if metric == "extreme":
+        return _extreme_reply(q, ctx, partner, cty, months, Reply)
+    kind = metric if metric in ("exports", "imports", "balance") else "balance"
+    fact = lk.census_value(cty, kind, start, end, partner.name_zh)
+    if fact is None or fact.value is None:
+        return refuse(q, ctx, f"美國對{partner.name_zh}{month_label(start, end)}的資料不完整",
+                      f"US–{partner.name_en} data for {period_en(start, end)} is incomplete", scope="census")
+    facts = [fact]
+    value = fact.value
+    word_zh = {"exports": "出口", "imports": "進口"}.get(kind) or f"貿易{fmt.balance_word(value)}"
+    word_en = {"exports": "exports", "imports": "imports"}.get(kind) or (
+        "trade deficit" if value < 0 else "trade surplus")
+    if lang == "en" and kind == "imports":
+        line = (f"According to US Census data, US imports from {pname} in {period_en(start, end)} were "
+                f"{fmt.usd(value)}.")
+    else:
+        line = render("census_value", lang, period=_label(start, end, lang), partner=pname,
+                      metric=word_zh if lang == "zh" else word_en,
+                      value=fmt.usd(abs(value)) if kind == "balance" else fact.display)
+    if lang == "zh" and kind == "imports":
+        line = line.replace(f"美國對{pname}的進口", f"美國自{pname}的進口")
+    lines = [line]
+    if partial:
+        lines.append(render("census_not_full_year", lang, year=start[:4], period=_label(start, end, lang)))
+    bstart, bend = _prior(start, end)
+    base = lk.census_value(cty, kind, bstart, bend, partner.name_zh)
+    if base is not None and base.value is not None:
+        yoy = lk.census_yoy(fact, base)
+        if yoy is not None and yoy.value is not None:
+            facts += [base, yoy]
+            direction = fmt.direction_word(yoy.value, "balance" if kind == "balance" else "flow")
+            if lang == "en":
+                direction = {"擴大": "widened", "收窄": "narrowed", "增長": "grew", "減少": "fell"}.get(direction,
+                                                                                                   "was flat")
+            base_value = fmt.usd(abs(base.value)) if kind == "balance" else base.display
+            lines.append(render("census_yoy", lang, base_period=_label(bstart, bend, lang), base_value=base_value,
+                                direction=direction, change=yoy.display))
+    elif q.yoy:
+        lines.append(render("no_data", lang, reason=(f"沒有{month_label(bstart, bend)}的同期資料可比較" if lang == "zh"
+                                                     else f"no same-period data for {period_en(bstart, bend)}")))
+    return Reply(lines=lines, facts=facts)
+
+
+def _asked_label(q: Query) -> str:
+    p = q.period
+    if p.year and p.month_from:
+        return month_label(f"{p.year}-{p.month_from:02d}", f"{p.year}-{(p.month_to or p.month_from):02d}")
+    if p.year:
+        return f"{p.year} 年"
+    return "該期間"
+
+
+def _extreme_reply(q: Query, ctx: ChatContext, partner: Country, cty: str, months: list[str], Reply: type):  # type: ignore[no-untyped-def]
+    from agent.chat.router import refuse
+
+    lang = q.lang
+    kind = q.metric if q.metric in ("exports", "imports") else "balance"
+    if "出口" in q.text or "export" in q.text.lower():
+        kind = "exports"
+    elif "進口" in q.text or "进口" in q.text or "import" in q.text.lower():
+        kind = "imports"
+    run = [m for m in months if m >= _run_start(months)]
+    start, end = run[0], run[-1]
+    if q.period.year:
+        inyear = [m for m in run if m.startswith(f"{q.period.year:04d}-")]
+        if not inyear:
+            return refuse(q, ctx, f"美國對{partner.name_zh}沒有 {q.period.year} 年的月度資料",
+                          f"no monthly US–{partner.name_en} data for {q.period.year}", scope="census")
+        start, end = inyear[0], inyear[-1]
+    got = ctx.lookup.census_extreme(cty, kind, start, end, partner.name_zh)
+    if got is None:
+        return refuse(q, ctx, "該期間沒有月度資料", "no monthly data for that window", scope="census")
+    extreme, monthly = got
+    month = extreme.subject["month"]
+    if lang == "zh":
+        what = {"balance": "單月逆差最大" if (extreme.value or 0) < 0 else "單月順差最大",
+                "exports": "單月出口最高", "imports": "單月進口最高"}[kind]
+        line = render("census_extreme", lang, window=month_label(start, end), partner=partner.name_zh, what=what,
+                      month=month_label(month, month), value=fmt.usd(abs(extreme.value or 0)))
+    else:
+        what = {"balance": "monthly deficit" if (extreme.value or 0) < 0 else "monthly surplus",
+                "exports": "monthly exports", "imports": "monthly imports"}[kind]
+        line = render("census_extreme", lang, window=period_en(start, end), partner=partner.name_en, what=what,
+                      month=period_en(month, month), value=fmt.usd(abs(extreme.value or 0)))
+    return Reply(lines=[line], facts=[extreme, monthly])
+
+
+# --- Comtrade: a reporter's markets ---------------------------------------------------------
+def hhi_band(ctx: ChatContext, hhi: Fact, lang: Lang) -> str:
+    if ctx.sheet is not None and lang == "zh":
+        band = ctx.sheet.by_id().get(hhi.id.replace(".hhi", ".hhi_band"))
+        if band is not None and band.display and not re.search(r"\d", band.display):
+            return band.display
+    value = hhi.value or 0
+    key = "hhi_band_low" if value < 1500 else "hhi_band_mid" if value <= 2500 else "hhi_band_high"
+    return render(key, lang)
+
+
+def partner_name(code: int, desc: str, lang: Lang) -> str:
+    if lang == "zh":
+        return name_zh(code, fallback=desc)
+    known = by_comtrade(code)
+    return known.name_en if known else desc
+
+
+def comtrade_reply(q: Query, ctx: ChatContext, reporter: Country):  # type: ignore[no-untyped-def]
+    from agent.chat.router import refuse
+
+    Reply = _reply_cls()
+    lang = q.lang
+    lk = ctx.lookup
+    code = reporter.comtrade
+    if code is None or code not in lk.comtrade_reporters():
+        return refuse(q, ctx, f"UN Comtrade 樣本沒有以{reporter.name_zh}為報告國的資料",
+                      f"the UN Comtrade data has no tables reported by {reporter.name_en}", scope="comtrade")
+    flow = "M" if q.metric == "imports" else "X"
+    years = lk.comtrade_years(code)
+    year = q.period.year or (years[-1] if years else None)
+    if year is None or year not in years:
+        return refuse(q, ctx, f"UN Comtrade 沒有{reporter.name_zh} {q.period.year} 年的資料",
+                      f"UN Comtrade has no {q.period.year} data for {reporter.name_en}", scope="comtrade")
+    table = lk.comtrade_table(code, flow, year)
+    names = {int(p): partner_name(int(p), str(d), "zh") for p, d in zip(table["partner_code"], table["partner_desc"],
+                                                                          strict=False)}
+    facts = lk.comtrade_facts(code, flow, year, reporter.name_zh, names)
+    if facts is None:
+        return refuse(q, ctx, f"{reporter.name_zh} {year} 年沒有可用的夥伴資料",
+                      f"no usable partner rows for {reporter.name_en} in {year}", scope="comtrade")
+    flow_word = ("出口" if flow == "X" else "進口") if lang == "zh" else ("exports" if flow == "X" else "imports")
+    market = ("市場" if flow == "X" else "來源") if lang == "zh" else ("markets" if flow == "X" else "sources")
+    items = []
+    used: list[Fact] = []
+    for rank in (1, 2, 3):
+        pv, sh = facts.get(f"partner{rank}"), facts.get(f"share{rank}")
+        if pv is None or sh is None:
+            continue
+        code_p = int(pv.subject["partner"])
+        items.append(render("comtrade_partner", lang, name=partner_name(code_p, names.get(code_p, ""), lang),
+                            value=pv.display, share=sh.display))
+        used += [pv, sh]
+    sep = "、" if lang == "zh" else "; "
+    lines = []
+    if q.metric == "total" and not q.top:
+        lines.append(render("comtrade_total", lang, year=_year(year, lang), reporter=_cname(reporter, lang),
+                            flow=flow_word, total=facts["total"].display, count=facts["partner_count"].display))
+        used += [facts["total"], facts["partner_count"]]
+    else:
+        lines.append(render("comtrade_top", lang, year=_year(year, lang), reporter=_cname(reporter, lang),
+                            flow=flow_word, market=market, partners=sep.join(items),
+                            top_share=facts["top3_share"].display))
+        used.append(facts["top3_share"])
+    lines.append(render("comtrade_hhi", lang, hhi=facts["hhi"].display, band=hhi_band(ctx, facts["hhi"], lang)))
+    used.append(facts["hhi"])
+    if any(f.source is not None and f.source.synthetic for f in used):
+        lines.append(render("comtrade_synthetic", lang))
+    return Reply(lines=lines, facts=used)
+
+
+def _year(year: int, lang: Lang) -> str:
+    return f"{year} 年" if lang == "zh" else str(year)
+
+
+# --- quality -------------------------------------------------------------------------------
+def quality_reply(q: Query, ctx: ChatContext, countries: list[Country]):  # type: ignore[no-untyped-def]
+    from agent.chat.router import refuse
+
+    Reply = _reply_cls()
+    lang = q.lang
+    lk = ctx.lookup
+    if not countries:
+        flags = ctx.sheet.flags if ctx.sheet is not None else []
+        if not flags:
+            return refuse(q, ctx, "請指明國家（例如：德國的數據為什麼偏少？）",
+                          "say which country you mean (e.g. Why is Germany's data thin?)", clarify=True)
+        lines = [render("quality_intro", lang, country="全部資料" if lang == "zh" else "all data")]
+        lines += [render("quality_flag", lang, message=f.message_zh) for f in flags]
+        cited = [lk.sheet.get(i) for f in flags for i in f.fact_ids if lk.sheet and i in lk.sheet.by_id()]
+        return Reply(lines=lines, facts=cited)
+    c = countries[0]
+    name = _cname(c, lang)
+    lines = [render("quality_intro", lang, country=name)]
+    facts: list[Fact] = []
+    codes = [str(c.comtrade or ""), c.census or ""]
+    flags = [f for f in lk.flags_for(*codes) if f.subject]
+    for flag in flags:
+        lines.append(render("quality_flag", lang, message=flag.message_zh))
+        if lk.sheet is not None:
+            facts += [lk.sheet.get(i) for i in flag.fact_ids if i in lk.sheet.by_id()]
+    known = False
+    if c.comtrade is not None and c.comtrade in lk.comtrade_reporters():
+        known = True
+        synthetic = False
+        for year in lk.comtrade_years(c.comtrade):
+            for flow in ("X", "M"):
+                table = lk.comtrade_table(c.comtrade, flow, year)
+                if table.empty:
+                    continue
+                synthetic = synthetic or bool(table["synthetic"].any())
+                names = {int(p): name_zh(int(p), fallback=str(d)) for p, d in
+                         zip(table["partner_code"], table["partner_desc"], strict=False)}
+                got = lk.comtrade_facts(c.comtrade, flow, year, c.name_zh, names)
+                if got is None:
+                    continue
+                facts.append(got["partner_count"])
+                flow_word = ("出口" if flow == "X" else "進口") if lang == "zh" else (
+                    "exports" if flow == "X" else "imports")
+                lines.append(render("quality_partner_count", lang, year=_year(year, lang), country=name,
+                                    flow=flow_word, count=got["partner_count"].display))
+                if bool(table["row_capped"].any()):
+                    lines.append(render("quality_flag", lang, message=(
+                        "此查詢觸及 Comtrade 預覽 API 的列數上限，夥伴表可能被截斷" if lang == "zh" else
+                        "this query hit the Comtrade preview row cap; the partner table may be truncated")))
+        if synthetic:
+            lines.append(render("comtrade_synthetic", lang))
+    if c.census and c.census in lk.census_partners():
+        known = True
+        months = lk.census_months(c.census)
+        run = [m for m in months if m >= _run_start(months)]
+        fact = lk.census_value(c.census, "balance", run[0], run[-1], c.name_zh)
+        if fact is not None:
+            facts.append(fact)
+            lines.append(render("quality_census", lang, country=name, first=run[0], last=run[-1]))
+    if not known:
+        return refuse(q, ctx, f"資料庫沒有{c.name_zh}的資料", f"the data holds nothing for {c.name_en}")
+    if len(lines) == 1:
+        lines.append(render("quality_none", lang, country=name))
+    return Reply(lines=lines, facts=facts)
+
+
+# --- policy --------------------------------------------------------------------------------
+#: Topic vocabulary → terms as they appear in the (simplified-Chinese) MOFCOM texts.
+TOPICS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("rare earth", "rare-earth", "稀土"), ("稀土",)),
+    (("gallium", "鎵", "镓"), ("镓",)),
+    (("germanium", "鍺", "锗"), ("锗",)),
+    (("antimony", "銻", "锑"), ("锑",)),
+    (("graphite", "石墨"), ("石墨",)),
+    (("tungsten", "鎢", "钨"), ("钨",)),
+    (("tellurium", "碲"), ("碲",)),
+    (("bismuth", "鉍", "铋"), ("铋",)),
+    (("molybdenum", "鉬", "钼"), ("钼",)),
+    (("indium", "銦", "铟"), ("铟",)),
+    (("lithium", "battery", "batteries", "鋰", "锂", "電池", "电池"), ("锂", "电池")),
+    (("superhard", "super-hard", "diamond", "超硬", "金剛石", "金刚石"), ("超硬",)),
+    (("unreliable entity", "不可靠實體", "不可靠实体"), ("不可靠实体",)),
+    (("dual-use", "dual use", "兩用", "两用"), ("两用",)),
+    (("nexperia", "安世"), ("安世",)),
+    (("hanwha", "韓華", "韩华"), ("韩华",)),
+    (("drone", "uav", "無人機", "无人机"), ("无人机", "无人驾驶")),
+    (("sanction", "制裁"), ("制裁",)),
+    (("countermeasure", "反制"), ("反制",)),
+    (("export control law", "出口管制法"), ("出口管制法",)),
+    (("japan", "日本"), ("日本",)),
+    (("netherlands", "dutch", "荷蘭", "荷兰"), ("荷兰", "荷方")),
+    (("semiconductor", "chip", "半導體", "半导体", "芯片", "晶片"), ("半导体", "芯片")),
+)
+_GENERIC = {"mofcom", "announce", "announced", "announcement", "announcements", "export", "exports", "control",
+            "controls", "china", "chinese", "commerce", "ministry", "policy", "policies", "new", "what", "did",
+            "the", "about", "any", "documents", "document", "regulation", "regulations", "rules"}
+
+
+def topic_terms(q: Query) -> tuple[list[str], str]:
+    """(terms to find in the documents, topic label). Unknown topic phrase → ([phrase], phrase)."""
+    from agent.verify import to_traditional
+
+    low = q.text.lower()
+    terms: list[str] = []
+    label = ""
+    for keys, found in TOPICS:
+        if any(k in low for k in keys):
+            terms += [t for t in found if t not in terms]
+            label = label or keys[-1 if q.lang == "zh" else 0]
+    if terms:
+        return terms, (to_traditional(label) if q.lang == "zh" else label)
+    phrase = q.topic.strip()
+    if phrase and phrase.lower() not in _GENERIC and not all(w in _GENERIC for w in phrase.lower().split()):
+        return [_to_simplified(phrase)], phrase
+    return [], ""
+
+
+def _to_simplified(text: str) -> str:
+    import opencc
+
+    return str(opencc.OpenCC("t2s").convert(text))
+
+
+def policy_reply(q: Query, ctx: ChatContext):  # type: ignore[no-untyped-def]
+    from agent.chat.router import refuse
+
+    Reply = _reply_cls()
+    lang = q.lang
+    terms, label = topic_terms(q)
+    hits = ctx.policy_search(q.text, k=10, since=q.policy_since, until=q.policy_until)
+    if terms:
+        hits = [h for h in hits if any(t in _to_simplified(h.title + h.text) for t in terms)]
+    elif not (q.policy_since or q.policy_until):
+        hits = hits[:5]
+    if not hits:
+        window = _window(q, "zh")
+        return refuse(q, ctx, f"沒有找到{window}與「{label or q.topic or '此主題'}」相符的商務部文件",
+                      f"no MOFCOM document matches \"{label or q.topic or 'that topic'}\"{_window(q, 'en')}",
+                      scope="policy")
+    hits = hits[:5]
+    if lang == "zh":
+        intro = render("policy_intro", lang, window=_window(q, "zh"), topic=label or "出口管制")
+    else:
+        intro = render("policy_intro", lang, window=_window(q, "en"), topic=label or "export controls")
+    lines = [intro]
+    docs: list[DocCite] = []
+    for h in hits:
+        lines.append(render("policy_item", lang, title=_title(h, lang), date=h.date.isoformat(), url=h.url))
+        docs.append(DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat()))
+    return Reply(lines=lines, docs=docs)
+
+
+def _title(h: PolicyHit, lang: Lang) -> str:
+    return h.title
+
+
+def _window(q: Query, lang: Lang) -> str:
+    since, until = q.policy_since, q.policy_until
+    if since is None or until is None:
+        return ""
+    if lang == "zh":
+        if since.month == 1 and until.month == 12 and since.year == until.year:
+            return f"{since.year} 年"
+        if since.month == until.month and since.year == until.year:
+            return f"{since.year} 年 {since.month} 月"
+        return f"{since.isoformat()} 至 {until.isoformat()}"
+    if since.month == until.month and since.year == until.year:
+        return f" in {date(since.year, since.month, 1):%B %Y}"
+    return f" between {since.isoformat()} and {until.isoformat()}"
