@@ -1,0 +1,150 @@
+"""UN Comtrade: annual goods totals of one reporter with every partner, one year and one flow per call.
+
+Why these filters: without ``partner2Code=0&customsCode=C00&motCode=0`` every partner comes
+back once per customs procedure and transport mode, the preview's 500-row cap is hit, and
+partners silently disappear (the earlier system showed Germany with 62 partners). An answer
+that reaches the cap is refused, never used. One year per call: years are never summed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from tools.errors import InputError, SourceError
+from tools.sources.http import SourceHttp
+from tools.sources.records import ComtradeRow, Fetched, RawResponse
+
+Flow = Literal["X", "M"]
+PREVIEW_CAP = 500
+#: What we ask for with a key; an answer this long is refused just like a capped preview.
+KEYED_MAX_RECORDS = 2500
+DEFAULT_REPORTERS = (842, 156, 392, 410, 276, 490)
+DEFAULT_YEARS = (2023, 2024)
+FLOWS: tuple[Flow, ...] = ("X", "M")
+
+
+class ComtradeRecord(BaseModel):
+    """The fields of one data row we rely on (the API sends ~45; the rest are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    period: str
+    refYear: int | None = None
+    reporterCode: int
+    reporterDesc: str | None = None
+    flowCode: str
+    partnerCode: int
+    partnerDesc: str | None = None
+    partner2Code: int | None = 0
+    cmdCode: str = "TOTAL"
+    customsCode: str | None = "C00"
+    motCode: int | None = 0
+    primaryValue: float | None
+
+
+class ComtradeEnvelope(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    count: int = 0
+    data: list[ComtradeRecord] = []
+    error: str | None = ""
+
+
+class ComtradeClient:
+    """Preview API without a key, keyed ``/data/v1/get`` with one; same parsing for both."""
+
+    def __init__(self, http: SourceHttp, base_url: str, api_key: str = "") -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+
+    @property
+    def cap(self) -> int:
+        return KEYED_MAX_RECORDS if self.api_key else PREVIEW_CAP
+
+    def request_for(self, reporter: int, year: int, flow: str, partner: int | None = None) -> tuple[str, list[tuple[str, str]]]:
+        if flow not in ("X", "M", "M,X", "X,M"):
+            raise InputError(f"Comtrade flow must be X or M, got {flow!r}")
+        if not 1962 <= year <= 2100:
+            raise InputError(f"Comtrade year out of range: {year}")
+        path = "/data/v1/get/C/A/HS" if self.api_key else "/public/v1/preview/C/A/HS"
+        params = [("reporterCode", str(reporter)), ("period", str(year)), ("flowCode", flow), ("cmdCode", "TOTAL")]
+        if partner is not None:
+            params.append(("partnerCode", str(partner)))
+        params += [("partner2Code", "0"), ("customsCode", "C00"), ("motCode", "0"), ("includeDesc", "true")]
+        if self.api_key:
+            params.append(("maxRecords", str(KEYED_MAX_RECORDS)))
+        return self.base_url + path, params
+
+    def annual_partners(self, reporter: int, year: int, flow: Flow) -> Fetched:
+        """Every partner of ``reporter`` in ``year`` for one flow (World = partner 0, kept as received)."""
+        url, params = self.request_for(reporter, year, flow)
+        return self._fetch(url, params, reporter, year, (flow,))
+
+    def annual_pair(self, reporter: int, partner: int, year: int, flows: Sequence[Flow] = ("M", "X")) -> Fetched:
+        url, params = self.request_for(reporter, year, ",".join(flows), partner)
+        return self._fetch(url, params, reporter, year, tuple(flows))
+
+    def _fetch(self, url: str, params: list[tuple[str, str]], reporter: int, year: int, flows: tuple[str, ...]) -> Fetched:
+        headers = {"Ocp-Apim-Subscription-Key": self.api_key} if self.api_key else None
+        raw = self.http.request("GET", url, params=params, headers=headers)
+        rows = parse_annual(raw, reporter=reporter, year=year, flows=flows, cap=self.cap)
+        return Fetched(raw=raw, comtrade=rows)
+
+
+def parse_answer(raw: RawResponse) -> ComtradeEnvelope:
+    text = raw.body.decode("utf-8", errors="replace").strip()
+    if text.startswith("<"):
+        raise SourceError(f"comtrade: {raw.url} answered with an HTML page instead of JSON (gateway or key problem)")
+    try:
+        envelope = ComtradeEnvelope.model_validate(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"comtrade: malformed JSON from {raw.url} ({exc.msg} at char {exc.pos})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise SourceError(f"comtrade: unexpected answer shape from {raw.url} ({where}: {first['msg']})") from None
+    if envelope.error:
+        raise SourceError(f"comtrade: the API reported an error: {envelope.error}")
+    return envelope
+
+
+def parse_annual(raw: RawResponse, *, reporter: int, year: int, flows: tuple[str, ...], cap: int) -> list[ComtradeRow]:
+    """Validated rows of one answer. Capped, duplicated or off-question answers raise ``SourceError``."""
+    envelope = parse_answer(raw)
+    records = envelope.data
+    if len(records) >= cap or envelope.count >= cap:
+        raise SourceError(
+            f"comtrade: the answer for reporter {reporter}, {year}, flow {'/'.join(flows)} has {max(len(records), envelope.count)} "
+            f"rows, the {cap}-row cap; it may be truncated, so it is refused (narrow the query or set COMTRADE_API_KEY)"
+        )
+    rows: list[ComtradeRow] = []
+    seen: set[tuple[int, str]] = set()
+    for rec in records:
+        if rec.reporterCode != reporter or rec.period != str(year) or rec.flowCode not in flows:
+            raise SourceError(
+                f"comtrade: answer holds reporter {rec.reporterCode} {rec.period} {rec.flowCode}, "
+                f"not the {reporter} {year} {'/'.join(flows)} asked for"
+            )
+        if rec.partner2Code not in (0, None) or rec.customsCode not in ("C00", None) or rec.motCode not in (0, None):
+            raise SourceError("comtrade: answer holds customs/transport breakdown rows; totals only are accepted")
+        key = (rec.partnerCode, rec.flowCode)
+        if key in seen:
+            raise SourceError(f"comtrade: partner {rec.partnerCode} appears twice for flow {rec.flowCode}")
+        seen.add(key)
+        if rec.primaryValue is None:
+            continue
+        rows.append(ComtradeRow(
+            reporter_code=rec.reporterCode,
+            reporter_desc=rec.reporterDesc or str(rec.reporterCode),
+            partner_code=rec.partnerCode,
+            partner_desc=rec.partnerDesc or str(rec.partnerCode),
+            year=year,
+            flow=rec.flowCode,  # type: ignore[arg-type]
+            value_usd=float(rec.primaryValue),
+        ))
+    return rows
