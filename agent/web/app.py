@@ -1,0 +1,209 @@
+"""The review web page (`agent serve`): FastAPI with server-rendered Jinja2 templates.
+
+Why plain forms and no JavaScript: the page must work offline, be easy to audit, and be
+driven by an end-to-end browser test. Security choices:
+- every route except the sign-in page and the stylesheet needs a reviewer: a session cookie
+  (HttpOnly, SameSite=Strict) opened with a token from `agent reviewer add`, or an
+  ``Authorization: Bearer <token>`` header; pages redirect to sign-in, anything else gets 401;
+- every cookie-authenticated POST carries the session's CSRF token (the sign-in form uses a
+  double-submit cookie), compared in constant time;
+- Jinja2 autoescaping plus a Markdown renderer with raw HTML disabled, and a strict
+  Content-Security-Policy (no scripts at all), so scraped text can only ever render as text.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from agent.config import Settings
+from agent.review import Item, ReviewDesk
+from agent.review.drafts import check_week
+from agent.review.items import REASON_ZH
+from agent.web.render import front_matter_pairs, render_report
+from tools.errors import AgentError, InputError, VerificationError
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "tn_session"
+SIGNIN_CSRF_COOKIE = "tn_signin_csrf"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    name: str
+    csrf: str | None  # None for bearer-token requests (no cookie, so no CSRF exposure)
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class BadCsrf(Exception):
+    pass
+
+
+def create_app(settings: Settings) -> FastAPI:
+    desk = ReviewDesk(settings)
+    app = FastAPI(title="trade-narrator review", docs_url=None, redoc_url=None, openapi_url=None)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.autoescape = True
+    templates.env.globals["REASON_ZH"] = REASON_ZH
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse("/signin", status_code=303)
+        return PlainTextResponse("sign-in required", status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(BadCsrf)
+    async def bad_csrf(request: Request, exc: BadCsrf) -> Response:
+        return PlainTextResponse("invalid or missing CSRF token; reload the page and try again", status_code=403)
+
+    def reviewer_of(request: Request) -> Reviewer:
+        auth = request.headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            name = desk.store.reviewer_for_token(auth[7:].strip())
+            if name is None:
+                raise NotSignedIn()
+            return Reviewer(name, None)
+        session = desk.store.session(request.cookies.get(SESSION_COOKIE, ""))
+        if session is None:
+            raise NotSignedIn()
+        return Reviewer(*session)
+
+    def check_csrf(reviewer: Reviewer, token: str) -> None:
+        if reviewer.csrf is not None and not hmac.compare_digest(reviewer.csrf.encode(), (token or "").encode()):
+            raise BadCsrf()
+
+    def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    def draft_page(request: Request, reviewer: Reviewer, week: str, *, status: int = 200,
+                   errors: dict[int, str] | None = None, message: str = "", publish_error: str = "",
+                   drafts: dict[int, str] | None = None) -> HTMLResponse:
+        draft = desk.draft(week)
+        items = desk.items(week)
+        open_items = [i for i in items if i.decision is None]
+        return page(request, "draft.html", {
+            "reviewer": reviewer, "week": week, "items": items, "open_items": open_items,
+            "report": render_report(draft.markdown, items), "front": front_matter_pairs(draft.markdown),
+            "errors": errors or {}, "drafts": drafts or {}, "message": message, "publish_error": publish_error,
+            "published_at": desk.store.last_publication(week),
+        }, status)
+
+    # ---- sign-in ----------------------------------------------------------------------
+
+    @app.get("/signin", response_class=HTMLResponse)
+    def signin_form(request: Request) -> HTMLResponse:
+        csrf = secrets.token_urlsafe(24)
+        response = page(request, "signin.html", {"csrf": csrf, "error": ""})
+        response.set_cookie(SIGNIN_CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/signin")
+        return response
+
+    @app.post("/signin")
+    def signin(request: Request, token: str = Form(""), csrf: str = Form("")) -> Response:
+        cookie = request.cookies.get(SIGNIN_CSRF_COOKIE, "")
+        if not cookie or not hmac.compare_digest(cookie.encode(), csrf.encode()):
+            raise BadCsrf()
+        name = desk.store.reviewer_for_token(token.strip())
+        if name is None:
+            fresh = secrets.token_urlsafe(24)
+            response = page(request, "signin.html", {"csrf": fresh, "error": "unknown token"}, 401)
+            response.set_cookie(SIGNIN_CSRF_COOKIE, fresh, httponly=True, samesite="strict", path="/signin")
+            return response
+        session_id, _ = desk.store.open_session(name)
+        redirect = RedirectResponse("/", status_code=303)
+        redirect.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="strict", path="/")
+        redirect.delete_cookie(SIGNIN_CSRF_COOKIE, path="/signin")
+        return redirect
+
+    @app.post("/signout")
+    def signout(request: Request, csrf: str = Form("")) -> Response:
+        reviewer = reviewer_of(request)
+        check_csrf(reviewer, csrf)
+        desk.store.close_session(request.cookies.get(SESSION_COOKIE, ""))
+        response = RedirectResponse("/signin", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    # ---- drafts -----------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse)
+    def index(request: Request) -> HTMLResponse:
+        reviewer = reviewer_of(request)
+        return page(request, "index.html", {"reviewer": reviewer, "weeks": desk.weeks(),
+                                            "output_dir": str(desk.output_dir)})
+
+    @app.get("/drafts/{week}", response_class=HTMLResponse)
+    def draft(request: Request, week: str, msg: str = "") -> HTMLResponse:
+        reviewer = reviewer_of(request)
+        try:
+            check_week(week)
+            return draft_page(request, reviewer, week, message=msg[:200])
+        except InputError as exc:
+            return page(request, "error.html", {"reviewer": reviewer, "error": str(exc)}, 404)
+
+    @app.post("/drafts/{week}/items/{item_id}")
+    def decide(request: Request, week: str, item_id: int, action: str = Form(""), text: str = Form(""),
+               note: str = Form(""), csrf: str = Form(""), expected: str = Form(""),
+               change: str = Form("")) -> Response:
+        reviewer = reviewer_of(request)
+        check_csrf(reviewer, csrf)
+        try:
+            check_week(week)
+            item = desk.item(str(item_id), week)
+        except InputError as exc:
+            return page(request, "error.html", {"reviewer": reviewer, "error": str(exc)}, 404)
+        expected_id = int(expected) if expected.isdigit() else None
+        try:
+            desk.decide(item, action, reviewer.name, text=text if action == "edit" else None, note=note[:500],
+                        change=bool(change), expected=expected_id)
+        except VerificationError as exc:
+            return draft_page(request, reviewer, week, status=422, errors={item.id: str(exc)},
+                              drafts={item.id: text})
+        except AgentError as exc:
+            return draft_page(request, reviewer, week, status=409, errors={item.id: str(exc)})
+        return RedirectResponse(f"/drafts/{week}?msg={quote(_done(item, action))}#item-{item.id}", status_code=303)
+
+    @app.post("/drafts/{week}/publish")
+    def publish(request: Request, week: str, csrf: str = Form("")) -> Response:
+        reviewer = reviewer_of(request)
+        check_csrf(reviewer, csrf)
+        try:
+            check_week(week)
+            result = desk.publish(week, reviewer.name)
+        except AgentError as exc:
+            return draft_page(request, reviewer, week, status=409, publish_error=str(exc))
+        return RedirectResponse(f"/drafts/{week}?msg={quote(f'published to {result.path}')}", status_code=303)
+
+    return app
+
+
+def _done(item: Item, action: str) -> str:
+    past = {"approve": "approved", "reject": "rejected", "edit": "edited"}.get(action, action)
+    return f"{item.ref} {past}"

@@ -1,0 +1,85 @@
+"""Publishing rules on the Markdown itself: markers resolved, removals leave nothing dangling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent.review.markers import ANY_MARKER_RE, claim_spans, resolve_claims, strip_markers
+
+FIXTURE = Path(__file__).parent / "fixtures" / "review" / "2026-W07-trade-briefing.md"
+
+
+def _page() -> str:
+    return FIXTURE.read_text(encoding="utf-8")
+
+
+def test_claim_spans_finds_every_flagged_claim_in_page_order() -> None:
+    spans = claim_spans(_page())
+    assert list(spans) == ["summary-3f9a1c", "imports-c41e07", "policy-a1d4e2", "policy-e93b70", "watchlist-0c6d58"]
+    assert spans["summary-3f9a1c"].endswith("（推測）。")
+
+
+def test_keeping_everything_only_drops_the_markers() -> None:
+    page = _page()
+    out = resolve_claims(page, {})
+    assert out == strip_markers(page)
+    assert not ANY_MARKER_RE.search(out)
+    assert "半導體進口增加可能是主要推力（推測）" in out
+
+
+def test_rejecting_the_only_takeaway_claim_removes_the_empty_block_but_keeps_the_section() -> None:
+    out = resolve_claims(_page(), {"summary-3f9a1c": None})
+    assert "key-takeaway" not in out
+    assert "USD 672 億增長" not in out
+    assert "## 摘要" in out  # the unflagged summary paragraph is still there
+    assert "美國對中國貿易逆差 2025 年 1–11 月為 USD 1,894 億，較 2024 年 1–11 月收窄 29.9%。" in out
+
+
+def test_rejecting_a_bullet_removes_the_whole_bullet_and_its_continuation_lines() -> None:
+    out = resolve_claims(_page(), {"policy-a1d4e2": None})
+    assert "加強對日本出口管制" not in out  # the bold label does not dangle
+    assert "依據：" not in out  # nor the indented citation line under it
+    assert "### 對日本兩用物項出口管制" not in out  # the subsection became empty
+    assert "### 潛在供應鏈影響" in out
+
+
+def test_rejecting_every_claim_of_a_section_removes_its_headings() -> None:
+    out = resolve_claims(_page(), {"policy-a1d4e2": None, "policy-e93b70": None})
+    assert "政策更新" not in out
+    assert "{: .key-answer data-question=\"本週有哪些重要的貿易政策更新？\"}" not in out
+    lines = [line for line in out.splitlines() if line.strip()]
+    # no two horizontal rules in a row where the section used to be
+    assert all(not (a == "---" and b == "---") for a, b in zip(lines, lines[1:], strict=False))
+
+
+def test_a_labelled_bullet_goes_but_its_neighbour_stays() -> None:
+    out = resolve_claims(_page(), {"watchlist-0c6d58": None})
+    assert "德國出口資料覆蓋" not in out
+    assert "- **美台逆差追蹤** — 持續關注台灣逆差走勢。" in out
+    assert "## 三、觀察清單" in out
+
+
+def test_removing_a_sentence_inside_a_paragraph_keeps_the_rest_of_the_line() -> None:
+    page = "---\ntitle: t\n---\n\n## A\n\n甲句。<!--claim:x-->乙句（推測）。<!--/claim:x--> 丙句。\n"
+    out = resolve_claims(page, {"x": None})
+    assert "甲句。 丙句。" in out
+    assert "## A" in out
+
+
+def test_replacement_text_takes_the_claims_place() -> None:
+    out = resolve_claims(_page(), {"imports-c41e07": "新的句子。"})
+    assert "- 新的句子。" in out
+    assert "較 2024 年同期收窄" not in out
+
+
+def test_untouched_parts_of_the_page_are_unchanged_and_front_matter_is_kept() -> None:
+    page = _page()
+    out = resolve_claims(page, {"watchlist-0c6d58": None})
+    assert out.startswith("---\nlayout: default\n")
+    table = [line for line in page.splitlines() if line.startswith("| ")]
+    assert table and all(line in out.splitlines() for line in table)
+
+
+def test_orphan_markers_never_survive() -> None:
+    out = resolve_claims("text <!--claim:a-->half open\n", {})
+    assert not ANY_MARKER_RE.search(out)
