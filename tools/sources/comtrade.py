@@ -66,7 +66,9 @@ class ComtradeClient:
     def cap(self) -> int:
         return KEYED_MAX_RECORDS if self.api_key else PREVIEW_CAP
 
-    def request_for(self, reporter: int, year: int, flow: str, partner: int | None = None) -> tuple[str, list[tuple[str, str]]]:
+    def request_for(
+        self, reporter: int, year: int, flow: str, partner: int | None = None, *, totals_only: bool = True
+    ) -> tuple[str, list[tuple[str, str]]]:
         if flow not in ("X", "M", "M,X", "X,M"):
             raise InputError(f"Comtrade flow must be X or M, got {flow!r}")
         if not 1962 <= year <= 2100:
@@ -75,7 +77,9 @@ class ComtradeClient:
         params = [("reporterCode", str(reporter)), ("period", str(year)), ("flowCode", flow), ("cmdCode", "TOTAL")]
         if partner is not None:
             params.append(("partnerCode", str(partner)))
-        params += [("partner2Code", "0"), ("customsCode", "C00"), ("motCode", "0"), ("includeDesc", "true")]
+        if totals_only:
+            params += [("partner2Code", "0"), ("customsCode", "C00"), ("motCode", "0")]
+        params.append(("includeDesc", "true"))
         if self.api_key:
             params.append(("maxRecords", str(KEYED_MAX_RECORDS)))
         return self.base_url + path, params
@@ -85,8 +89,12 @@ class ComtradeClient:
         url, params = self.request_for(reporter, year, flow)
         return self._fetch(url, params, reporter, year, (flow,))
 
-    def annual_pair(self, reporter: int, partner: int, year: int, flows: Sequence[Flow] = ("M", "X")) -> Fetched:
-        url, params = self.request_for(reporter, year, ",".join(flows), partner)
+    def annual_pair(
+        self, reporter: int, partner: int, year: int, flows: Sequence[Flow] = ("M", "X"), *, totals_only: bool = True
+    ) -> Fetched:
+        """One partner, both flows. ``totals_only=False`` reproduces a plain query; the parser still
+        refuses any breakdown rows, so the answer is only used when it holds totals."""
+        url, params = self.request_for(reporter, year, ",".join(flows), partner, totals_only=totals_only)
         return self._fetch(url, params, reporter, year, tuple(flows))
 
     def _fetch(self, url: str, params: list[tuple[str, str]], reporter: int, year: int, flows: tuple[str, ...]) -> Fetched:

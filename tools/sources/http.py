@@ -98,6 +98,8 @@ class SourceHttp:
         self.policy = policy or HttpPolicy()
         self.replaying_sample = replaying_sample
         self._last_request: float | None = None
+        #: Things a user should hear about that did not stop the fetch (e.g. broken pagination).
+        self.warnings: list[str] = []
         self._client = httpx.Client(
             timeout=self.policy.timeout,
             transport=transport,

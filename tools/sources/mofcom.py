@@ -69,7 +69,10 @@ class MofcomClient:
     def __init__(self, http: SourceHttp, base_url: str) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
-        self.warnings: list[str] = []
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.http.warnings
 
     def _xhr_headers(self) -> dict[str, str]:
         return {

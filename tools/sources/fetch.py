@@ -1,0 +1,190 @@
+"""Fetch plans: which questions each source is asked, run live or against the bundled sample.
+
+Why one module: live and sample fetches must differ only in the transport (and the plan of
+what the sample can answer), so results are stored identically. Each source's answers are
+collected and validated first, then saved in one store transaction: a source that fails
+midway stores nothing and leaves its previous snapshot as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from agent.config import SPECS, Settings
+from tools.errors import InputError, SourceError
+from tools.sources.census import DEFAULT_COUNTRIES, CensusClient, check_month
+from tools.sources.comtrade import DEFAULT_REPORTERS, DEFAULT_YEARS, FLOWS, ComtradeClient
+from tools.sources.http import HttpPolicy, SourceHttp
+from tools.sources.mofcom import DEFAULT_COLUMNS, MofcomClient
+from tools.sources.records import SOURCES, Fetched, SourceName
+from tools.sources.sample import SAMPLE_CENSUS_WINDOWS, SAMPLE_COMTRADE_PAIR, sample_transport
+from tools.store import Store
+
+BASE_SETTINGS: dict[SourceName, str] = {
+    "census": "CENSUS_API_BASE", "comtrade": "COMTRADE_BASE_URL", "mofcom": "MOFCOM_BASE_URL",
+}
+_DEFAULTS = {s.name: s.default for s in SPECS}
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """What to fetch. Census months default to January of last year through this month."""
+
+    sources: tuple[SourceName, ...] = SOURCES
+    from_sample: bool = False
+    since: str | None = None
+    until: str | None = None
+    years: tuple[int, ...] = DEFAULT_YEARS
+    mofcom_pages: int = 3
+
+
+@dataclass
+class Outcome:
+    """What one source's fetch did, for the CLI summary."""
+
+    source: SourceName
+    answers: int = 0
+    new: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    synthetic: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+Job = tuple[str, Callable[[], list[Fetched]]]
+Progress = Callable[[str], None]
+
+
+def parse_sources(value: str | None) -> tuple[SourceName, ...]:
+    if not value:
+        return SOURCES
+    names = tuple(v.strip().lower() for v in value.split(",") if v.strip())
+    unknown = [n for n in names if n not in SOURCES]
+    if unknown or not names:
+        raise InputError(f"unknown source {', '.join(unknown) or value!r}; choose from {', '.join(SOURCES)}")
+    return names  # type: ignore[return-value]
+
+
+def _clients(
+    settings: Settings, options: FetchOptions, policy: HttpPolicy, transport: httpx.BaseTransport | None
+) -> tuple[dict[SourceName, SourceHttp], dict[SourceName, str]]:
+    if options.from_sample:
+        bases = {s: _DEFAULTS[BASE_SETTINGS[s]] for s in SOURCES}
+        transport = sample_transport(
+            Path(settings.sample_dir), {BASE_SETTINGS[s]: b for s, b in bases.items()}
+        )
+        policy = HttpPolicy(timeout=policy.timeout, attempts=1, min_interval=0.0, sleep=policy.sleep)
+    else:
+        bases = {s: settings[BASE_SETTINGS[s]] for s in SOURCES}
+    http = {s: SourceHttp(s, policy, transport, replaying_sample=options.from_sample) for s in options.sources}
+    return http, bases
+
+
+def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, SourceHttp],
+         bases: dict[SourceName, str]) -> dict[SourceName, list[Job]]:
+    """The questions to ask, per source, as deferred calls."""
+    jobs: dict[SourceName, list[Job]] = {}
+
+    def key(name: str) -> str:  # the sample is always asked without credentials
+        return "" if options.from_sample else settings.get(name)
+
+    if "census" in http:
+        census = CensusClient(http["census"], bases["census"], key("CENSUS_API_KEY"))
+        if options.from_sample:
+            windows = list(SAMPLE_CENSUS_WINDOWS)
+        else:
+            now = datetime.now(UTC)
+            since = check_month(options.since, "--since") if options.since else f"{now.year - 1}-01"
+            until = check_month(options.until, "--until") if options.until else now.strftime("%Y-%m")
+            windows = [(since, until, True)]
+        jobs["census"] = [
+            (f"census {flow} {since}..{until}", _call(census.monthly_totals, flow, since, until, DEFAULT_COUNTRIES,
+                                                       with_ytd=ytd))
+            for since, until, ytd in windows for flow in ("exports", "imports")
+        ]
+    if "comtrade" in http:
+        comtrade = ComtradeClient(http["comtrade"], bases["comtrade"], key("COMTRADE_API_KEY"))
+        cjobs: list[Job] = [
+            (f"comtrade {r} {y} {f}", _call(comtrade.annual_partners, r, y, f))
+            for r in DEFAULT_REPORTERS for y in options.years for f in FLOWS
+        ]
+        if options.from_sample:
+            r, p, y = SAMPLE_COMTRADE_PAIR
+            cjobs.append((f"comtrade {r}-{p} {y}", _call(comtrade.annual_pair, r, p, y, ("M", "X"), totals_only=False)))
+        jobs["comtrade"] = cjobs
+    if "mofcom" in http:
+        mofcom = MofcomClient(http["mofcom"], bases["mofcom"])
+        jobs["mofcom"] = [
+            (f"mofcom column {c}", functools.partial(mofcom.column, c, options.mofcom_pages)) for c in DEFAULT_COLUMNS
+        ]
+    return jobs
+
+
+def _call(fn: Callable[..., Fetched], *args: object, **kwargs: object) -> Callable[[], list[Fetched]]:
+    """A deferred single-answer call (bound now, so loop variables are not captured late)."""
+    return lambda: [fn(*args, **kwargs)]
+
+
+def count_jobs(jobs: dict[SourceName, list[Job]]) -> int:
+    return sum(len(v) for v in jobs.values())
+
+
+def run_fetch(
+    store: Store,
+    settings: Settings,
+    options: FetchOptions,
+    *,
+    policy: HttpPolicy | None = None,
+    transport: httpx.BaseTransport | None = None,
+    on_plan: Callable[[int], None] | None = None,
+    on_step: Progress | None = None,
+) -> list[Outcome]:
+    """Fetch each source in turn and save each one atomically; a failing source does not stop the others."""
+    if options.from_sample and (options.since or options.until):
+        raise InputError("--since/--until choose live Census months; the bundled sample has fixed months")
+    policy = policy or HttpPolicy.from_settings(settings)
+    http, bases = _clients(settings, options, policy, transport)
+    outcomes: list[Outcome] = []
+    try:
+        jobs = plan(settings, options, http, bases)
+        if on_plan:
+            on_plan(count_jobs(jobs))
+        for source in options.sources:
+            outcome = Outcome(source)
+            outcomes.append(outcome)
+            collected: list[Fetched] = []
+            try:
+                for label, job in jobs[source]:
+                    if on_step:
+                        on_step(label)
+                    collected.extend(job())
+            except SourceError as exc:
+                outcome.error = str(exc)
+                continue
+            finally:
+                outcome.warnings.extend(http[source].warnings)
+            report = store.save(collected)
+            outcome.answers = len(collected)
+            outcome.new, outcome.unchanged, outcome.rows = report.new, report.unchanged, report.rows
+            outcome.synthetic = sum(1 for f in collected if f.raw.synthetic)
+            outcome.warnings.extend(
+                f"{source}: no data in answer to {f.raw.url}" for f in collected
+                if f.raw.source == "census" and not f.census
+            )
+    finally:
+        for client in http.values():
+            client.close()
+    return outcomes
+
+
+def fetch_sample(store: Store, settings: Settings, sources: Sequence[SourceName] | None = None) -> list[Outcome]:
+    """Store the bundled sample through the same clients a live fetch uses (no network)."""
+    options = FetchOptions(sources=tuple(sources or SOURCES), from_sample=True)
+    return run_fetch(store, settings, options)
