@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])|\n+")
+_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])|(?<=[a-z)]\.)\s+|\n+")
 
 
 def sentences(text: str) -> list[str]:
@@ -23,8 +23,8 @@ def _split_long(unit: str, max_chars: int) -> list[str]:
     while len(unit) > max_chars:
         cut = max(unit.rfind(c, 0, max_chars) for c in "，,、：:")
         cut = cut + 1 if cut > max_chars // 2 else max_chars
-        pieces.append(unit[:cut])
-        unit = unit[cut:]
+        pieces.append(unit[:cut].strip())
+        unit = unit[cut:].strip()
     if unit:
         pieces.append(unit)
     return pieces

@@ -38,6 +38,8 @@ from tools.sources.models import PolicyDoc
 from .records import DocExtras
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
+#: Markdown block markers (headings, quotes, list bullets, emphasis) that are layout, not text.
+_MD_MARKERS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|\*\*|__", re.M)
 _FRONT = re.compile(r"\A\ufeff?---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
 
 
@@ -121,9 +123,10 @@ def read_policy_file(path: Path) -> tuple[PolicyDoc, DocExtras]:
         parser.feed(body)
         body = "".join(parser.parts)
         title = title or parser.h1
-    elif path.suffix.lower() in (".md", ".markdown") and not title:
+    elif path.suffix.lower() in (".md", ".markdown"):
         heading = re.search(r"^#\s+(.+)$", body, re.M)
-        title = heading.group(1).strip() if heading else ""
+        title = title or (heading.group(1).strip() if heading else "")
+        body = _MD_MARKERS.sub("", body)
     if not title:
         raise InputError(f"{path}: no title (add 'title:' to the front matter)")
     if "date" not in meta:
