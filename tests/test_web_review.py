@@ -6,9 +6,9 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-import httpx
 from fastapi.testclient import TestClient
 
 from agent.config import load_settings
@@ -67,7 +67,7 @@ def test_a_reviewer_takes_the_draft_from_flagged_to_published(setup: tuple[TestC
     early = client.post(f"/drafts/{WEEK}/publish", data={"csrf": csrf})
     assert early.status_code == 409 and "undecided" in early.text
 
-    def decide(claim: str, action: str, text: str = "", expected: str = "") -> httpx.Response:
+    def decide(claim: str, action: str, text: str = "", expected: str = "") -> Any:
         return client.post(f"/drafts/{WEEK}/items/{ids[claim]}", follow_redirects=False,
                            data={"csrf": csrf, "action": action, "text": text, "note": "", "expected": expected})
 
