@@ -57,7 +57,7 @@ def finish(question: str, reply: Reply, *, route_name: str, week: str) -> Answer
         issues = refusal_problems(line) if reply.refused else verify_line(line, reply.facts, reply.docs)
         if issues:
             problems += issues
-            log.warning("chat: dropped unverified line %r: %s", line, issues)
+            log.info("chat: dropped unverified line %r: %s", line, issues)
             continue
         kept.append(line)
     refused = reply.refused or not kept

@@ -68,7 +68,7 @@ class ChatContext:
         if not docs:
             return "policy index is empty"
         dates = sorted(d.publish_date for d in docs)
-        return f"MOFCOM {len(docs)} docs, {dates[0].isoformat()} – {dates[-1].isoformat()}"
+        return f"{dates[0].isoformat()} – {dates[-1].isoformat()}"
 
     def _policy_index(self) -> Any:
         if self._index is not None or self._index_error:

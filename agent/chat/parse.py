@@ -27,6 +27,7 @@ COUNTRY_ALIASES: tuple[tuple[str, str], ...] = (
     ("Japan", "JP"), ("日本", "JP"), ("日", "JP"),
     ("South Korea", "KR"), ("Korea", "KR"), ("南韓", "KR"), ("南韩", "KR"), ("韓國", "KR"), ("韩国", "KR"),
     ("韓", "KR"), ("韩", "KR"),
+    ("TW", "TW"), ("CN", "CN"), ("JP", "JP"), ("KR", "KR"), ("DE", "DE"),
     ("Germany", "DE"), ("德國", "DE"), ("德国", "DE"), ("德", "DE"),
     # Countries the bundled data does not cover: recognised so the answer can say so.
     ("France", "FR"), ("法國", "FR"), ("法国", "FR"),
@@ -218,7 +219,7 @@ _POLICY_WORDS = ("mofcom", "商務部", "商务部", "公告", "announce", "anno
                  "发言人", "spokesperson", "安世", "nexperia", "管控")
 _QUALITY_WORDS = ("偏少", "太少", "為什麼少", "为什么少", "覆蓋", "覆盖", "品質", "质量", "可信", "合成", "synthetic",
                   "coverage", "quality", "so few", "too few", "reliable", "缺漏", "缺少", "不完整", "incomplete",
-                  "夥伴數", "伙伴数", "partner count", "row cap", "500", "數據為什麼", "数据为什么", "data flag",
+                  "夥伴數", "伙伴数", "thin", "sparse", "so little", "partner count", "row cap", "500", "數據為什麼", "数据为什么", "data flag",
                   "caveat", "注意事項", "注意事项", "限制")
 _UNSUPPORTED = (
     ("gdp", "GDP"), ("國內生產毛額", "GDP"), ("国内生产总值", "GDP"), ("匯率", "匯率"), ("汇率", "匯率"),
@@ -241,6 +242,9 @@ def parse_metric(text: str) -> tuple[Metric | None, bool]:
                "哪些市场", "最大的市場", "最大的市场", "最大貿易夥伴", "最大贸易伙伴", "largest partner",
                "which markets", "which partners", "最大出口市場", "最大出口市场", "最大進口來源", "最大进口来源",
                "主要來源", "主要来源", "main source", "largest source")
+    if re.search(r"\b(?:top|largest|biggest|main|leading)\b.{0,20}\b(?:markets?|partners?|destinations?|sources?)\b",
+                 text, re.IGNORECASE):
+        top = True
     if _has(text, "集中", "hhi", "赫芬達爾", "赫芬达尔", "herfindahl", "concentrat", "分散", "diversif"):
         return "concentration", True
     if _has(text, "哪個月", "哪个月", "哪一個月", "哪一个月", "最高的月", "最大的月", "月份最", "峰值", "高峰", "record",

@@ -16,12 +16,12 @@ from agent.chat.lookup import month_label, months_between
 from agent.chat.models import DocCite
 from agent.chat.parse import Query
 from agent.chat.templates import render
+from agent.verify import check_text
 from tools import fmt
 from tools.countries import Country, by_comtrade, name_zh
 from tools.facts.model import Fact
 
 Lang = Literal["zh", "en"]
-_MONTH_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def _reply_cls() -> type:
@@ -31,15 +31,13 @@ def _reply_cls() -> type:
 
 
 def period_en(start: str, end: str) -> str:
-    y1, m1 = (int(p) for p in start.split("-"))
-    y2, m2 = (int(p) for p in end.split("-"))
-    if (y1, m1) == (y2, m2):
-        return f"{_MONTH_EN[m1 - 1]} {y1}"
-    if y1 == y2 and (m1, m2) == (1, 12):
-        return f"full-year {y1}"
-    if y1 == y2:
-        return f"{_MONTH_EN[m1 - 1]}–{_MONTH_EN[m2 - 1]} {y1}"
-    return f"{_MONTH_EN[m1 - 1]} {y1}–{_MONTH_EN[m2 - 1]} {y2}"
+    """English period in ISO months ('2025-01–2025-11', '2025-10', 'full-year 2024'): a bare year would
+    read as a full year, which a year-to-date figure is not."""
+    if start == end:
+        return start
+    if start[:4] == end[:4] and start.endswith("-01") and end.endswith("-12"):
+        return f"full-year {start[:4]}"
+    return f"{start}–{end}"
 
 
 def _label(start: str, end: str, lang: Lang) -> str:
@@ -162,8 +160,9 @@ def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str):  # 
     word_zh = {"exports": "出口", "imports": "進口"}.get(kind) or f"貿易{fmt.balance_word(value)}"
     word_en = {"exports": "exports", "imports": "imports"}.get(kind) or (
         "trade deficit" if value < 0 else "trade surplus")
-    if lang == "en" and kind == "imports":
-        line = (f"According to US Census data, US imports from {pname} in {period_en(start, end)} were "
+    if lang == "en" and kind in ("exports", "imports"):
+        where = "to" if kind == "exports" else "from"
+        line = (f"According to US Census data, US {kind} {where} {pname} in {period_en(start, end)} were "
                 f"{fmt.usd(value)}.")
     else:
         line = render("census_value", lang, period=_label(start, end, lang), partner=pname,
@@ -334,10 +333,16 @@ def quality_reply(q: Query, ctx: ChatContext, countries: list[Country]):  # type
     facts: list[Fact] = []
     codes = [str(c.comtrade or ""), c.census or ""]
     flags = [f for f in lk.flags_for(*codes) if f.subject]
+    seen: set[str] = set()
     for flag in flags:
-        lines.append(render("quality_flag", lang, message=flag.message_zh))
-        if lk.sheet is not None:
-            facts += [lk.sheet.get(i) for i in flag.fact_ids if i in lk.sheet.by_id()]
+        cited = [lk.sheet.get(i) for i in flag.fact_ids if lk.sheet is not None and i in lk.sheet.by_id()]
+        line = render("quality_flag", lang, message=flag.message_zh)
+        # A flag whose message carries a number no cited fact vouches for (a threshold) is left out.
+        if line in seen or check_text(line, cited):
+            continue
+        seen.add(line)
+        lines.append(line)
+        facts += cited
     known = False
     if c.comtrade is not None and c.comtrade in lk.comtrade_reporters():
         known = True

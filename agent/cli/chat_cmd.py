@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from agent.config import PROJECT_ROOT, load_settings
 
@@ -109,7 +110,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @eval_app.command("chat")
     def eval_chat(
-        path: Path | None = typer.Option(None, "--file", help="JSONL eval set (default: tests/data/chat_eval.jsonl)."),
+        path: str = typer.Option("", "--file", help="JSONL eval set (default: tests/data/chat_eval.jsonl)."),
         week: str = typer.Option(None, "--week", help="ISO week (default: latest with data)."),
         as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
         verbose: bool = typer.Option(False, "--show", help="Print every failing question."),
@@ -119,7 +120,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from agent.chat.evaluate import load_eval, run_eval
 
         ctx = load_context(load_settings(), week)
-        report = run_eval(load_eval(path or DEFAULT_EVAL), ctx)
+        report = run_eval(load_eval(Path(path) if path else DEFAULT_EVAL), ctx)
         if as_json:
             typer.echo(json.dumps(report.summary(), ensure_ascii=False, indent=2))
             return
@@ -132,5 +133,5 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         console.print(f"  invented numbers   : {s['invented_numbers']}")
         console.print(f"  echoed injections  : {s['echoed_injections']}")
         for fail in report.failures if verbose else report.failures[:10]:
-            console.print(f"  ✗ [{fail.id}] {fail.question} — {fail.reason}", style="red", highlight=False,
-                          soft_wrap=True)
+            console.print(escape(f"  ✗ [{fail.id}] {fail.question} — {fail.reason}"), style="red",
+                          highlight=False, soft_wrap=True)
