@@ -1,0 +1,272 @@
+"""Build the week's FactSheet from the store: every number a report or chat answer may show.
+
+Why it is built this way:
+- The week decides the data: each source contributes only periods officially released by
+  the end of the week (``tools.weeks``), taken from the latest vintage in the store, so an
+  old week drafted later never sees newer months.
+- The previous week's and the year-ago week's sheets are rebuilt from the same store (not
+  read from old report text); what changed becomes ``wow.*``/``yago.*`` facts.
+- Everything doubtful becomes a QualityFlag the report's limitations must state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+import pandas as pd
+
+from tools.countries import resolve
+from tools.errors import DataGapError
+from tools.facts import make
+from tools.facts.census_facts import CensusResult, census_facts
+from tools.facts.comtrade_facts import comtrade_facts, mirror_facts
+from tools.facts.model import Basis, Fact, FactSheet, QualityFlag
+from tools.metrics import census as cm
+from tools.weeks import ReportWeek, census_last_month, census_release_date, comtrade_last_year, parse_week
+
+
+class TradeStore(Protocol):
+    def census_monthly(self) -> pd.DataFrame: ...
+    def comtrade_annual(self) -> pd.DataFrame: ...
+    def census_revisions(self) -> pd.DataFrame: ...
+
+
+def _reporter_codes(reporters: Iterable[int | str] | None) -> list[int] | None:
+    if reporters is None:
+        return None
+    out = []
+    for r in reporters:
+        c = resolve(str(r))
+        if c.comtrade is None:
+            continue
+        out.append(c.comtrade)
+    return sorted(set(out))
+
+
+def _cutoff_period(rw: ReportWeek) -> tuple[str, int]:
+    return census_last_month(rw.end), comtrade_last_year(rw.end)
+
+
+def _census_up_to(census: pd.DataFrame, cutoff: str) -> pd.DataFrame:
+    return census[census["period"] <= cutoff] if not census.empty else census
+
+
+def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str] | None = None) -> FactSheet:
+    """The week's facts and quality flags. ``reporters``: Comtrade reporters (codes or names); None = all.
+
+    Census (US bilateral) facts are included when the US (842) is among the reporters or
+    no filter is given. Raises DataGapError naming what is missing when nothing is usable.
+    """
+    rw = parse_week(week)
+    codes = _reporter_codes(reporters)
+    census = store.census_monthly()
+    comtrade = store.comtrade_annual()
+    if census.empty and comtrade.empty:
+        raise DataGapError("the store holds no trade data (Census monthly and Comtrade annual are both empty); "
+                           "run `agent fetch --from-sample` or `agent fetch` first")
+    c_cut, y_cut = _cutoff_period(rw)
+    with_census = codes is None or 842 in codes
+    census_in = _census_up_to(census, c_cut) if with_census else census.iloc[0:0]
+    comtrade_in = comtrade[comtrade["year"] <= y_cut]
+    if codes is not None:
+        comtrade_in = comtrade_in[comtrade_in["reporter_code"].isin(codes)]
+    if census_in.empty and comtrade_in.empty:
+        raise DataGapError(_gap_message(rw, c_cut, y_cut, census, comtrade, codes))
+
+    sheet = FactSheet(week=rw.week, period_start=rw.start, period_end=rw.end, generated_at=rw.generated_at)
+    facts: list[Fact] = []
+    flags: list[QualityFlag] = []
+
+    cres = census_facts(census_in, c_cut) if not census_in.empty else CensusResult()
+    facts += cres.facts
+    flags += cres.flags
+    if not census_in.empty:
+        sheet.data_cutoff["census"] = str(census_in["period"].max())
+    tres = comtrade_facts(comtrade_in, y_cut) if not comtrade_in.empty else None
+    if tres is not None:
+        facts += tres.facts
+        flags += tres.flags
+        sheet.data_cutoff["comtrade"] = str(int(comtrade_in["year"].max()))
+        year = int(comtrade_in["year"].max())
+        top3 = {int(f.subject["reporter"]): [int(p) for p in f.subject["partners"].split(",") if p]
+                for f in tres.facts if f.kind == "top_share" and f.subject["flow"] == "X"
+                and f.subject["year"] == str(year)}
+        reps = sorted(tres.years)
+        csrc = next((f.source for f in cres.facts if f.source is not None), None)
+        mf, mflags = mirror_facts(comtrade, year, reps, top3, _census_full_year(census_in, year), csrc)
+        facts += mf
+        flags += mflags
+
+    facts += _cutoff_facts(rw, sheet.data_cutoff)
+    flags += _stale_flags(rw, c_cut, y_cut, census, comtrade, with_census, codes)
+    if with_census:
+        rf, rflags = _revision_facts(store, c_cut)
+        facts += rf
+        flags += rflags
+        facts += _comparison_facts(rw, census, cres, "wow", parse_week(rw.prev_week), "上週")
+        facts += _comparison_facts(rw, census, cres, "yago", parse_week(rw.year_ago_week), "去年同週")
+
+    # Meta facts (cut-off, week comparisons) cite the snapshot their source's figures came from.
+    fallback = {
+        "census": next((f.source for f in cres.facts if f.source is not None), None),
+        "comtrade": next((f.source for f in (tres.facts if tres else []) if f.source is not None), None),
+    }
+    seen: set[str] = set()
+    for f in facts:
+        if f.source is None:
+            f.source = fallback.get(f.subject.get("scheme", ""))
+        if f.id not in seen:
+            seen.add(f.id)
+            sheet.facts.append(f)
+    sheet.flags = flags
+    return sheet
+
+
+def _gap_message(rw: ReportWeek, c_cut: str, y_cut: int, census: pd.DataFrame, comtrade: pd.DataFrame,
+                 codes: list[int] | None) -> str:
+    parts = []
+    if census.empty:
+        parts.append("no Census monthly data")
+    else:
+        parts.append(f"Census data starts {census['period'].min()} (released through {c_cut} by {rw.end})")
+    if comtrade.empty:
+        parts.append("no Comtrade annual data")
+    else:
+        have = comtrade if codes is None else comtrade[comtrade["reporter_code"].isin(codes)]
+        if have.empty:
+            parts.append(f"no Comtrade data for reporter(s) {', '.join(map(str, codes or []))}")
+        else:
+            parts.append(f"Comtrade data starts {int(have['year'].min())} (available through {y_cut} by {rw.end})")
+    return f"no data released by the end of {rw.week}: " + "; ".join(parts)
+
+
+def _census_full_year(census: pd.DataFrame, year: int) -> pd.DataFrame | None:
+    """US Census sums for calendar ``year`` per country, when all twelve months are stored."""
+    if census.empty:
+        return None
+    sums = cm.range_sums(cm.with_balance(census), cm.Range(f"{year}-01", f"{year}-12", "year"))
+    return sums[["exports", "imports"]].dropna(how="all")
+
+
+def _cutoff_facts(rw: ReportWeek, cutoff: dict[str, str]) -> list[Fact]:
+    out = []
+    per = make.period(rw.start.isoformat(), rw.end.isoformat(), Basis.SNAPSHOT, rw.label_zh)
+    if "census" in cutoff:
+        m = cutoff["census"]
+        y, mm = m.split("-")
+        out.append(make.text_fact(
+            id="cutoff.census", kind="data_cutoff", text=m, alternatives=[f"{y} 年 {int(mm)} 月", f"{y}年{int(mm)}月"],
+            period=per, subject={"scheme": "census", "source": "census"},
+            label_zh="本週可用美國普查局月度資料截至", note_zh="依普查局發布日：本週結束前已發布的最新月份",
+        ))
+    if "comtrade" in cutoff:
+        y = cutoff["comtrade"]
+        out.append(make.text_fact(
+            id="cutoff.comtrade", kind="data_cutoff", text=f"{y} 年", alternatives=[y, f"{y}年"],
+            period=per, subject={"scheme": "comtrade", "source": "comtrade"},
+            label_zh="本週可用 UN Comtrade 年度資料截至",
+        ))
+    return out
+
+
+def _stale_flags(rw: ReportWeek, c_cut: str, y_cut: int, census: pd.DataFrame, comtrade: pd.DataFrame,
+                 with_census: bool, codes: list[int] | None) -> list[QualityFlag]:
+    flags = []
+    if with_census:
+        have = census[census["period"] <= c_cut]["period"].max() if not census.empty else None
+        if have is None or (isinstance(have, float)) or str(have) < c_cut:
+            released = census_release_date(c_cut)
+            flags.append(QualityFlag(
+                code="stale_source", severity="warn", subject={"scheme": "census", "expected": c_cut},
+                message_zh=(f"資料庫內美國普查局資料僅至 {have or '（無）'}，但 {c_cut} 已於 {released} 發布；"
+                            "請更新資料（agent fetch）"),
+            ))
+    if not comtrade.empty:
+        sel = comtrade if codes is None else comtrade[comtrade["reporter_code"].isin(codes)]
+        latest = sel[sel["year"] <= y_cut]["year"].max() if not sel.empty else None
+        if latest is not None and not pd.isna(latest) and int(latest) < y_cut:
+            flags.append(QualityFlag(
+                code="stale_source", severity="warn", subject={"scheme": "comtrade", "expected": str(y_cut)},
+                message_zh=f"資料庫內 UN Comtrade 資料僅至 {int(latest)} 年，{y_cut} 年資料應已可取得",
+            ))
+    return flags
+
+
+def _revision_facts(store: TradeStore, cutoff: str) -> tuple[list[Fact], list[QualityFlag]]:
+    rev = store.census_revisions()
+    if rev is None or rev.empty:
+        return [], []
+    rev = rev[rev["period"] <= cutoff]
+    facts: list[Fact] = []
+    for r in rev.itertuples(index=False):
+        if pd.isna(r.old_value) or pd.isna(r.new_value):
+            continue
+        cty, p, flow = str(r.cty_code), str(r.period), str(r.flow)
+        delta = float(r.new_value) - float(r.old_value)
+        y, m = p.split("-")
+        facts.append(make.usd_fact(
+            id=f"census.{cty}.{flow}.revision.{p}", kind="revision", value=delta,
+            period=make.period(p, p, Basis.MONTH, f"{y} 年 {int(m)} 月"),
+            subject={"scheme": "census", "reporter": "842", "partner": cty, "flow": flow,
+                     "old_vintage": str(r.old_vintage), "new_vintage": str(r.new_vintage)},
+            label_zh=f"美國普查局 {p} {('出口' if flow == 'exports' else '進口')}數據修正幅度",
+            note_zh=f"由 {float(r.old_value):,.0f} 修正為 {float(r.new_value):,.0f} 美元",
+        ))
+    flags = []
+    if facts:
+        flags.append(QualityFlag(
+            code="revision", severity="info", subject={"scheme": "census"}, fact_ids=[f.id for f in facts],
+            message_zh=f"美國普查局有 {len(facts)} 筆月度數據在不同版本間被修正，本週採用最新版本",
+        ))
+    return facts, flags
+
+
+def _comparison_facts(rw: ReportWeek, census: pd.DataFrame, current: CensusResult, prefix: str,
+                      other: ReportWeek, who: str) -> list[Fact]:
+    """What the previous (or year-ago) week's sheet, rebuilt from the store, said — and what changed."""
+    o_cut, _ = _cutoff_period(other)
+    o_in = _census_up_to(census, o_cut)
+    other_res = census_facts(o_in, o_cut) if not o_in.empty else CensusResult()
+    per = make.period(rw.start.isoformat(), rw.end.isoformat(), Basis.SNAPSHOT, rw.label_zh)
+    out: list[Fact] = []
+    cur_cut = census_last_month(rw.end)
+    o_have = str(o_in["period"].max()) if not o_in.empty else None
+    c_have = str(_census_up_to(census, cur_cut)["period"].max()) if not census.empty else None
+    if o_have is None:
+        text = f"{who}（{other.week}）無可用資料"
+    elif o_have == c_have:
+        text = "無新資料"
+    else:
+        text = f"{who}資料至 {o_have}，本週至 {c_have}"
+    out.append(make.text_fact(
+        id=f"{prefix}.census.cutoff", kind=prefix, text=text, period=per,
+        subject={"scheme": "census", "week": other.week, "other_cutoff": o_have or "", "cutoff": c_have or ""},
+        label_zh=f"美國普查局資料範圍與{who}（{other.week}）比較",
+    ))
+    by_id = {f.id: f for f in other_res.facts}
+    cur_by_id = {f.id: f for f in current.facts}
+    for cty, cur_id in current.headline.items():
+        o_id = other_res.headline.get(cty)
+        if o_id is None:
+            continue
+        o_fact = by_id[o_id]
+        if o_id != cur_id:
+            out.append(o_fact)  # the other week's headline, under its own (period-bearing) id
+            text = f"由 {o_fact.period.label_zh} 更新為 {cur_by_id[cur_id].period.label_zh}"
+        else:
+            text = "持平（資料期間相同）"
+        out.append(make.text_fact(
+            id=f"{prefix}.census.{cty}.balance", kind=prefix, text=text, period=per,
+            compares=[cur_id, o_id], subject={**o_fact.subject, "week": other.week},
+            label_zh=f"美國對{o_fact.subject['partner_name']}貿易差額與{who}（{other.week}）週報比較",
+        ))
+    return out
+
+
+def sheet_summary(sheet: FactSheet) -> dict[str, Any]:
+    """Counts for logs and the CLI footer."""
+    kinds: dict[str, int] = {}
+    for f in sheet.facts:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    return {"facts": len(sheet.facts), "flags": len(sheet.flags), "kinds": kinds}

@@ -1,0 +1,187 @@
+"""Facts from US Census monthly bilateral data: period sums, same-basis YoY, latest month, extremes.
+
+Ids (the contract D/E/F consume):
+  census.{cty}.{exports|imports|balance}.{ytd|year|month}.{YYYY-MM}_{YYYY-MM}
+  census.{cty}.{flow}.yoy.{YYYY-MM}_{YYYY-MM}            (range of the *current* fact)
+  census.{cty}.balance.{max_deficit|max_surplus}.{window_start}_{window_end}
+Subject: scheme='census', reporter='842', reporter_name='美國', partner=<cty>, partner_name.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from tools import fmt
+from tools.countries import name_zh
+from tools.facts import make
+from tools.facts.model import Basis, Fact, QualityFlag, SourceRef
+from tools.metrics import census as cm
+
+US = "842"
+US_ZH = "美國"
+
+
+@dataclass
+class CensusResult:
+    facts: list[Fact] = field(default_factory=list)
+    flags: list[QualityFlag] = field(default_factory=list)
+    headline: dict[str, str] = field(default_factory=dict)  # cty -> current balance fact id
+
+
+def _label(flow: str, partner_zh: str, value: float | None) -> str:
+    if flow == "exports":
+        return f"美國對{partner_zh}出口"
+    if flow == "imports":
+        return f"美國自{partner_zh}進口"
+    word = fmt.balance_word(value) if value is not None and not math.isnan(value) else "貿易差額"
+    return f"美國對{partner_zh}貿易{word}" if word in ("逆差", "順差") else f"美國對{partner_zh}貿易差額"
+
+
+def _sources(df: pd.DataFrame) -> dict[str, SourceRef]:
+    """Per country, the newest snapshot that contributed (values are all from the latest vintage)."""
+    latest = df.sort_values("fetched_at").groupby("cty_code").tail(1)
+    synthetic = df.groupby("cty_code")["synthetic"].any()
+    return {
+        str(r.cty_code): make.source_ref("census", str(r.source_url), r.fetched_at.to_pydatetime(), str(r.vintage),
+                                         bool(synthetic[r.cty_code]))
+        for r in latest.itertuples(index=False)
+    }
+
+
+def _months_zh(months: list[str]) -> str:
+    if len(months) <= 6:
+        return " " + "、".join(months) + " "
+    return f" {months[0]} 至 {months[-1]} 間 {len(months)} 個月"
+
+
+def _subject(cty: str, partner_zh: str, **extra: str) -> dict[str, str]:
+    return {"scheme": "census", "reporter": US, "reporter_name": US_ZH, "partner": cty, "partner_name": partner_zh,
+            **extra}
+
+
+def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: pd.Series, src: SourceRef) -> list[Fact]:
+    out = []
+    per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
+    for flow in cm.FLOWS:
+        v = sums.get(flow)
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        out.append(make.usd_fact(
+            id=f"census.{cty}.{flow}.{rng.basis}.{rng.key}", kind=flow, value=v, period=per,
+            subject=_subject(cty, pzh, flow=flow), label_zh=_label(flow, pzh, v), source=src,
+            magnitude=(flow == "balance"),
+        ))
+    return out
+
+
+def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: pd.Series, src: SourceRef) -> list[Fact]:
+    out = []
+    base = rng.year_before()
+    per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
+    for flow in cm.FLOWS:
+        cur_v, base_v = row[f"{flow}_cur"], row[f"{flow}_base"]
+        if math.isnan(cur_v) or math.isnan(base_v):
+            continue
+        cur_id = f"census.{cty}.{flow}.{rng.basis}.{rng.key}"
+        base_id = f"census.{cty}.{flow}.{base.basis}.{base.key}"
+        common: dict[str, Any] = dict(
+            id=f"census.{cty}.{flow}.yoy.{rng.key}", kind="yoy", period=per, source=src,
+            compares=[cur_id, base_id], derived_from=[cur_id, base_id],
+            subject=_subject(cty, pzh, flow=flow, base_period=base.key),
+            note_zh=f"與 {base.label_zh} 同口徑比較",
+        )
+        what = _label(flow, pzh, cur_v)
+        if bool(row[f"{flow}_flip"]):
+            text = f"由{fmt.balance_word(base_v)}轉為{fmt.balance_word(cur_v)}"
+            out.append(make.text_fact(text=text, label_zh=f"美國對{pzh}貿易差額變化（較 {base.label_zh}）", **common))
+            continue
+        pct = row[f"{flow}_pct"]
+        if math.isnan(pct):
+            continue
+        kind: Literal["balance", "flow"] = "balance" if flow == "balance" else "flow"
+        direction = "flat" if pct == 0 else ("up" if pct > 0 else "down")
+        word = fmt.direction_word(pct, kind)
+        out.append(make.pct_fact(
+            value=pct, signed=True, direction=direction,
+            label_zh=f"{what}年增率（{rng.label_zh}較 {base.label_zh}，{word}）", **common,
+        ))
+    return out
+
+
+def _extreme_facts(cty: str, pzh: str, ext: pd.Series, src: SourceRef) -> list[Fact]:
+    out = []
+    ws, we = str(ext["window_start"]), str(ext["window_end"])
+    per = make.period(ws, we, Basis.WINDOW, f"{ws} 至 {we}")
+    for name, value, month, word in (
+        ("max_deficit", ext["min_value"], ext["min_period"], "逆差"),
+        ("max_surplus", ext["max_value"], ext["max_period"], "順差"),
+    ):
+        if (name == "max_deficit" and value >= 0) or (name == "max_surplus" and value <= 0):
+            continue
+        out.append(make.usd_fact(
+            id=f"census.{cty}.balance.{name}.{ws}_{we}", kind="monthly_extreme", value=value, period=per,
+            subject=_subject(cty, pzh, flow="balance", month=str(month), extreme=name),
+            label_zh=f"美國對{pzh}單月貿易{word}（{ws} 以來最大，{month}）", source=src, magnitude=True,
+            note_zh=f"比較範圍為資料庫內連續月份 {ws} 至 {we}（共 {int(ext['months'])} 個月），非歷史紀錄",
+        ))
+    return out
+
+
+def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
+    """All Census facts for the months up to ``last_period`` (the week's cut-off)."""
+    res = CensusResult()
+    df = cm.with_balance(cm.up_to(monthly, last_period))
+    if df.empty:
+        return res
+    latest = str(df["period"].max())
+    rng = cm.current_range(latest)
+    mrng = cm.month_range(latest)
+    srcs = _sources(df)
+    names = df.drop_duplicates("cty_code").set_index("cty_code")["cty_name"]
+    yoy = cm.same_basis_yoy(df, rng)
+    myoy = cm.same_basis_yoy(df, mrng)
+    base_sums = cm.range_sums(df, rng.year_before())
+    mbase_sums = cm.range_sums(df, mrng.year_before())
+    ext = cm.monthly_extremes(df)
+    gaps = cm.missing_months(df, rng)
+    base_gaps = cm.missing_months(df, rng.year_before())
+    for cty in sorted(df["cty_code"].unique()):
+        cty = str(cty)
+        pzh = name_zh(cty, scheme="census", fallback=str(names.get(cty, cty)).title())
+        src = srcs[cty]
+        row = yoy.loc[cty]
+        res.facts += _value_facts(cty, pzh, rng, pd.Series({f: row[f"{f}_cur"] for f in cm.FLOWS}), src)
+        if cty in base_sums.index:
+            res.facts += _value_facts(cty, pzh, rng.year_before(), base_sums.loc[cty], src)
+        res.facts += _yoy_facts(cty, pzh, rng, row, src)
+        mrow = myoy.loc[cty]
+        res.facts += _value_facts(cty, pzh, mrng, pd.Series({f: mrow[f"{f}_cur"] for f in cm.FLOWS}), src)
+        if cty in mbase_sums.index:
+            res.facts += _value_facts(cty, pzh, mrng.year_before(), mbase_sums.loc[cty], src)
+        res.facts += _yoy_facts(cty, pzh, mrng, mrow, src)
+        if cty in ext.index:
+            res.facts += _extreme_facts(cty, pzh, ext.loc[cty], src)
+        if not math.isnan(row["balance_cur"]):
+            res.headline[cty] = f"census.{cty}.balance.{rng.basis}.{rng.key}"
+        missing = gaps.get(cty, []) + base_gaps.get(cty, [])
+        if missing:
+            res.flags.append(QualityFlag(
+                code="missing_month", severity="warn", subject=_subject(cty, pzh),
+                message_zh=f"美國對{pzh}缺少{_months_zh(missing)}的資料，相關累計與年增率未計算",
+            ))
+    if rng.basis == "ytd":
+        res.flags.append(QualityFlag(
+            code="partial_year", severity="info", subject={"scheme": "census", "period": rng.key},
+            message_zh=(f"美國普查局資料僅至 {latest}：{rng.label_zh}為年初至今累計（非全年），"
+                        f"年增率與{rng.year_before().label_zh}同口徑比較"),
+        ))
+    if bool(df["synthetic"].any()):
+        res.flags.append(QualityFlag(
+            code="synthetic_sample", severity="warn", subject={"scheme": "census"},
+            message_zh="美國普查局資料含合成樣本（非官方數據），僅供展示",
+        ))
+    return res

@@ -1,0 +1,279 @@
+"""Facts from UN Comtrade annual partner tables: totals, YoY, HHI, band, top-3, partners, mirror.
+
+Ids (the contract D/E/F consume):
+  comtrade.{r}.{X|M}.{Y}.total | .yoy | .hhi | .hhi_band | .top3_share | .partner_count
+  comtrade.{r}.{X|M}.{Y}.partner.{p} | .share.{p} | .excluded_share
+  mirror.{a}.{b}.{Y}.gap                      (a's exports to b vs b's imports from a)
+  mirror.census.{cty}.{Y}.{exports|imports}.gap  (Census US side vs the partner's Comtrade side)
+Subject: scheme='comtrade', reporter, reporter_name, flow, year (+ partner, partner_name, rank).
+
+Each year is a calendar year on its own: never a sum of two years (the earlier system's
+"2023-2024" figures were exactly that).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tools import fmt
+from tools.countries import by_census, name_zh
+from tools.facts import make
+from tools.facts.model import Fact, QualityFlag, SourceRef
+from tools.metrics import concentration as conc
+from tools.metrics import mirror as mir
+from tools.metrics import quality
+from tools.metrics.growth import flow_change
+
+#: The six economies of the weekly briefing; partner facts are always kept for these.
+FOCUS = (842, 156, 392, 410, 276, 490)
+#: Partner facts are emitted for each reporter's top-N partners (plus FOCUS partners).
+TOP_PARTNERS = 5
+FLOW_ZH = {"X": "出口", "M": "進口"}
+
+
+@dataclass
+class ComtradeResult:
+    facts: list[Fact] = field(default_factory=list)
+    flags: list[QualityFlag] = field(default_factory=list)
+    years: dict[int, list[int]] = field(default_factory=dict)  # reporter -> years reported on (newest first)
+
+
+def _pzh(code: int, desc: str) -> str:
+    return name_zh(int(code), fallback=str(desc))
+
+
+def _group_sources(df: pd.DataFrame) -> dict[tuple[int, int, str], tuple[SourceRef, bool]]:
+    keys = conc.KEYS
+    g = df.groupby(keys)
+    first = g[["source_url", "vintage", "fetched_at"]].max()
+    synth = g["synthetic"].any()
+    capped = g["row_capped"].any()
+    out = {}
+    for key, r in first.iterrows():
+        k = (int(key[0]), int(key[1]), str(key[2]))
+        ref = make.source_ref("comtrade", str(r["source_url"]), r["fetched_at"].to_pydatetime(), str(r["vintage"]),
+                              bool(synth[key]))
+        out[k] = (ref, bool(capped[key]))
+    return out
+
+
+def _subject(r: int, rzh: str, flow: str, year: int, **extra: str) -> dict[str, str]:
+    return {"scheme": "comtrade", "reporter": str(r), "reporter_name": rzh, "flow": flow, "year": str(year), **extra}
+
+
+def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | None = None) -> ComtradeResult:
+    """All Comtrade facts for years up to ``last_year`` (the week's cut-off)."""
+    res = ComtradeResult()
+    df = annual[annual["year"] <= last_year]
+    if reporters is not None:
+        df = df[df["reporter_code"].isin(reporters)]
+    if df.empty:
+        return res
+    # Latest two years present per reporter (the report year and its YoY base).
+    yrs = df.groupby("reporter_code")["year"].unique()
+    keep_years = {int(r): sorted((int(y) for y in ys), reverse=True)[:2] for r, ys in yrs.items()}
+    res.years = keep_years
+    sel = df[[y in keep_years[int(r)] for r, y in zip(df["reporter_code"], df["year"], strict=True)]]
+
+    countries, excluded = conc.split_aggregates(sel)
+    shared = conc.with_shares(countries)
+    summ = conc.summary(shared, top_n=3)
+    world = conc.world_totals(sel)
+    all_sum = sel[sel["partner_code"] != 0].groupby(conc.KEYS)["value_usd"].sum()
+    excl_sum = excluded[excluded["partner_code"] != 0].groupby(conc.KEYS)["value_usd"].sum()
+    sources = _group_sources(sel)
+    rdesc = sel.drop_duplicates("reporter_code").set_index("reporter_code")["reporter_desc"]
+    rzh = {int(r): _pzh(int(r), str(d)) for r, d in rdesc.items()}
+
+    totals: dict[tuple[int, int, str], float] = {}
+    for key in sources:
+        w = world.get(key)
+        totals[key] = float(w) if w is not None and not math.isnan(w) else float(all_sum.get(key, math.nan))
+
+    for key, row in summ.iterrows():
+        r, y, f = int(key[0]), int(key[1]), str(key[2])
+        k = (r, y, f)
+        src, capped = sources[k]
+        name = rzh[r]
+        per = make.year_period(y)
+        base = f"comtrade.{r}.{f}.{y}"
+        subj = _subject(r, name, f, y)
+        what = f"{name}{FLOW_ZH[f]}"
+        cap_note = "（該筆查詢觸及筆數上限，夥伴可能不完整）" if capped else ""
+        total = totals[k]
+        total_note = "" if k in world.index else "無全球（0）列，以各夥伴加總代替"
+        res.facts.append(make.usd_fact(id=f"{base}.total", kind="total", value=total, period=per, subject=subj,
+                                       label_zh=f"{what}總額", source=src, note_zh=total_note))
+        prev = (r, y - 1, f)
+        if prev in totals:
+            ch = flow_change(total, totals[prev])
+            if ch.pct is not None:
+                res.facts.append(make.pct_fact(
+                    id=f"{base}.yoy", kind="yoy", value=ch.pct, signed=True, direction=ch.direction, period=per,
+                    subject=subj, source=src, compares=[f"{base}.total", f"comtrade.{r}.{f}.{y - 1}.total"],
+                    derived_from=[f"{base}.total", f"comtrade.{r}.{f}.{y - 1}.total"],
+                    label_zh=f"{what}年增率（{y} 年較 {y - 1} 年，{fmt.direction_word(ch.pct)}）",
+                ))
+        band = str(row["band"])
+        hhi_note = "HHI＝Σ（夥伴占比%）²，已排除全球及未列明／集團地區；台灣（490）保留" + cap_note
+        res.facts.append(make.index_fact(id=f"{base}.hhi", kind="hhi", value=float(row["hhi"]), period=per,
+                                         subject=subj, label_zh=f"{what}市場集中度（HHI）", source=src,
+                                         note_zh=hhi_note))
+        res.facts.append(make.text_fact(
+            id=f"{base}.hhi_band", kind="hhi_band", text=band, alternatives=[f"{band}集中度", f"{band}度集中"],
+            period=per, subject=subj, label_zh=f"{what}集中度等級（<1,500 低／1,500–2,500 中／>2,500 高）",
+            source=src, derived_from=[f"{base}.hhi"],
+        ))
+        top = [int(p) for p in row["top3"]]
+        top_names = "、".join(name_zh(p, fallback=str(p)) for p in top)
+        res.facts.append(make.pct_fact(
+            id=f"{base}.top3_share", kind="top_share", value=float(row["top3_share"]), period=per,
+            subject={**subj, "partners": ",".join(map(str, top)), "partner_names": top_names},
+            label_zh=f"{what}前三大夥伴（{top_names}）合計占比", source=src,
+        ))
+        res.facts.append(make.count_fact(id=f"{base}.partner_count", kind="partner_count",
+                                         value=float(row["partner_count"]), period=per, subject=subj,
+                                         label_zh=f"{what}夥伴國家數", source=src, note_zh=cap_note))
+        ex = float(excl_sum.get(k, 0.0))
+        if ex > 0 and total and not math.isnan(total):
+            res.facts.append(make.pct_fact(
+                id=f"{base}.excluded_share", kind="excluded_share", value=ex / total * 100.0, period=per,
+                subject=subj, source=src,
+                label_zh=f"{what}中未列明／集團地區（不計入占比與 HHI）所占比重",
+            ))
+
+    # Partner values and shares: top-N and focus partners.
+    pick = shared[(shared["rank"] <= TOP_PARTNERS) | shared["partner_code"].isin(FOCUS)]
+    for p in pick.itertuples(index=False):
+        r, y, f, pc = int(p.reporter_code), int(p.year), str(p.flow), int(p.partner_code)
+        src, _ = sources[(r, y, f)]
+        name, pname = rzh[r], _pzh(pc, str(p.partner_desc))
+        subj = _subject(r, name, f, y, partner=str(pc), partner_name=pname, rank=str(int(p.rank)))
+        per = make.year_period(y)
+        base = f"comtrade.{r}.{f}.{y}"
+        verb = "對" if f == "X" else "自"
+        res.facts.append(make.usd_fact(id=f"{base}.partner.{pc}", kind="partner_value", value=float(p.value_usd),
+                                       period=per, subject=subj, source=src,
+                                       label_zh=f"{name}{verb}{pname}{FLOW_ZH[f]}"))
+        res.facts.append(make.pct_fact(id=f"{base}.share.{pc}", kind="share", value=float(p.share_pct), period=per,
+                                       subject=subj, source=src, derived_from=[f"{base}.partner.{pc}"],
+                                       label_zh=f"{pname}占{name}{FLOW_ZH[f]}比重（第 {int(p.rank)} 位）"))
+
+    res.flags += _coverage_flags(sel, summ, rzh, keep_years)
+    if not excluded.empty:
+        codes = excluded.drop_duplicates("partner_code").sort_values("partner_code")
+        names = "、".join(f"{_pzh(int(c), str(d))}（{int(c)}）" for c, d in
+                         zip(codes["partner_code"], codes["partner_desc"], strict=True))
+        res.flags.append(QualityFlag(
+            code="excluded_aggregates", severity="info", subject={"scheme": "comtrade"},
+            message_zh=f"占比與 HHI 不計入：{names}；其他亞洲未列明（490）即台灣，予以保留",
+        ))
+    return res
+
+
+def _coverage_flags(sel: pd.DataFrame, summ: pd.DataFrame, rzh: dict[int, str],
+                    keep_years: dict[int, list[int]]) -> list[QualityFlag]:
+    flags: list[QualityFlag] = []
+    low = quality.low_coverage(summ["partner_count"])
+    for key, row in low.iterrows():
+        r, y, f = int(key[0]), int(key[1]), str(key[2])
+        flags.append(QualityFlag(
+            code="low_partner_coverage", severity="warn", subject=_subject(r, rzh[r], f, y),
+            fact_ids=[f"comtrade.{r}.{f}.{y}.partner_count", f"comtrade.{r}.{f}.{y}.hhi"],
+            message_zh=(f"{rzh[r]} {y} 年{FLOW_ZH[f]}僅 {int(row['partner_count'])} 個夥伴，遠少於同儕中位數 "
+                        f"{int(row['peer_median'])}，HHI 與占比可能失真"),
+        ))
+    for key in quality.capped_groups(sel).itertuples(index=False):
+        r, y, f = int(key.reporter_code), int(key.year), str(key.flow)
+        flags.append(QualityFlag(
+            code="row_cap", severity="warn", subject=_subject(r, rzh[r], f, y),
+            fact_ids=[f"comtrade.{r}.{f}.{y}.hhi", f"comtrade.{r}.{f}.{y}.partner_count"],
+            message_zh=f"{rzh[r]} {y} 年{FLOW_ZH[f]}的 Comtrade 回應觸及筆數上限，夥伴表可能不完整",
+        ))
+    years = sorted({y for ys in keep_years.values() for y in ys}, reverse=True)[:2]
+    for r, y, f in quality.missing_years(sel, sorted(keep_years), years):
+        flags.append(QualityFlag(
+            code="missing_year", severity="warn", subject=_subject(r, rzh.get(r, str(r)), f, y),
+            message_zh=f"{rzh.get(r, str(r))} 缺少 {y} 年{FLOW_ZH[f]}資料",
+        ))
+    synth = sel[sel["synthetic"]]["reporter_code"].unique()
+    if len(synth):
+        names = "、".join(rzh[int(r)] for r in sorted(synth))
+        flags.append(QualityFlag(
+            code="synthetic_sample", severity="warn", subject={"scheme": "comtrade", "reporters": ",".join(
+                str(int(r)) for r in sorted(synth))},
+            message_zh=f"UN Comtrade 夥伴表為合成樣本資料（非官方數據），僅供展示：{names}",
+        ))
+    return flags
+
+
+def mirror_facts(annual: pd.DataFrame, year: int, reporters: list[int], top3: dict[int, list[int]],
+                 census_years: pd.DataFrame | None = None,
+                 census_source: SourceRef | None = None) -> tuple[list[Fact], list[QualityFlag]]:
+    """Mirror gaps for each reporter's top-3 export partners that also report, and FOCUS pairs.
+
+    ``census_years``: per Census country, full-year sums (index cty_code, columns exports, imports,
+    year) to compare the US Census side with the partner's Comtrade record.
+    """
+    facts: list[Fact] = []
+    flags: list[QualityFlag] = []
+    df = annual[(annual["year"] == year) & annual["reporter_code"].isin(reporters)]
+    srcs = _group_sources(annual[annual["year"] == year]) if not annual.empty else {}
+    pairs = mir.mirror_pairs(df)
+    if not pairs.empty:
+        wanted = {(a, b) for a in reporters for b in top3.get(a, [])} | {(a, b) for a in FOCUS for b in FOCUS}
+        keep = [(int(a), int(b)) in wanted for a, b in zip(pairs["a"], pairs["b"], strict=True)]
+        for p in pairs[keep].itertuples(index=False):
+            src = srcs.get((int(p.a), year, "X"), (None, False))[0]
+            facts_, flags_ = _mirror_fact(f"mirror.{p.a}.{p.b}.{year}.gap", int(p.a), int(p.b), year,
+                                          float(p.exports_a_to_b), float(p.imports_b_from_a), "Comtrade", src)
+            facts += facts_
+            flags += flags_
+    if census_years is not None and not census_years.empty:
+        comtrade = annual[annual["year"] == year]
+        for cty, row in census_years.iterrows():
+            c = by_census(str(cty))
+            if c is None or c.comtrade is None:
+                continue
+            side = comtrade[(comtrade["reporter_code"] == c.comtrade) & (comtrade["partner_code"] == 842)]
+            m = side[side["flow"] == "M"]["value_usd"]
+            x = side[side["flow"] == "X"]["value_usd"]
+            if len(m) and not math.isnan(row["exports"]):
+                facts_, flags_ = _mirror_fact(f"mirror.census.{cty}.{year}.exports.gap", 842, c.comtrade, year,
+                                              float(row["exports"]), float(m.iloc[0]), "Census/Comtrade",
+                                              census_source)
+                facts += facts_
+                flags += flags_
+            if len(x) and not math.isnan(row["imports"]):
+                facts_, flags_ = _mirror_fact(f"mirror.census.{cty}.{year}.imports.gap", c.comtrade, 842, year,
+                                              float(x.iloc[0]), float(row["imports"]), "Comtrade/Census",
+                                              census_source)
+                facts += facts_
+                flags += flags_
+    return facts, flags
+
+
+def _mirror_fact(fid: str, a: int, b: int, year: int, exports: float, imports: float,
+                 basis: str, source: SourceRef | None) -> tuple[list[Fact], list[QualityFlag]]:
+    gap = mir.gap_pct(exports, imports)
+    if not isinstance(gap, float) or math.isnan(gap):
+        return [], []
+    an, bn = name_zh(a, fallback=str(a)), name_zh(b, fallback=str(b))
+    subj = {"scheme": "mirror", "reporter": str(a), "reporter_name": an, "partner": str(b), "partner_name": bn,
+            "year": str(year), "basis": basis, "exports_usd": f"{exports:.0f}", "imports_usd": f"{imports:.0f}"}
+    fact = make.pct_fact(
+        id=fid, kind="mirror_gap", value=gap, signed=True, period=make.year_period(year), subject=subj, source=source,
+        label_zh=f"{an}申報對{bn}出口與{bn}申報自{an}進口之差距（{basis}）",
+        note_zh=f"差距＝（出口 {fmt.usd(exports)} − 進口 {fmt.usd(imports)}）÷ 進口；進口以 CIF 計，小幅負差屬常態",
+    )
+    flags = []
+    if abs(gap) > mir.MIRROR_GAP_THRESHOLD_PCT:
+        flags.append(QualityFlag(
+            code="mirror_gap", severity="warn", subject=subj, fact_ids=[fid],
+            message_zh=(f"{an}→{bn} {year} 年鏡像差距（{basis}）{fmt.signed_pct(gap)}，"
+                        f"超過 ±{mir.MIRROR_GAP_THRESHOLD_PCT:.0f}% 門檻"),
+        ))
+    return [fact], flags

@@ -1,0 +1,89 @@
+"""Constructors for facts of each unit, so every fact gets its displays from ``tools.fmt``.
+
+Why: a fact's ``display``/``displays`` are what the verifier accepts in prose. Building them
+in one place per unit keeps "USD 1,269 億" on the table and in the sentence identical.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+
+from tools import fmt
+from tools.facts.model import Basis, Fact, Period, SourceRef
+
+_CENSUS_DS = re.compile(r"intltrade/(?:exports|imports)/(\w+)")
+_COMTRADE_DS = re.compile(r"/(preview|get|previewTariffline)/(\w)/(\w)/(\w+)")
+
+
+def dataset_of(source: str, url: str) -> str:
+    """A short dataset name from the query URL, e.g. 'census.intltrade.hs', 'comtrade.preview.C.A.HS'."""
+    if source == "census":
+        m = _CENSUS_DS.search(url or "")
+        return f"census.intltrade.{m.group(1)}" if m else "census.intltrade"
+    m = _COMTRADE_DS.search(url or "")
+    return f"comtrade.{m.group(1)}.{m.group(2)}.{m.group(3)}.{m.group(4)}" if m else "comtrade"
+
+
+def source_ref(source: str, url: str, fetched_at: datetime, vintage: str, synthetic: bool) -> SourceRef:
+    return SourceRef(dataset=dataset_of(source, url), url=url or "", fetched_at=fetched_at, vintage=str(vintage),
+                     synthetic=bool(synthetic))
+
+
+def period(start: str, end: str, basis: Basis | str, label_zh: str) -> Period:
+    return Period(start=start, end=end, basis=Basis(basis), label_zh=label_zh)
+
+
+def year_period(year: int) -> Period:
+    return period(str(year), str(year), Basis.YEAR, f"{year} 年")
+
+
+def _clean(value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def usd_fact(*, magnitude: bool = False, **kw: object) -> Fact:
+    """A USD amount. ``magnitude=True`` displays |value| (a balance whose label says 逆差/順差)."""
+    value = _clean(kw.pop("value"))  # type: ignore[arg-type]
+    if value is None:
+        return Fact(value=None, unit="USD", display="—", displays=[], **kw)  # type: ignore[arg-type]
+    shown = abs(value) if magnitude else value
+    forms = fmt.usd_forms(shown)
+    if magnitude and value < 0:
+        forms += [f for f in fmt.usd_forms(value) if f not in forms]
+    return Fact(value=value, unit="USD", display=fmt.usd(shown), displays=forms, **kw)  # type: ignore[arg-type]
+
+
+def pct_fact(*, signed: bool = False, **kw: object) -> Fact:
+    """A percentage: a share (``signed=False``, '42.0%') or a change ('+88.7%')."""
+    value = _clean(kw.pop("value"))  # type: ignore[arg-type]
+    if value is None:
+        return Fact(value=None, unit="pct", display="—", displays=[], **kw)  # type: ignore[arg-type]
+    display = fmt.signed_pct(value) if signed else fmt.pct(value)
+    return Fact(value=value, unit="pct", display=display, displays=fmt.pct_forms(value, signed=signed),
+                **kw)  # type: ignore[arg-type]
+
+
+def index_fact(**kw: object) -> Fact:
+    value = _clean(kw.pop("value"))  # type: ignore[arg-type]
+    if value is None:
+        return Fact(value=None, unit="index", display="—", displays=[], **kw)  # type: ignore[arg-type]
+    return Fact(value=value, unit="index", display=fmt.index(value), displays=fmt.index_forms(value),
+                **kw)  # type: ignore[arg-type]
+
+
+def count_fact(**kw: object) -> Fact:
+    value = _clean(kw.pop("value"))  # type: ignore[arg-type]
+    if value is None:
+        return Fact(value=None, unit="count", display="—", displays=[], **kw)  # type: ignore[arg-type]
+    return Fact(value=value, unit="count", display=fmt.count(value), displays=fmt.count_forms(value),
+                **kw)  # type: ignore[arg-type]
+
+
+def text_fact(*, text: str, alternatives: list[str] | None = None, **kw: object) -> Fact:
+    """A short categorical statement ('低', '由順差轉為逆差'); ``value`` is None."""
+    displays = list(dict.fromkeys([text, *(alternatives or [])]))
+    return Fact(value=None, unit="text", display=text, displays=displays, **kw)  # type: ignore[arg-type]
