@@ -83,3 +83,74 @@ def test_untouched_parts_of_the_page_are_unchanged_and_front_matter_is_kept() ->
 def test_orphan_markers_never_survive() -> None:
     out = resolve_claims("text <!--claim:a-->half open\n", {})
     assert not ANY_MARKER_RE.search(out)
+
+
+DRAFTER_SHAPE = """---
+title: t
+---
+
+## 摘要
+{: .article-summary}
+
+<div class="key-takeaway" markdown="1">
+<!--claim:s1-->美國對台灣貿易逆差擴大，可能持續（推測）。<!--/claim:s1-->
+</div>
+
+*來源：US Census Bureau*
+
+---
+
+## 二、進口重點
+
+**美國自台灣進口**
+
+<!--claim:p1-->進口可能續增（推測）。<!--/claim:p1-->
+
+*來源：US Census Bureau*
+
+**美國自中國進口**
+
+進口減少。
+
+*來源：US Census Bureau*
+
+### 潛在供應鏈影響
+
+> 以下為推測性分析，不是事實陳述。
+
+<!--claim:i1-->供應鏈可能調整（推測）。<!--/claim:i1-->
+
+---
+
+## 五、觀察清單
+
+1. **追蹤一** — <!--claim:w1-->可能擴大（推測）。<!--/claim:w1-->
+   *依據：census*
+2. **追蹤二** — 持續觀察。
+   *依據：census*
+"""
+
+
+def test_a_removed_paragraph_takes_its_title_and_source_lines_with_it() -> None:
+    out = resolve_claims(DRAFTER_SHAPE, {"p1": None})
+    assert "美國自台灣進口" not in out
+    assert out.count("*來源：US Census Bureau*") == 2  # the neighbours keep theirs
+    assert "**美國自中國進口**\n\n進口減少。\n\n*來源：US Census Bureau*" in out
+
+
+def test_a_removed_takeaway_block_takes_its_source_line_and_an_emptied_section_goes() -> None:
+    out = resolve_claims(DRAFTER_SHAPE, {"s1": None})
+    assert "## 摘要" not in out and "key-takeaway" not in out
+    assert out.count("*來源：US Census Bureau*") == 2
+
+
+def test_a_section_left_with_only_its_caveat_note_is_removed() -> None:
+    out = resolve_claims(DRAFTER_SHAPE, {"i1": None})
+    assert "潛在供應鏈影響" not in out and "以下為推測性分析" not in out
+    assert "## 二、進口重點" in out
+
+
+def test_a_removed_numbered_watch_item_leaves_the_other_items() -> None:
+    out = resolve_claims(DRAFTER_SHAPE, {"w1": None})
+    assert "追蹤一" not in out and "依據：census" in out
+    assert "2. **追蹤二** — 持續觀察。" in out

@@ -26,6 +26,9 @@ _DIV_CLOSE_RE = re.compile(r"^\s*</div>\s*$")
 _TRAILING_SEP_RE = re.compile(r"[\s—–\-:：、，,；;]+$")
 _BOLD_LABEL_RE = re.compile(r"^(?:\*\*[^*]*\*\*|__[^_]*__|\*[^*]*\*)$")
 _LEFTOVER_RE = re.compile(r"^[\s。．.，,、；;：:—–\-（）()\[\]「」*_>]*$")
+_TITLE_LINE_RE = re.compile(r"^\s*\*\*[^*]+\*\*\s*$")  # a paragraph's bold title on its own line
+_SOURCE_LINE_RE = re.compile(r"^\s*\*[^*\s][^*]*\*\s*$")  # an italic 來源/依據 line under a paragraph
+_QUOTE_RE = re.compile(r"^\s*>")
 
 
 def claim_spans(markdown: str) -> dict[str, str]:
@@ -108,6 +111,8 @@ def tidy(body: str) -> str:
         list_match = _LIST_RE.match(line.replace(_CUT, ""))
         if list_match:
             _drop_continuation(lines, touched, i, len(list_match.group("indent")))
+        elif not _QUOTE_RE.match(line):
+            _drop_title_and_source(lines, touched, i, i)
 
     # 2. key-takeaway blocks left with nothing inside
     for i, line in enumerate(lines):
@@ -121,6 +126,7 @@ def tidy(body: str) -> str:
             for k in range(i, j + 1):
                 lines[k] = None
                 touched[k] = True
+            _drop_title_and_source(lines, touched, i, j)
 
     # 3. headings whose section became empty, deepest first so parents see their children go
     for level in range(6, 0, -1):
@@ -132,13 +138,14 @@ def tidy(body: str) -> str:
             section = range(i + 1, end)
             has_content = any(
                 (x := lines[k]) is not None and x.strip() and not _IAL_RE.match(x) and not _HR_RE.match(x)
+                and not _QUOTE_RE.match(x)  # a note about removed text is not content on its own
                 for k in section
             )
             if not has_content and any(touched[k] for k in section):
                 lines[i] = None
                 touched[i] = True
                 for k in section:
-                    if lines[k] is not None and _IAL_RE.match(lines[k] or ""):
+                    if lines[k] is not None and (_IAL_RE.match(lines[k] or "") or _QUOTE_RE.match(lines[k] or "")):
                         lines[k] = None
 
     kept = [x for x in lines if x is not None]
@@ -161,6 +168,27 @@ def _drop_continuation(lines: list[str | None], touched: list[bool], i: int, ind
         lines[j] = None
         touched[j] = True
         j += 1
+
+
+def _neighbour(lines: list[str | None], i: int, step: int) -> int | None:
+    """Index of the nearest non-blank line before (step=-1) or after (step=1) ``i``."""
+    k = i + step
+    while 0 <= k < len(lines):
+        line = lines[k]
+        if line is not None and line.strip():
+            return k
+        k += step
+    return None
+
+
+def _drop_title_and_source(lines: list[str | None], touched: list[bool], start: int, end: int) -> None:
+    """A removed paragraph takes its bold title line above and its italic source line below with it."""
+    before = _neighbour(lines, start, -1)
+    if before is not None and before < start - 1 and _TITLE_LINE_RE.match(lines[before] or ""):
+        lines[before], touched[before] = None, True
+    after = _neighbour(lines, end, 1)
+    if after is not None and after > end + 1 and _SOURCE_LINE_RE.match(lines[after] or ""):
+        lines[after], touched[after] = None, True
 
 
 def _section_end(lines: list[str | None], i: int, level: int) -> int:
