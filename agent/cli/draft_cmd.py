@@ -1,9 +1,74 @@
-"""CLI commands for the draft feature (owned by its issue; registered by agent.cli)."""
+"""``agent draft --week 2026-W07 [--llm openai|local|template]``: write the weekly briefing.
+
+Why thin: the work is in ``agent.narrate``; this module reads the store and settings, picks
+the backend, and reports where the Markdown and its JSON sidecar went and how much of the
+model's prose survived verification.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+
+console = Console()
+
+
+def _sheet_or_none(store: object, week: str) -> object | None:
+    """An earlier week's fact sheet for comparisons; a gap there is a limitation, not an error."""
+    from tools.errors import AgentError
+    from tools.facts.build import build_fact_sheet
+
+    try:
+        return build_fact_sheet(store, week)  # type: ignore[arg-type]
+    except AgentError:
+        return None
+
+
+def run_draft(week: str, llm: str | None, output_dir: Path | None = None) -> None:
+    from agent.config import load_settings
+    from agent.llm import get_backend
+    from agent.narrate import Inputs, draft, retrieve
+    from tools.errors import DataGapError
+    from tools.facts.build import build_fact_sheet
+    from tools.store import Store
+    from tools.weeks import parse_week
+
+    report_week = parse_week(week)
+    settings = load_settings()
+    backend = get_backend(llm, settings)
+    store = Store(settings.data_dir)
+    if store.is_empty():
+        raise DataGapError(f"the store at {settings.data_dir} is empty: run `agent fetch --from-sample` first")
+    sheet = build_fact_sheet(store, report_week.week)
+    inputs = Inputs(
+        week=report_week,
+        sheet=sheet,
+        prev_sheet=_sheet_or_none(store, report_week.prev_week),  # type: ignore[arg-type]
+        year_ago_sheet=_sheet_or_none(store, report_week.year_ago_week),  # type: ignore[arg-type]
+        retrieved=retrieve(settings, report_week.start, report_week.end),
+    )
+    with console.status(f"drafting {report_week.week} with {backend.name} …"):
+        result = draft(inputs, backend, output_dir or settings.output_dir)
+    side = result.sidecar
+    flagged = len(side.flagged_claims())
+    console.print(f"wrote {result.markdown_path}")
+    console.print(f"sidecar {result.sidecar_path}")
+    console.print(f"backend {side.backend}{' / ' + side.model if side.model else ''}: {len(side.claims)} claims, "
+                  f"{flagged} flagged for review, model sentences kept {result.stats['kept']}, "
+                  f"replaced {result.stats['replaced']}, {side.timings.get('total', 0.0):.1f} s")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     """Add this feature's commands to the root app (and eval sub-app)."""
+
+    @app.command("draft")
+    def draft_command(
+        week: Annotated[str, typer.Option("--week", help="ISO week to draft, e.g. 2026-W07")],
+        llm: Annotated[str | None, typer.Option("--llm", help="openai | local | template (default: auto)")] = None,
+        output_dir: Annotated[Path | None, typer.Option("--output-dir", help="Override AGENT_OUTPUT_DIR")] = None,
+    ) -> None:
+        """Write the weekly briefing (Markdown + JSON sidecar) from the stored data."""
+        run_draft(week, llm, output_dir)

@@ -42,6 +42,7 @@ _CN_ALL = _CN_DIGIT + "十百千萬億兆"
 _PATTERNS: list[tuple[TokenKind, str]] = [
     ("week", rf"{_NOT_ALNUM_BEFORE}(?P<wy>{_Y})-?W(?P<ww>\d{{1,2}}){_NOT_ALNUM_AFTER}"),
     ("week", rf"第{_S}(?P<wn>\d{{1,2}}){_S}週"),
+    ("week", r"(?<![A-Za-z0-9])W(?P<ww>\d{1,2})(?![A-Za-z0-9])"),
     ("day", rf"{_NOT_ALNUM_BEFORE}(?P<y>{_Y})[-/.](?P<m>{_M})[-/.](?P<d>{_D}){_NOT_ALNUM_AFTER}"),
     ("day", rf"(?P<y>{_Y}){_S}年{_S}(?P<m>{_M}){_S}月{_S}(?P<d>{_D}){_S}日"),
     ("month_range", rf"{_NOT_ALNUM_BEFORE}(?P<y>{_Y})-(?P<m>{_M}){_S}{_DASH}{_S}(?P<y2>{_Y})-(?P<m2>{_M})"

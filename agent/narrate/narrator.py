@@ -1,0 +1,358 @@
+"""Draft the weekly briefing: facts → plans → verified prose → Markdown + JSON sidecar.
+
+Why this order: the numbers are settled before any model runs (fact sheet, tables,
+retrieval), the model only phrases planned statements section by section, and the finished
+page is traced once more as a whole — a number that no claim or table fact accounts for
+stops the draft instead of reaching a reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from agent.llm import LLMBackend, PassageView, SectionRequest
+from agent.sidecar import Claim, DocRef, Sidecar
+from tools.errors import AgentError, VerificationError
+from tools.facts.model import Fact, FactSheet
+from tools.weeks import ReportWeek, parse_week
+
+from . import facts_view as fv
+from . import render
+from .compare import compare_sheets
+from .prompts import load_prompt
+from .retrieval import Retrieved
+from .sections import (
+    Paragraph,
+    SectionPlan,
+    concentration_section,
+    evidence,
+    exports_section,
+    headline_partners,
+    imports_section,
+    policy_section,
+    source_line,
+    summary_section,
+    watchlist,
+)
+from .trace import untraced_numbers
+from .writer import DocEvidence, SectionResult, write_section
+
+SECTION_ORDER = ("summary", "exports", "imports", "policy", "policy_impact", "concentration")
+
+
+@dataclass
+class Inputs:
+    """Everything a draft reads; the CLI builds it from the store, tests hand-build it."""
+
+    week: ReportWeek
+    sheet: FactSheet
+    prev_sheet: FactSheet | None = None
+    year_ago_sheet: FactSheet | None = None
+    retrieved: Retrieved = field(default_factory=Retrieved)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DraftResult:
+    markdown: str
+    sidecar: Sidecar
+    markdown_path: Path | None = None
+    sidecar_path: Path | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _facts_block(plan: SectionPlan) -> str:
+    lines = []
+    for p in plan.spec.plans:
+        for f in p.facts:
+            extra = f"；方向：{f.direction_word}" if f.direction_word else ""
+            lines.append(f"- {f.id}｜{f.label}｜{f.period}｜顯示值：{f.display}{extra}")
+    return "\n".join(dict.fromkeys(lines)) or "（無）"
+
+
+def _passages_block(passages: list[PassageView]) -> str:
+    return "\n".join(f'<document id="{p.doc_id}" title="{p.title}" date="{p.date}">\n{p.text}\n</document>'
+                     for p in passages) or "（無）"
+
+
+def _request(plan: SectionPlan, week: ReportWeek, backend: LLMBackend, versions: dict[str, str]) -> SectionRequest:
+    system, prompt, reask = load_prompt("system"), load_prompt(plan.prompt), load_prompt("reask")
+    fewshot = load_prompt("local_fewshot")
+    passages = [p.passage for p in plan.spec.plans if p.passage is not None]
+    versions.update({"system": system.version, plan.prompt: prompt.version, "reask": reask.version})
+    if backend.name == "local":
+        versions["local_fewshot"] = fewshot.version
+    body = prompt.render(week_label=week.label_zh, max_sentences=plan.spec.max_sentences,
+                         facts_block=_facts_block(plan), passages_block=_passages_block(passages))
+    return SectionRequest(section=plan.spec.key, system=system.body, prompt=body, plans=plan.spec.plans,
+                          passages=passages, completion_prompt=fewshot.body, reask_template=reask.body,
+                          max_tokens=600)
+
+
+def _claim_id(claim: Claim, taken: set[str]) -> str:
+    digest = hashlib.sha1("|".join(claim.fact_ids + claim.doc_ids + [claim.text]).encode()).hexdigest()
+    base = f"{claim.section}-{digest[:8]}"
+    cid, n = base, 2
+    while cid in taken:
+        cid, n = f"{base}-{n}", n + 1
+    taken.add(cid)
+    return cid
+
+
+def _assign(paragraphs: list[Paragraph], claims: list[Claim]) -> dict[int, list[Claim]]:
+    """Each claim goes to the first paragraph sharing a fact or document with it (else the last)."""
+    out: dict[int, list[Claim]] = {i: [] for i in range(len(paragraphs))}
+    for claim in claims:
+        cited = set(claim.fact_ids) | set(claim.doc_ids)
+        index = next((i for i, p in enumerate(paragraphs) if cited & (set(p.fact_ids) | set(p.doc_ids))),
+                     len(paragraphs) - 1)
+        out[index].append(claim)
+    return out
+
+
+def _paragraph_views(plan: SectionPlan, claims: list[Claim], facts: dict[str, Fact],
+                     highlight_all: bool) -> list[dict[str, Any]]:
+    paragraphs = plan.paragraphs or [Paragraph("", [], [], "")]
+    assigned = _assign(paragraphs, claims)
+    views = []
+    for i, p in enumerate(paragraphs):
+        parts = []
+        for claim in assigned[i]:
+            if highlight_all or p.takeaway:
+                claim.text = render.highlight(claim.text, [facts[f] for f in claim.fact_ids if f in facts])
+            parts.append(render.claim_markdown(claim))
+        if parts:
+            views.append({"title": p.title, "text": "".join(parts), "source": p.source, "takeaway": p.takeaway})
+    return views
+
+
+def _limits(inputs: Inputs, replaced: int) -> list[str]:
+    t = render.text()
+    out = list(dict.fromkeys(f.message_zh for f in inputs.sheet.flags))
+    if inputs.prev_sheet is None:
+        out.append(t["limit_no_prev"].format(week=inputs.week.prev_week))
+    if inputs.year_ago_sheet is None:
+        out.append(t["limit_no_year_ago"].format(week=inputs.week.year_ago_week))
+    if inputs.retrieved.status != "ok":
+        out.append(t["limit_policy"].format(note=inputs.retrieved.note))
+    if replaced:
+        out.append(t["limit_fallback"])
+    return out + inputs.notes
+
+
+def _sources(facts: dict[str, Fact], docs: dict[str, DocRef]) -> list[str]:
+    seen: dict[str, str] = {}
+    for fact in facts.values():
+        if fact.source is None:
+            continue
+        line = source_line([fact])
+        seen.setdefault(fact.source.dataset, f"{line}：{fact.source.url}")
+    lines = list(seen.values())
+    lines += [f"中國商務部出口管制資訊網：{d.title}（{d.date}）{d.url}" for d in docs.values()]
+    return lines
+
+
+def _coverage(sheet: FactSheet) -> str:
+    t = render.text()
+    items = []
+    if "census" in sheet.data_cutoff:
+        items.append(t["coverage_census"].format(month=_month_zh(sheet.data_cutoff["census"])))
+    if "comtrade" in sheet.data_cutoff:
+        items.append(t["coverage_comtrade"].format(year=f"{sheet.data_cutoff['comtrade']} 年"))
+    return t["coverage"].format(items="；".join(items)) if items else ""
+
+
+def _month_zh(ym: str) -> str:
+    parts = ym.split("-")
+    return f"{int(parts[0])} 年 {int(parts[1])} 月" if len(parts) > 1 else f"{parts[0]} 年"
+
+
+def _description(sheet: FactSheet) -> str:
+    parts = []
+    for cty in headline_partners(sheet)[:2]:
+        ch = fv.census_change(sheet, cty, "balance")
+        if ch:
+            parts.append(f"{ch.current.label_zh}{ch.current.period.label_zh}為 {ch.current.display}"
+                         f"（同期比較 {ch.change.display}）")
+    return "；".join(parts) or "本週貿易數據與政策動態"
+
+
+def _keywords(sheet: FactSheet, week: ReportWeek) -> str:
+    names = ["國際貿易", "美國"] + [fv.partner_name(f) for cty in fv.census_partners(sheet)
+                                   if (f := fv.latest_census(sheet, cty, "balance"))]
+    return ", ".join(dict.fromkeys(names + ["貿易差額", "出口管制", str(week.year)]))
+
+
+def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -> DraftResult:
+    """Write the briefing for ``inputs.week`` with ``backend``; files land in ``output_dir`` if given."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    week, sheet = inputs.week, inputs.sheet
+    passages = list(inputs.retrieved.passages)
+    plans: dict[str, SectionPlan] = {
+        "summary": summary_section(sheet),
+        "exports": exports_section(sheet),
+        "imports": imports_section(sheet),
+        "concentration": concentration_section(sheet),
+    }
+    plans["policy"], plans["policy_impact"] = policy_section(sheet, passages)
+    if backend.name != "openai":
+        # The impact part is analysis, not restatement: only a chat model is asked for it.
+        plans["policy_impact"].spec.plans = []
+    wow = compare_sheets(sheet, inputs.prev_sheet, f"上週（{week.prev_week}）", f"本週（{week.week}）")
+    ago = compare_sheets(sheet, inputs.year_ago_sheet, f"去年同週（{week.year_ago_week}）", f"本週（{week.week}）")
+    timings["plan_tables"] = time.perf_counter() - started
+
+    data_quality = {fid for flag in sheet.flags if flag.severity == "warn" for fid in flag.fact_ids}
+    versions: dict[str, str] = {}
+    results: dict[str, SectionResult] = {}
+    tokens: dict[str, int] = {}
+    for key in SECTION_ORDER:
+        plan = plans[key]
+        request = _request(plan, week, backend, versions)
+        t0 = time.perf_counter()
+        results[key] = write_section(plan.spec, request, backend, data_quality)
+        timings[f"section.{key}"] = time.perf_counter() - t0
+        tokens[key] = results[key].tokens
+    if backend.name == "template":
+        versions = {}
+
+    by_id = sheet.by_id()
+    facts_on_page: dict[str, Fact] = {}
+    docs: dict[str, DocRef] = {}
+    evidence_all: dict[str, DocEvidence] = {e.ref.doc_id: e for e in (evidence(p) for p in passages)}
+    taken: set[str] = set()
+    claims: list[Claim] = []
+    views: dict[str, dict[str, Any]] = {}
+    for key in SECTION_ORDER:
+        section_claims = results[key].claims
+        for claim in section_claims:
+            claim.id = _claim_id(claim, taken)
+        views[key] = {
+            "paragraphs": _paragraph_views(plans[key], section_claims, by_id, highlight_all=key == "summary"),
+            "tables": [render.md_table(t.headers, t.rows) for t in plans[key].tables],
+        }
+        claims += section_claims
+        for t in plans[key].tables:
+            facts_on_page.update({i: by_id[i] for i in t.fact_ids if i in by_id})
+    items = watchlist(sheet, passages, week.end)
+    for item in items:
+        claim = Claim(id="", section="watchlist", text=item.text, fact_ids=item.fact_ids, doc_ids=item.doc_ids,
+                      origin="template")
+        claim.id = _claim_id(claim, taken)
+        claims.append(claim)
+    for claim in claims:
+        facts_on_page.update({i: by_id[i] for i in claim.fact_ids if i in by_id})
+        docs.update({d: evidence_all[d].ref for d in claim.doc_ids if d in evidence_all})
+    docs.update({d: e.ref for d, e in evidence_all.items()})
+    facts_on_page.update({i: by_id[i] for i in wow.this_ids + ago.this_ids if i in by_id})
+    facts_on_page.update(wow.other_facts)
+    facts_on_page.update(ago.other_facts)
+    for cty in headline_partners(sheet)[:2]:
+        ch = fv.census_change(sheet, cty, "balance")
+        if ch:
+            facts_on_page.update({ch.current.id: ch.current, ch.change.id: ch.change})
+
+    replaced = sum(r.replaced for r in results.values())
+    kept = sum(r.kept for r in results.values())
+    words = render.text()
+    context = {
+        "front_matter": render.front_matter({
+            "layout": "default",
+            "title": week.label_zh,
+            "parent": "貿易動態週報",
+            "nav_order": 1,
+            "description": _description(sheet),
+            "date": week.generated_at.date().isoformat(),
+            "article_section": "週報分析",
+            "keywords": _keywords(sheet, week),
+            "related_reports": [render.week_url(week.prev_week)],
+        }),
+        "week_label": week.label_zh,
+        "period_start": week.start.isoformat(),
+        "period_end": week.end.isoformat(),
+        "generated_at": week.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "backend_note": words["backend_template"] if backend.name == "template" else words["backend_model"].format(
+            model=backend.model or backend.name),
+        "sections": views,
+        "coverage": _coverage(sheet),
+        "policy_status": inputs.retrieved.status if passages else "empty",
+        "policy_empty": words["policy_empty"].format(note=inputs.retrieved.note or "no documents"),
+        "impact_empty": words["impact_empty"],
+        "watchlist": items,
+        "prev_label": week.prev_week.split("-")[1],
+        "wow": render.md_table(wow.headers, wow.rows) if wow.rows else "",
+        "year_ago": render.md_table(ago.headers, ago.rows) if ago.rows else "",
+        "year_ago_label": week.year_ago_week,
+        "limits": _limits(inputs, replaced),
+        "disclaimer": words["disclaimer"],
+        "sources": _sources(facts_on_page, docs),
+        "nav": render.nav_include(week.prev_week, week.next_week),
+    }
+    markdown = render.page(context)
+    timings["total"] = time.perf_counter() - started
+
+    name = f"{week.week}-trade-briefing"
+    md_path = output_dir / f"{name}.md" if output_dir else None
+    sidecar = Sidecar(
+        week=week.week, report_path=str(md_path or f"{name}.md"), generated_at=datetime.now(UTC),
+        backend=backend.name, model=backend.model, prompt_versions=versions, timings=timings, tokens=tokens,
+        claims=claims, facts=facts_on_page, docs=docs, quality_flags=sheet.flags,
+    )
+    vouched = [v for e in evidence_all.values() for v in e.vouches]
+    problems = untraced_numbers(markdown, sidecar, extra=vouched + _page_dates(week, sheet))
+    if problems:
+        raise VerificationError(f"draft has numbers no fact or document accounts for: {problems[0]}")
+    stats = {"kept": kept, "replaced": replaced, "sections": {k: {"seconds": timings[f"section.{k}"],
+                                                                  "tokens": tokens[k]} for k in SECTION_ORDER}}
+    result = DraftResult(markdown=markdown, sidecar=sidecar, stats=stats)
+    if output_dir is not None:
+        result.markdown_path, result.sidecar_path = write_outputs(output_dir, name, markdown, sidecar)
+    return result
+
+
+def _page_dates(week: ReportWeek, sheet: FactSheet) -> list[str]:
+    """Structural dates/labels the page shows (report week, data fetch dates)."""
+    fetched = {f.source.fetched_at.date().isoformat() for f in sheet.facts if f.source}
+    return [week.week, week.prev_week, week.year_ago_week, str(week.year), week.start.isoformat(),
+            week.end.isoformat(), *sorted(fetched)]
+
+
+def _atomic_write(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(output_dir: Path, name: str, markdown: str, sidecar: Sidecar) -> tuple[Path, Path]:
+    """Markdown and ``<name>.json`` sidecar, each written atomically."""
+    md_path, json_path = output_dir / f"{name}.md", output_dir / f"{name}.json"
+    try:
+        _atomic_write(md_path, markdown)
+        _atomic_write(json_path, sidecar.model_dump_json(indent=2))
+    except OSError as exc:
+        raise AgentError(f"cannot write the draft to {output_dir}: {exc}") from exc
+    return md_path, json_path
+
+
+def inputs_for(week_text: str, sheet: FactSheet, prev: FactSheet | None = None, year_ago: FactSheet | None = None,
+               retrieved: Retrieved | None = None) -> Inputs:
+    return Inputs(week=parse_week(week_text), sheet=sheet, prev_sheet=prev, year_ago_sheet=year_ago,
+                  retrieved=retrieved or Retrieved(status="empty", note="policy index not consulted"))
+
+
+def today() -> date:
+    return datetime.now(UTC).date()

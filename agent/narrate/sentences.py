@@ -1,0 +1,103 @@
+"""Plain sentences rendered from facts: the template backend's prose and every fallback.
+
+Why: when a model sentence fails verification the page still needs that statement, and
+the only safe way to write it is from the facts themselves. Sentence patterns live in
+``templates/sentences.yaml`` so the wording is edited as text, not code.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tools.facts.model import Fact
+from tools.fmt import direction_word
+
+from .facts_view import Change, ReporterYear, partner_name
+
+_TEMPLATES = Path(__file__).parent / "templates" / "sentences.yaml"
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict[str, str]:
+    return dict(yaml.safe_load(_TEMPLATES.read_text(encoding="utf-8")))
+
+
+def _fill(pattern: str, **values: Any) -> str:
+    return patterns()[pattern].format(**values)
+
+
+def magnitude(display: str) -> str:
+    """A change's display without its sign (the direction word carries it)."""
+    return display.lstrip("+-")
+
+
+def change_word(change: Fact, current: Fact) -> str:
+    kind = "balance" if current.kind == "balance" else "flow"
+    value = change.value if change.value is not None else 0.0
+    if change.direction == "flat":
+        value = 0.0
+    return direction_word(value, kind)  # type: ignore[arg-type]
+
+
+def month_label(ym: str) -> str:
+    year, month = ym.split("-")[:2]
+    return f"{int(year)} 年 {int(month)} 月"
+
+
+def change_sentence(ch: Change) -> str:
+    cur = ch.current
+    word = change_word(ch.change, cur)
+    if ch.base is not None:
+        return _fill("change", period=cur.period.label_zh, label=cur.label_zh, value=cur.display,
+                     base_period=ch.base.period.label_zh, base_value=ch.base.display, word=word,
+                     change=magnitude(ch.change.display))
+    return _fill("change_no_base", period=cur.period.label_zh, label=cur.label_zh, value=cur.display,
+                 word=word, change=magnitude(ch.change.display))
+
+
+def level_sentence(fact: Fact) -> str:
+    return _fill("level", period=fact.period.label_zh, label=fact.label_zh, value=fact.display)
+
+
+def extreme_sentence(fact: Fact) -> str:
+    month = fact.subject.get("month", "")
+    return _fill("extreme", window=fact.period.label_zh, label=fact.label_zh,
+                 month=month_label(month) if month else fact.period.label_zh, value=fact.display)
+
+
+def top_partners_sentence(ry: ReporterYear) -> str | None:
+    tops = ry.top_partners(3)
+    share = ry.facts.get("top3_share")
+    if not tops or share is None:
+        return None
+    partners = "、".join(_fill("partner_item", name=partner_name(value), value=value.display) for value, _ in tops)
+    return _fill("top_partners", period=share.period.label_zh, reporter=ry.name, partners=partners,
+                 share=share.display)
+
+
+def concentration_sentence(ry: ReporterYear) -> str | None:
+    hhi, band, count = ry.facts.get("hhi"), ry.facts.get("hhi_band"), ry.facts.get("partner_count")
+    if hhi is None or band is None or count is None:
+        return None
+    return _fill("concentration", period=hhi.period.label_zh, reporter=ry.name, hhi=hhi.display,
+                 band=band.display.removesuffix("集中度").removesuffix("度"), count=count.display)
+
+
+def policy_sentence(title: str, published: date, publisher: str, effective: list[date]) -> str:
+    upcoming = [d.isoformat() for d in effective if d != published]
+    values = dict(date=published.isoformat(), publisher=publisher or "中國商務部", title=title)
+    if upcoming:
+        return _fill("policy_doc_effective", effective="、".join(upcoming[:2]), **values)
+    return _fill("policy_doc", **values)
+
+
+def facts_sentence(facts: list[Fact]) -> str:
+    """Generic fallback: 'label（period）為 display' for each fact."""
+    items = "；".join(_fill("fact_list_item", label=f.label_zh, period=f.period.label_zh, value=f.display)
+                     for f in facts)
+    return _fill("fact_list", items=items)
