@@ -232,3 +232,11 @@ def test_reviewer_tokens_are_stored_hashed(desk: ReviewDesk) -> None:
     new_token = desk.store.add_reviewer("ann")  # re-keying revokes the old token
     assert desk.store.reviewer_for_token(token) is None
     assert desk.store.reviewer_for_token(new_token) == "ann"
+
+
+def test_a_broken_draft_is_skipped_in_the_list_and_named(desk: ReviewDesk) -> None:
+    (desk.output_dir / "2026-W08-trade-briefing.md").write_text("# draft\n", encoding="utf-8")
+    (desk.output_dir / "2026-W08-trade-briefing.json").write_text("{not json", encoding="utf-8")
+    weeks = [s.week for s in desk.weeks()]
+    assert weeks == [WEEK]
+    assert "2026-W08" in desk.problems and "not a valid sidecar" in desk.problems["2026-W08"]

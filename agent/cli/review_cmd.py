@@ -104,6 +104,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             console.print(_items_table(items) if items else f"{week}: nothing flagged")
             return
         summaries = desk.weeks()
+        for week_name, problem in desk.problems.items():
+            console.print(Text(f"skipped {week_name}: {problem}", style="red"))
         if not summaries:
             console.print(f"no drafts in {escape(str(desk.output_dir))} (run `agent draft --week …`)")
             return

@@ -7,6 +7,7 @@ so both go through these few methods and neither touches the database or the fil
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from agent.review.drafts import Draft, check_week, find_weeks, load_draft, publi
 from agent.review.edits import EditCheck, check_edit
 from agent.review.publish import compose, write_atomic
 from agent.review.store import Decision, Item, ReviewStore, SyncResult, WeekSummary, _now
-from tools.errors import InputError, VerificationError
+from tools.errors import InputError, StoreError, VerificationError
+
+log = logging.getLogger(__name__)
 
 
 def review_db_path(settings: Settings) -> Path:
@@ -35,6 +38,7 @@ class ReviewDesk:
     def __init__(self, settings: Settings) -> None:
         self.output_dir = settings.output_dir
         self.store = ReviewStore(review_db_path(settings))
+        self.problems: dict[str, str] = {}  # week -> why its draft could not be registered
 
     # ---- reading ----------------------------------------------------------------------
 
@@ -46,7 +50,16 @@ class ReviewDesk:
         return self.store.sync_draft(self.draft(week))
 
     def refresh_all(self) -> list[SyncResult]:
-        return [self.refresh(week) for week in find_weeks(self.output_dir)]
+        """Register every draft on disk; a broken draft is reported and skipped, not fatal to the list."""
+        results = []
+        self.problems = {}
+        for week in find_weeks(self.output_dir):
+            try:
+                results.append(self.refresh(week))
+            except StoreError as exc:
+                self.problems[week] = str(exc)
+                log.warning("skipping draft %s: %s", week, exc)
+        return results
 
     def weeks(self) -> list[WeekSummary]:
         self.refresh_all()

@@ -84,6 +84,11 @@ def create_app(settings: Settings) -> FastAPI:
     async def bad_csrf(request: Request, exc: BadCsrf) -> Response:
         return PlainTextResponse("invalid or missing CSRF token; reload the page and try again", status_code=403)
 
+    @app.exception_handler(AgentError)
+    async def agent_error(request: Request, exc: AgentError) -> Response:
+        status = 400 if isinstance(exc, InputError) else 500
+        return page(request, "error.html", {"reviewer": None, "error": str(exc)}, status)
+
     def reviewer_of(request: Request) -> Reviewer:
         auth = request.headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
@@ -157,7 +162,7 @@ def create_app(settings: Settings) -> FastAPI:
     def index(request: Request) -> HTMLResponse:
         reviewer = reviewer_of(request)
         return page(request, "index.html", {"reviewer": reviewer, "weeks": desk.weeks(),
-                                            "output_dir": str(desk.output_dir)})
+                                            "problems": desk.problems, "output_dir": str(desk.output_dir)})
 
     @app.get("/drafts/{week}", response_class=HTMLResponse)
     def draft(request: Request, week: str, msg: str = "") -> HTMLResponse:
