@@ -1,0 +1,197 @@
+"""`agent fetch` / `agent sources` as a user runs them, plus the atomicity of a failing fetch."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pandas as pd
+import pytest
+import respx
+from sources_helpers import SAMPLE
+
+from agent.config import load_settings
+from tools.sources.fetch import FetchOptions, fetch_sample, run_fetch
+from tools.sources.http import HttpPolicy
+from tools.sources.sample import SampleRoutes
+from tools.store import Store
+
+
+def agent(*args: str, data_dir: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AGENT_", "CENSUS_", "COMTRADE_", "MOFCOM_"))}
+    env.update({"AGENT_DATA_DIR": str(data_dir), "COLUMNS": "160"}, **(extra_env or {}))
+    return subprocess.run([sys.executable, "-m", "agent", *args], env=env, cwd=data_dir.parent,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_fetch_from_sample_as_a_user_would(tmp_path: Path) -> None:
+    data = tmp_path / "agent-data"
+    first = agent("fetch", "--from-sample", data_dir=data)
+    assert first.returncode == 0, first.stderr
+    store = Store(data)
+    census = store.census_monthly()
+    assert len(census) == 5 * 24 and set(census["cty_code"]) == {"5700", "5830", "5880", "5800", "4280"}
+    taiwan_2025 = census[(census.cty_code == "5830") & census.period.between("2025-01", "2025-11")]
+    assert len(taiwan_2025) == 11 and not census["synthetic"].any()
+    comtrade = store.comtrade_annual()
+    assert comtrade["synthetic"].any() and not comtrade.loc[
+        (comtrade.reporter_code == 842) & (comtrade.partner_code == 392) & (comtrade.year == 2023), "synthetic"].any()
+    assert len(store.policy_docs()) == 12
+    again = agent("fetch", "--from-sample", data_dir=data)
+    assert again.returncode == 0 and len(store.manifest()) == len(Store(data).manifest())
+    assert "new" in again.stdout
+    listing = agent("sources", data_dir=data)
+    assert listing.returncode == 0 and "24 of 25" in listing.stdout and "stale" in listing.stdout
+
+
+def run_main(args: tuple[str, ...], data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+             capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """The console-script entry in-process (same error edge, no interpreter start-up)."""
+    from agent.cli import main
+
+    monkeypatch.chdir(data_dir.parent)
+    monkeypatch.delenv("AGENT_CONFIG", raising=False)
+    monkeypatch.setenv("AGENT_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(sys, "argv", ["agent", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_bad_source_is_one_line_and_exit_2_from_the_console(tmp_path: Path) -> None:
+    result = agent("fetch", "--source", "nope", data_dir=tmp_path / "d")
+    assert result.returncode == 2
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        "error: unknown source 'nope'; choose from comtrade, census, mofcom"]
+
+
+@pytest.mark.parametrize("args", [
+    ("fetch", "--source", "census", "--since", "2024-13"),
+    ("fetch", "--from-sample", "--until", "2025-01"),
+    ("fetch", "--year", "1900"),
+    ("sources", "--show", "everything"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run_main(args, tmp_path / "d", monkeypatch, capsys)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("error:"), err
+    assert not (tmp_path / "d").exists()  # nothing was written
+
+
+def test_sources_on_an_empty_store_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run_main(("sources",), tmp_path / "empty", monkeypatch, capsys)
+    assert code == 0 and "agent fetch --from-sample" in out
+
+
+# ---------------------------------------------------------------- a local server replaying the API
+class _Replay(BaseHTTPRequestHandler):
+    routes: SampleRoutes
+    bases: dict[str, str]
+    seen: list[str]
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        url = f"http://{self.headers['host']}{self.path}"
+        request = httpx.Request(self.command, url, content=body)
+        self.seen.append(f"{self.command} {self.path}")
+        response = self.routes.answer(request, self.bases)
+        self.send_response(response.status_code)
+        self.send_header("Content-Type", response.headers.get("content-type", "text/plain"))
+        self.send_header("Content-Length", str(len(response.content)))
+        self.end_headers()
+        self.wfile.write(response.content)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:  # keep test output quiet
+        pass
+
+
+@pytest.fixture
+def replay_server() -> Iterator[tuple[str, list[str]]]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Replay)
+    base = f"http://127.0.0.1:{server.server_address[1]}/data/timeseries/intltrade"
+    _Replay.routes, _Replay.bases, _Replay.seen = SampleRoutes(SAMPLE), {"CENSUS_API_BASE": base}, []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base, _Replay.seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_live_census_fetch_from_a_local_server_stores_what_the_sample_stores(
+    tmp_path: Path, replay_server: tuple[str, list[str]]
+) -> None:
+    base, seen = replay_server
+    config = tmp_path / "agent.toml"
+    config.write_text(f'census_api_base = "{base}"\nagent_rate_limit = "0"\n', encoding="utf-8")
+    live_dir, sample_dir = tmp_path / "live", tmp_path / "sample"
+    live = agent("fetch", "--source", "census", "--since", "2024-01", "--until", "2025-11",
+                 data_dir=live_dir, extra_env={"AGENT_CONFIG": str(config), "CENSUS_API_KEY": "local-key"})
+    assert live.returncode == 0, live.stderr
+    assert len(seen) == 2 and all("/hs?" in s for s in seen)
+    assert agent("fetch", "--from-sample", "--source", "census", data_dir=sample_dir).returncode == 0
+    cols = ["cty_code", "cty_name", "period", "exports_usd", "imports_usd", "exports_ytd_usd", "imports_ytd_usd", "synthetic"]
+    from_live = Store(live_dir).census_monthly()[cols]
+    from_sample = Store(sample_dir).census_monthly()
+    from_sample = from_sample[from_sample.period >= "2024-01"][cols].reset_index(drop=True)
+    pd.testing.assert_frame_equal(from_live, from_sample)
+    shas = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (live_dir / "raw" / "census").iterdir()}
+    assert shas <= {p.name for p in (sample_dir / "raw" / "census").iterdir()}  # same bytes stored
+    assert "local-key" not in " ".join(Store(live_dir).manifest()["source_url"])
+
+
+# ---------------------------------------------------------------- atomicity across a failing fetch
+def test_fetch_failing_midway_leaves_the_earlier_snapshot_unchanged(tmp_path: Path) -> None:
+    settings = load_settings({"AGENT_DATA_DIR": str(tmp_path), "CENSUS_API_BASE": "https://census.test/api"})
+    store = Store(tmp_path)
+    fetch_sample(store, settings, ["census"])
+    before, manifest_before = store.census_monthly(), store.manifest()
+    revised = (SAMPLE / "census" / "exports_2024-01_2025-11.json").read_bytes().replace(b'"3118000000"', b'"1"')
+    with respx.mock:
+        respx.get("https://census.test/api/exports/hs").mock(return_value=httpx.Response(200, content=revised))
+        respx.get("https://census.test/api/imports/hs").mock(return_value=httpx.Response(503))
+        outcomes = run_fetch(
+            store, settings, FetchOptions(sources=("census",), since="2024-01", until="2025-11"),
+            policy=HttpPolicy(timeout=1, attempts=2, min_interval=0, sleep=lambda s: None),
+        )
+    assert "HTTP 503" in outcomes[0].error
+    pd.testing.assert_frame_equal(before, store.census_monthly())  # the good half was not stored either
+    pd.testing.assert_frame_equal(manifest_before, store.manifest())
+    assert store.census_revisions().empty
+
+
+def test_revision_from_a_later_vintage_is_listed(tmp_path: Path) -> None:
+    settings = load_settings({"AGENT_DATA_DIR": str(tmp_path), "CENSUS_API_BASE": "https://census.test/api"})
+    store = Store(tmp_path)
+    fetch_sample(store, settings, ["census"])
+    sample_dir = SAMPLE / "census"
+    revised = (sample_dir / "exports_2024-01_2025-11.json").read_bytes().replace(b'"3118000000"', b'"3120000000"')
+    with respx.mock:
+        respx.get("https://census.test/api/exports/hs").mock(return_value=httpx.Response(200, content=revised))
+        respx.get("https://census.test/api/imports/hs").mock(
+            return_value=httpx.Response(200, content=(sample_dir / "imports_2024-01_2025-11.json").read_bytes()))
+        outcomes = run_fetch(store, settings, FetchOptions(sources=("census",), since="2024-01", until="2025-11"),
+                             policy=HttpPolicy(timeout=1, attempts=1, min_interval=0))
+    assert outcomes[0].error == "" and outcomes[0].new == 2  # another base URL is another question
+    rev = store.census_revisions()
+    assert rev[["cty_code", "period", "flow", "old_value", "new_value"]].to_dict("records") == [
+        {"cty_code": "5830", "period": "2024-01", "flow": "exports", "old_value": 3.118e9, "new_value": 3.12e9}]
+    latest = store.census_monthly().set_index(["cty_code", "period"])
+    assert latest.loc[("5830", "2024-01"), "exports_usd"] == 3.12e9

@@ -1,0 +1,120 @@
+"""Comtrade client against recorded wire-format answers (respx)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import httpx
+import pytest
+import respx
+from sources_helpers import FIXTURES, SAMPLE, quick_http
+
+from tools.errors import SourceError
+from tools.sources.comtrade import ComtradeClient
+
+BASE = "https://comtrade.test"
+PREVIEW = f"{BASE}/public/v1/preview/C/A/HS"
+REAL = json.loads((SAMPLE / "comtrade" / "un-comtrade-usa-jpn-total-goods-2023-import-export.json").read_text())
+
+
+def client(sleeps: list[float] | None = None, key: str = "") -> ComtradeClient:
+    return ComtradeClient(quick_http("comtrade", sleeps), BASE, key)
+
+
+def partner_table(n_partners: int, flow: str = "X") -> dict[str, object]:
+    """A preview answer of USA 2023 with ``n_partners`` rows, built from the real record shape."""
+    template = next(r for r in REAL["data"] if r["flowCode"] == flow)
+    rows = []
+    for code in range(1, n_partners + 1):
+        row = copy.deepcopy(template)
+        row.update(partnerCode=code, partnerDesc=f"Area {code}", primaryValue=1000 + code)
+        rows.append(row)
+    return {"elapsedTime": "1.0 secs", "count": len(rows), "data": rows, "error": ""}
+
+
+@respx.mock
+def test_real_answer_parses_with_both_flows() -> None:
+    route = respx.get(PREVIEW).mock(return_value=httpx.Response(200, json=REAL))
+    fetched = client().annual_pair(842, 392, 2023)
+    values = {r.flow: r.value_usd for r in fetched.comtrade}
+    assert values == {"M": 151_580_564_290.0, "X": 76_154_045_176.0}
+    assert {r.partner_desc for r in fetched.comtrade} == {"Japan"}
+    sent = route.calls.last.request.url.params
+    assert (sent["partner2Code"], sent["customsCode"], sent["motCode"], sent["cmdCode"]) == ("0", "C00", "0", "TOTAL")
+
+
+@respx.mock
+def test_all_partner_query_asks_one_year_one_flow_with_total_filters() -> None:
+    route = respx.get(PREVIEW).mock(return_value=httpx.Response(200, json=partner_table(220)))
+    fetched = client().annual_partners(842, 2023, "X")
+    sent = dict(route.calls.last.request.url.params.multi_items())
+    assert sent["period"] == "2023" and sent["flowCode"] == "X" and "partnerCode" not in sent
+    assert len(fetched.comtrade) == 220 and not fetched.row_capped
+
+
+@respx.mock
+def test_rate_limit_hint_in_body_is_honoured() -> None:
+    respx.get(PREVIEW).mock(side_effect=[
+        httpx.Response(429, content=(FIXTURES / "comtrade_429.json").read_bytes()),
+        httpx.Response(200, json=partner_table(3)),
+    ])
+    sleeps: list[float] = []
+    assert len(client(sleeps).annual_partners(842, 2023, "X").comtrade) == 3
+    assert sleeps == [2.0]
+
+
+@respx.mock
+def test_answer_at_exactly_the_cap_is_refused_one_below_is_used() -> None:
+    respx.get(PREVIEW).mock(side_effect=[
+        httpx.Response(200, json=partner_table(500)), httpx.Response(200, json=partner_table(499)),
+    ])
+    with pytest.raises(SourceError, match="500-row cap"):
+        client().annual_partners(842, 2023, "X")
+    assert len(client().annual_partners(842, 2023, "X").comtrade) == 499
+
+
+@respx.mock
+def test_no_data_answer_is_empty() -> None:
+    respx.get(PREVIEW).mock(return_value=httpx.Response(200, content=(FIXTURES / "comtrade_no_data.json").read_bytes()))
+    assert client().annual_partners(490, 2024, "M").comtrade == []
+
+
+@respx.mock
+def test_breakdown_rows_are_refused() -> None:
+    answer = partner_table(2)
+    answer["data"][1]["customsCode"] = "C01"  # type: ignore[index]
+    respx.get(PREVIEW).mock(return_value=httpx.Response(200, json=answer))
+    with pytest.raises(SourceError, match="breakdown"):
+        client().annual_partners(842, 2023, "X")
+
+
+@respx.mock
+def test_answer_for_another_year_is_refused() -> None:
+    respx.get(PREVIEW).mock(return_value=httpx.Response(200, json=partner_table(2)))
+    with pytest.raises(SourceError, match="not the 842 2024 X asked for"):
+        client().annual_partners(842, 2024, "X")
+
+
+@respx.mock
+def test_keyed_requests_use_the_data_endpoint_and_keep_the_key_out_of_the_url() -> None:
+    route = respx.get(f"{BASE}/data/v1/get/C/A/HS").mock(return_value=httpx.Response(200, json=partner_table(3)))
+    fetched = client(key="sekrit").annual_partners(842, 2023, "X")
+    request = route.calls.last.request
+    assert request.headers["Ocp-Apim-Subscription-Key"] == "sekrit"
+    assert "sekrit" not in str(request.url) and "sekrit" not in fetched.raw.query_key
+
+
+@pytest.mark.parametrize("body", [b'{"count": 1, "data": [', b"<html><body>Gateway Timeout</body></html>"])
+def test_malformed_or_html_answers_are_refused(body: bytes) -> None:
+    with respx.mock:
+        respx.get(PREVIEW).mock(return_value=httpx.Response(200, content=body))
+        with pytest.raises(SourceError, match="malformed JSON|HTML page"):
+            client().annual_partners(842, 2023, "X")
+
+
+@respx.mock
+def test_api_error_field_is_reported() -> None:
+    respx.get(PREVIEW).mock(return_value=httpx.Response(200, json={"count": 0, "data": [], "error": "Invalid period"}))
+    with pytest.raises(SourceError, match="Invalid period"):
+        client().annual_partners(842, 2023, "X")
