@@ -19,7 +19,7 @@ import pandas as pd
 from tools.countries import resolve
 from tools.errors import DataGapError
 from tools.facts import make
-from tools.facts.census_facts import CensusResult, census_facts
+from tools.facts.census_facts import CensusResult, census_facts, headline_facts
 from tools.facts.comtrade_facts import comtrade_facts, mirror_facts
 from tools.facts.model import Basis, Fact, FactSheet, QualityFlag
 from tools.metrics import census as cm
@@ -227,7 +227,7 @@ def _comparison_facts(rw: ReportWeek, census: pd.DataFrame, current: CensusResul
     """What the previous (or year-ago) week's sheet, rebuilt from the store, said — and what changed."""
     o_cut, _ = _cutoff_period(other)
     o_in = _census_up_to(census, o_cut)
-    other_res = census_facts(o_in, o_cut) if not o_in.empty else CensusResult()
+    other_res = headline_facts(o_in, o_cut) if not o_in.empty else CensusResult()
     per = make.period(rw.start.isoformat(), rw.end.isoformat(), Basis.SNAPSHOT, rw.label_zh)
     out: list[Fact] = []
     cur_cut = census_last_month(rw.end)
@@ -252,7 +252,11 @@ def _comparison_facts(rw: ReportWeek, census: pd.DataFrame, current: CensusResul
             continue
         o_fact = by_id[o_id]
         if o_id != cur_id:
-            out.append(o_fact)  # the other week's headline, under its own (period-bearing) id
+            # The other week's headline, under its own (period-bearing) id, marked as a different basis.
+            o_fact = o_fact.model_copy(update={"note_zh": (
+                f"{who}（{other.week}）週報可見的數字；與本週 {cur_by_id[cur_id].period.label_zh} 口徑不同，"
+                "不可直接計算增減")})
+            out.append(o_fact)
             text = f"由 {o_fact.period.label_zh} 更新為 {cur_by_id[cur_id].period.label_zh}"
         else:
             text = "持平（資料期間相同）"

@@ -131,6 +131,26 @@ def _extreme_facts(cty: str, pzh: str, ext: pd.Series, src: SourceRef) -> list[F
     return out
 
 
+def headline_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
+    """Only the current-range balance per country: what another week's sheet led with."""
+    res = CensusResult()
+    df = cm.with_balance(cm.up_to(monthly, last_period))
+    if df.empty:
+        return res
+    rng = cm.current_range(str(df["period"].max()))
+    srcs = _sources(df)
+    names = df.drop_duplicates("cty_code").set_index("cty_code")["cty_name"]
+    sums = cm.range_sums(df, rng)
+    for cty, row in sums.iterrows():
+        cty = str(cty)
+        pzh = name_zh(cty, scheme="census", fallback=str(names.get(cty, cty)).title())
+        facts = [f for f in _value_facts(cty, pzh, rng, row, srcs[cty]) if f.kind == "balance"]
+        if facts:
+            res.facts += facts
+            res.headline[cty] = facts[0].id
+    return res
+
+
 def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
     """All Census facts for the months up to ``last_period`` (the week's cut-off)."""
     res = CensusResult()
