@@ -154,3 +154,13 @@ def test_a_removed_numbered_watch_item_leaves_the_other_items() -> None:
     out = resolve_claims(DRAFTER_SHAPE, {"w1": None})
     assert "追蹤一" not in out and "依據：census" in out
     assert "2. **追蹤二** — 持續觀察。" in out
+
+
+def test_removal_can_never_fuse_numbers_into_a_new_one() -> None:
+    from agent.review.publish import new_numbers
+
+    draft = "價值 12<!--claim:x-->，另有<!--/claim:x-->34 億。\n"
+    published = resolve_claims(draft, {"x": None})
+    assert new_numbers(published, draft, []) != []  # "12" + "34 億" would read as a new amount
+    assert new_numbers(strip_markers(draft), draft, []) == []
+    assert new_numbers("USD 1,894 億", draft, ["USD 1,894 億"]) == []

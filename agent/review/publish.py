@@ -19,9 +19,9 @@ import yaml
 from agent.review.drafts import Draft
 from agent.review.edits import check_edit
 from agent.review.items import REASON_ZH
-from agent.review.markers import ANY_MARKER_RE, CLAIM_RE, resolve_claims, split_front_matter
+from agent.review.markers import ANY_MARKER_RE, CLAIM_RE, resolve_claims, split_front_matter, strip_markers
 from agent.review.store import Item
-from agent.verify import SPECULATIVE_TAG, tag_speculative
+from agent.verify import SPECULATIVE_TAG, number_tokens, tag_speculative
 from tools.errors import InputError, StoreError, VerificationError
 
 
@@ -65,6 +65,10 @@ def compose(draft: Draft, items: list[Item], published_at: str, published_by: st
     body = resolve_claims(markdown, replacements)
     if ANY_MARKER_RE.search(body):
         raise StoreError(f"claim markers remain in the published {draft.week} page")
+    stray = new_numbers(body, draft.markdown, [t for t in replacements.values() if t])
+    if stray:
+        raise VerificationError(f"publishing {draft.week} would show numbers the draft and the verified edits do "
+                                f"not contain: {', '.join(stray)}")
     decisions = [i.decision for i in items if i.decision is not None]
     reviewers = sorted({d.reviewer for d in decisions})
     counts = dict(Counter(d.action for d in decisions))
@@ -79,6 +83,18 @@ def compose(draft: Draft, items: list[Item], published_at: str, published_by: st
                    "rejected": counts.get("reject", 0)},
     }, allow_unicode=True, sort_keys=False, default_flow_style=False)
     return Composed(f"---\n{front}---\n{rest}", reviewers, counts, reviewed_at)
+
+
+def new_numbers(published: str, draft: str, edits: list[str]) -> list[str]:
+    """Numbers on the published page that neither the verified draft nor a verified edit contains.
+
+    Why: the draft passed the page-wide number check and each edit passed the claim check, so
+    publishing may only ever *remove* numbers or add edited ones. Removing text next to a
+    number must not fuse two numbers into a new one; this guard makes that impossible to miss.
+    """
+    allowed = {t.key for text in [strip_markers(draft), *edits] for t in number_tokens(text)}
+    return sorted({t.text for t in number_tokens(published)
+                   if t.key not in allowed})
 
 
 def _ensure_markers(markdown: str, items: list[Item]) -> str:
