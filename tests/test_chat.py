@@ -7,8 +7,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import Field
 
 from agent.chat.answer import answer_in, finish
 from agent.chat.context import ChatContext, load_context
@@ -148,3 +153,81 @@ def test_eval_chat_command_prints_the_figures(data_dir: Path) -> None:
     assert out.returncode == 0, out.stderr
     figures = json.loads(out.stdout)
     assert figures["invented_numbers"] == 0 and figures["questions"] >= 60
+
+
+# --- the tool-calling agent (scripted chat model, no network) -----------------------------
+class ScriptedChatModel(BaseChatModel):
+    """Replays AIMessages (tool calls, then a final answer) and records what it was shown."""
+
+    script: list[Any] = Field(default_factory=list)
+    seen: list[Any] = Field(default_factory=list)
+    tool_names: list[str] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        self.tool_names = [t.name for t in tools]
+        return self
+
+    def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        self.seen.append(list(messages))
+        step = self.script[len(self.seen) - 1]
+        if isinstance(step, Exception):
+            raise step
+        return ChatResult(generations=[ChatGeneration(message=step)])
+
+
+def _call(name: str, **args: Any) -> AIMessage:
+    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call-{name}"}])
+
+
+def test_agent_answer_built_from_tool_facts_is_verified_and_cited(ctx: ChatContext) -> None:
+    model = ScriptedChatModel(script=[
+        _call("same_basis_yoy", partner="台灣", flow="balance", start="2025-01", end="2025-11"),
+        AIMessage(content="2025 年 1–11 月美國對台灣貿易逆差為 USD 1,269 億，較 2024 年 1–11 月擴大 +88.7%。"),
+    ])
+    ans = answer_in(DONE_WHEN, ctx, chat_model=model)
+    assert ans.route == "agent" and not ans.refused
+    assert "census.5830.balance.ytd.2025-01_2025-11" in ans.fact_ids
+    assert {"trade_value", "same_basis_yoy", "top_partners", "policy_search", "quality_flags"} <= set(
+        model.tool_names)
+    tool_result = model.seen[1][-1].content
+    assert "USD 1,269 億" in tool_result
+
+
+def test_agent_number_not_from_a_tool_falls_back_to_the_router(ctx: ChatContext) -> None:
+    model = ScriptedChatModel(script=[
+        _call("trade_value", partner="Taiwan", flow="balance", start="2025-01", end="2025-11"),
+        AIMessage(content="美國對台灣逆差高達 USD 1 兆。"),
+    ])
+    ans = answer_in(DONE_WHEN, ctx, chat_model=model)
+    assert ans.route == "router"
+    assert "1 兆" not in ans.text and "USD 1,269 億" in ans.text
+
+
+def test_agent_policy_answer_cites_retrieved_documents(ctx: ChatContext) -> None:
+    url = "http://exportcontrol.mofcom.gov.cn/article/zcfg/gnzcfg/zcfggzqd/202510/1170.html"
+    model = ScriptedChatModel(script=[
+        _call("policy_search", query="稀土 出口管制", since="2025-10-01", until="2025-10-31"),
+        AIMessage(content=f"2025-10-09 商務部公布對稀土相關技術實施出口管制的決定：{url}"),
+    ])
+    ans = answer_in("What did MOFCOM announce about rare earths in October 2025?", ctx, chat_model=model)
+    assert ans.route == "agent"
+    assert [d.url for d in ans.docs] == [url]
+
+
+def test_agent_failure_answers_offline(ctx: ChatContext) -> None:
+    model = ScriptedChatModel(script=[RuntimeError("connection refused")])
+    ans = answer_in(DONE_WHEN, ctx, chat_model=model)
+    assert ans.route == "router" and "USD 1,269 億" in ans.text
+
+
+def test_agent_plain_refusal_is_kept_with_availability(ctx: ChatContext) -> None:
+    model = ScriptedChatModel(script=[
+        _call("trade_value", partner="France", flow="balance"),
+        AIMessage(content="查無資料：沒有美國對法國的資料。"),
+    ])
+    ans = answer_in("美國對法國的逆差是多少？", ctx, chat_model=model)
+    assert ans.route == "agent" and ans.refused and "美國普查局" in ans.available

@@ -67,12 +67,21 @@ def finish(question: str, reply: Reply, *, route_name: str, week: str) -> Answer
                   route=route_name, week=week, facts=facts, problems=problems)  # type: ignore[arg-type]
 
 
-def answer_in(question: str, ctx: ChatContext, *, backend: Any = None) -> Answer:
-    """Answer with an already-loaded context (the REPL and the eval reuse one)."""
-    if backend is not None and getattr(backend, "supports_tools", False):
+def answer_in(question: str, ctx: ChatContext, *, backend: Any = None, chat_model: Any = None) -> Answer:
+    """Answer with an already-loaded context (the REPL and the eval reuse one).
+
+    The tool-calling agent runs when a chat model is given or the backend is ``openai``; its
+    answer is used only if it verifies. Otherwise (``local``, ``template``, no backend, or a
+    failed/unverified agent answer) the deterministic router answers.
+    """
+    if chat_model is None and backend is not None and getattr(backend, "name", "") == "openai":
+        from agent.chat.agent_llm import chat_model_for
+
+        chat_model = chat_model_for(ctx.settings)
+    if chat_model is not None:
         from agent.chat.agent_llm import agent_answer
 
-        got = agent_answer(question, ctx, backend)
+        got = agent_answer(question, ctx, chat_model)
         if got is not None:
             return got
     reply = route(parse(question), ctx)
