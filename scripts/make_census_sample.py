@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -61,7 +62,7 @@ def answer(data: dict[tuple[str, str], dict[str, Decimal]], flow: str, since: st
     return [header] + rows
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     data, fetched_at = load()
     routes = []
     for since, until, ytd in WINDOWS:
@@ -70,7 +71,7 @@ def main() -> None:
                 assert all((c, f"{since[:4]}-01") in data for c in COUNTRIES)
             name = f"{flow}_{since}_{until}.json"
             table = answer(data, flow, since, until, ytd)
-            (OUT / name).write_text(json.dumps(table, separators=(",", ":")) + "\n", encoding="utf-8")
+            (out / name).write_text(json.dumps(table, separators=(",", ":")) + "\n", encoding="utf-8")
             get = ["CTY_CODE", "CTY_NAME", FLOWS[flow][1]] + ([FLOWS[flow][2]] if ytd else [])
             time = since if since == until else f"from {since} to {until}"
             routes.append({
@@ -79,9 +80,9 @@ def main() -> None:
                 "form": [], "file": f"census/{name}", "status": 200, "content_type": "application/json;charset=utf-8",
                 "captured_at": fetched_at, "synthetic": False,
             })
-    (OUT / "routes.json").write_text(json.dumps(routes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {len(routes)} Census answers to {OUT}")
+    (out / "routes.json").write_text(json.dumps(routes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {len(routes)} Census answers to {out}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import sys
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -146,7 +147,8 @@ def table(reporter: int, year: int, flow: str, partners: dict[int, tuple[str, st
         values.setdefault(p, total * s)
     rest = [p for p in sorted(partners) if p not in values and p != reporter]
     # a reporter does not trade with every listed area: drop a seeded handful of the tail
-    dropped = set(tail_rng.sample(rest, k=tail_rng.randint(28, 40)))
+    droppable = [p for p in rest if p not in KEEP_NES]  # real answers always carry the nes rows
+    dropped = set(tail_rng.sample(droppable, k=tail_rng.randint(28, 40)))
     rest = [p for p in rest if p not in dropped]
     # long tail: a seeded ranking with Zipf-like weights, so no small partner outranks the named ones
     ranked = list(rest)
@@ -183,7 +185,7 @@ def record(reporter: int, year: int, flow: str, partner: int, value: int,
     }
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     partners = load_partners()
     reporters = load_reporters()
     routes = []
@@ -196,7 +198,7 @@ def main() -> None:
                 rows += [record(reporter, year, flow, p, v, reporters, partners) for p, v in sorted(values.items())]
                 answer = {"elapsedTime": "0.42 secs", "count": len(rows), "data": rows, "error": ""}
                 name = f"synthetic_{reporter}_{year}_{flow}.json"
-                (OUT / name).write_text(json.dumps(answer, separators=(",", ":")) + "\n", encoding="utf-8")
+                (out / name).write_text(json.dumps(answer, separators=(",", ":")) + "\n", encoding="utf-8")
                 counts.append(len(rows) - 1)
                 routes.append({
                     "base": "COMTRADE_BASE_URL", "method": "GET", "path": "/public/v1/preview/C/A/HS",
@@ -213,9 +215,9 @@ def main() -> None:
         "form": [], "file": f"comtrade/{REAL_USA_JPN.name}", "status": 200, "content_type": "application/json; charset=utf-8",
         "captured_at": "2026-02-13T23:51:06Z", "synthetic": False,
     })
-    (OUT / "routes.json").write_text(json.dumps(routes, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {len(routes) - 1} synthetic tables ({min(counts)}–{max(counts)} partners each) to {OUT}")
+    (out / "routes.json").write_text(json.dumps(routes, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {len(routes) - 1} synthetic tables ({min(counts)}–{max(counts)} partners each) to {out}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

@@ -16,6 +16,7 @@ import csv
 import html
 import json
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,12 +64,12 @@ def as_html(text: str) -> str:
     return html.escape(text, quote=False).replace("&amp;ensp;", "&ensp;")
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     index = {row["url"]: row for row in csv.DictReader(INDEX.open(encoding="utf-8"))}
     articles = [json.loads(line) for line in TEXTS.open(encoding="utf-8") if line.strip()]
     captured_at = {}
     rows_by_column: dict[int, list[dict[str, object]]] = {c: [] for c in COLUMNS}
-    (OUT / "article").mkdir(exist_ok=True)
+    (out / "article").mkdir(parents=True, exist_ok=True)
     routes = []
     for art in articles:
         path = art["url"].split("mofcom.gov.cn", 1)[1]
@@ -86,7 +87,7 @@ def main() -> None:
             paragraphs="\n".join(f"<p>{as_html(p)}</p>" for p in body_paragraphs(art["body_text"])),
         )
         name = path.strip("/").replace("/", "_")
-        (OUT / "article" / name).write_text(page, encoding="utf-8")
+        (out / "article" / name).write_text(page, encoding="utf-8")
         when = art["fetched_by_third_party"].replace(" ", "T") + "Z"
         captured_at[path] = when
         routes.append({
@@ -98,16 +99,16 @@ def main() -> None:
         rows.sort(key=lambda r: (str(r["publishTimeStr"]), int(str(r["id"]))), reverse=True)
         answer = {"pageInfo": {"pageNumber": 1, "pageSize": 20, "total": len(rows), "maxPageNum": 1, "rows": rows}}
         name = f"list_column{column_id}_page1.json"
-        (OUT / name).write_text(json.dumps(answer, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (out / name).write_text(json.dumps(answer, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         routes.append({
             "base": "MOFCOM_BASE_URL", "method": "POST", "path": LIST_PATH, "params": [],
             "form": [["pageNumber", "1"], ["columnID", str(column_id)]], "file": f"mofcom/{name}", "status": 200,
             "content_type": "application/json;charset=UTF-8",
             "captured_at": max(captured_at[str(r["url"])] for r in rows), "synthetic": False,
         })
-    (OUT / "routes.json").write_text(json.dumps(routes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {len(articles)} articles and {len(rows_by_column)} list pages to {OUT}")
+    (out / "routes.json").write_text(json.dumps(routes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {len(articles)} articles and {len(rows_by_column)} list pages to {out}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
