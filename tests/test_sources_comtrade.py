@@ -118,3 +118,13 @@ def test_api_error_field_is_reported() -> None:
     respx.get(PREVIEW).mock(return_value=httpx.Response(200, json={"count": 0, "data": [], "error": "Invalid period"}))
     with pytest.raises(SourceError, match="Invalid period"):
         client().annual_partners(842, 2023, "X")
+
+
+@respx.mock
+def test_names_come_from_the_reference_tables_when_the_answer_has_none() -> None:
+    answer = partner_table(1)
+    row = answer["data"][0]  # type: ignore[index]
+    row.update(partnerCode=490, reporterDesc=None, partnerDesc=None)
+    respx.get(PREVIEW).mock(return_value=httpx.Response(200, json=answer))
+    parsed = client().annual_partners(842, 2023, "X").comtrade[0]
+    assert (parsed.reporter_desc, parsed.partner_desc) == ("USA", "Other Asia, nes")

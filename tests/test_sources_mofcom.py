@@ -128,3 +128,12 @@ def test_sample_list_pages_are_valid_list_api_answers() -> None:
     for column in (1, 9):
         info = json.loads((SAMPLE / "mofcom" / f"list_column{column}_page1.json").read_text(encoding="utf-8"))
         assert all(r["title"] != "中国出口管制信息网" for r in info["pageInfo"]["rows"])
+
+
+@respx.mock
+def test_articles_already_stored_are_not_fetched_again() -> None:
+    path = "/article/gndt/202511/1199.html"
+    respx.post(LIST).mock(return_value=httpx.Response(200, json=list_answer([row(path, "标题")])))
+    article = respx.get(BASE + path).mock(return_value=httpx.Response(500))
+    fetched = client().column(1, known=frozenset({"http://exportcontrol.mofcom.gov.cn" + path}))
+    assert article.call_count == 0 and len(fetched) == 1 and not fetched[0].policy

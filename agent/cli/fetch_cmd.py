@@ -90,12 +90,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             return
         status = store.status()
         table = Table(title=f"store {settings.data_dir}")
-        for col in ("source", "answers", "rows", "first fetched", "last fetched", "last checked", "synthetic", "stale"):
+        for col in ("source", "answers", "rows", "fetched (UTC)", "last checked", "synthetic", "stale"):
             table.add_column(col)
         for row in status.itertuples(index=False):
-            stale = f"[red]stale[/red] (> {STALE_AFTER[row.source].days} d)" if row.stale else "fresh"
-            table.add_row(row.source, str(row.snapshots), str(row.rows), row.first_fetched or "—",
-                          row.last_fetched or "—", row.last_checked or "—", row.synthetic or "—", stale)
+            stale = f"[red]yes[/red] (> {STALE_AFTER[row.source].days} d)" if row.stale else "no"
+            span = _day(row.first_fetched) + ("" if _day(row.first_fetched) == _day(row.last_fetched) else f" → {_day(row.last_fetched)}")
+            table.add_row(row.source, str(row.snapshots), str(row.rows), span.strip() or "—",
+                          _day(row.last_checked) or "—", row.synthetic or "—", stale)
         out.print(table)
         revisions = store.census_revisions()
         out.print(f"Census months revised between stored vintages: {len(revisions)}")
@@ -126,6 +127,10 @@ def _frame_table(df: pd.DataFrame, name: str, limit: int) -> Table:
     for row in df.head(limit).itertuples(index=False):
         table.add_row(*[_cell(v) for v in row])
     return table
+
+
+def _day(stamp: str) -> str:
+    return stamp[:10]
 
 
 def _cell(value: object) -> str:

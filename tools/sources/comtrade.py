@@ -8,8 +8,11 @@ that reaches the cap is refused, never used. One year per call: years are never 
 
 from __future__ import annotations
 
+import csv
+import functools
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -19,6 +22,7 @@ from tools.sources.http import SourceHttp
 from tools.sources.records import ComtradeRow, Fetched, RawResponse
 
 Flow = Literal["X", "M"]
+TABLES = Path(__file__).resolve().parents[1] / "data" / "comtrade"
 PREVIEW_CAP = 500
 #: What we ask for with a key; an answer this long is refused just like a capped preview.
 KEYED_MAX_RECORDS = 2500
@@ -104,6 +108,17 @@ class ComtradeClient:
         return Fetched(raw=raw, comtrade=rows)
 
 
+@functools.cache
+def _area_names(table: str) -> dict[int, str]:
+    with (TABLES / table).open(encoding="utf-8") as fh:
+        return {int(row["id"]): row["text"].strip() for row in csv.DictReader(fh)}
+
+
+def area_name(code: int, table: str) -> str:
+    """Name from the shipped Comtrade reference table, for answers asked without ``includeDesc``."""
+    return _area_names(table).get(code, str(code))
+
+
 def parse_answer(raw: RawResponse) -> ComtradeEnvelope:
     text = raw.body.decode("utf-8", errors="replace").strip()
     if text.startswith("<"):
@@ -148,9 +163,9 @@ def parse_annual(raw: RawResponse, *, reporter: int, year: int, flows: tuple[str
             continue
         rows.append(ComtradeRow(
             reporter_code=rec.reporterCode,
-            reporter_desc=rec.reporterDesc or str(rec.reporterCode),
+            reporter_desc=rec.reporterDesc or area_name(rec.reporterCode, "Reporters.csv"),
             partner_code=rec.partnerCode,
-            partner_desc=rec.partnerDesc or str(rec.partnerCode),
+            partner_desc=rec.partnerDesc or area_name(rec.partnerCode, "partnerAreas.csv"),
             year=year,
             flow=rec.flowCode,  # type: ignore[arg-type]
             value_usd=float(rec.primaryValue),

@@ -88,7 +88,7 @@ def _clients(
 
 
 def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, SourceHttp],
-         bases: dict[SourceName, str]) -> dict[SourceName, list[Job]]:
+         bases: dict[SourceName, str], known_docs: Sequence[str] = ()) -> dict[SourceName, list[Job]]:
     """The questions to ask, per source, as deferred calls."""
     jobs: dict[SourceName, list[Job]] = {}
 
@@ -121,8 +121,10 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
         jobs["comtrade"] = cjobs
     if "mofcom" in http:
         mofcom = MofcomClient(http["mofcom"], bases["mofcom"])
+        known = frozenset(known_docs)
         jobs["mofcom"] = [
-            (f"mofcom column {c}", functools.partial(mofcom.column, c, options.mofcom_pages)) for c in DEFAULT_COLUMNS
+            (f"mofcom column {c}", functools.partial(mofcom.column, c, options.mofcom_pages, known))
+            for c in DEFAULT_COLUMNS
         ]
     return jobs
 
@@ -153,7 +155,8 @@ def run_fetch(
     http, bases = _clients(settings, options, policy, transport)
     outcomes: list[Outcome] = []
     try:
-        jobs = plan(settings, options, http, bases)
+        known = [d.url for d in store.policy_docs()] if "mofcom" in options.sources else []
+        jobs = plan(settings, options, http, bases, known)
         if on_plan:
             on_plan(count_jobs(jobs))
         for source in options.sources:

@@ -106,8 +106,12 @@ class MofcomClient:
             )
         return Fetched(raw=raw), info
 
-    def column(self, column_id: int, max_pages: int = 3) -> list[Fetched]:
-        """List pages of one column and every article they name (stops on a repeated page)."""
+    def column(self, column_id: int, max_pages: int = 3, known: frozenset[str] = frozenset()) -> list[Fetched]:
+        """List pages of one column and every article they name (stops on a repeated page).
+
+        ``known`` holds canonical URLs already stored: published articles do not change, so
+        they are not fetched again (the list pages always are: they show what is new).
+        """
         fetched: list[Fetched] = []
         rows: list[ListRow] = []
         previous: list[str] | None = None
@@ -129,7 +133,7 @@ class MofcomClient:
         seen: set[str] = set()
         for row in rows:
             url = urljoin(self.base_url + "/", row.url)
-            if url not in seen:
+            if url not in seen and _canonical(url) not in known:
                 seen.add(url)
                 fetched.append(self.article(row))
         return fetched
