@@ -33,7 +33,8 @@ class Evidence(BaseModel):
     missing: list[str] = Field(default_factory=list, description="cited ids the sidecar does not define")
 
     def doc_dates(self) -> list[str]:
-        return [d.date for d in self.docs if d.date]
+        """Strings the cited documents vouch for: their dates and titles (notice numbers live there)."""
+        return [d.date for d in self.docs if d.date] + [d.title for d in self.docs if d.title]
 
 
 class ItemDraft(BaseModel):
