@@ -195,3 +195,15 @@ def test_revision_from_a_later_vintage_is_listed(tmp_path: Path) -> None:
         {"cty_code": "5830", "period": "2024-01", "flow": "exports", "old_value": 3.118e9, "new_value": 3.12e9}]
     latest = store.census_monthly().set_index(["cty_code", "period"])
     assert latest.loc[("5830", "2024-01"), "exports_usd"] == 3.12e9
+
+
+def test_census_answer_with_no_data_is_stored_and_reported(tmp_path: Path) -> None:
+    settings = load_settings({"AGENT_DATA_DIR": str(tmp_path), "CENSUS_API_BASE": "https://census.test/api"})
+    store = Store(tmp_path)
+    with respx.mock:
+        respx.get("https://census.test/api/exports/hs").mock(return_value=httpx.Response(204))
+        respx.get("https://census.test/api/imports/hs").mock(return_value=httpx.Response(200, content=b""))
+        outcome = run_fetch(store, settings, FetchOptions(sources=("census",), since="2030-01", until="2030-02"),
+                            policy=HttpPolicy(timeout=1, attempts=1, min_interval=0))[0]
+    assert outcome.error == "" and len(outcome.warnings) == 2 and "no data" in outcome.warnings[0]
+    assert store.census_monthly().empty and len(store.manifest()) == 2

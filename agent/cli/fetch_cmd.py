@@ -30,7 +30,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def fetch(
         source: str = typer.Option("", "--source", "-s", help="comtrade, census or mofcom (comma-separated); default all"),
         from_sample: bool = typer.Option(False, "--from-sample", help="Store the bundled offline sample (no network)"),
-        since: str = typer.Option("", "--since", help="Census: first month YYYY-MM (default: January of last year)"),
+        since: str = typer.Option("", "--since", help="Census: first month YYYY-MM (default: January two years ago)"),
         until: str = typer.Option("", "--until", help="Census: last month YYYY-MM (default: this month)"),
         year: Annotated[
             list[int] | None, typer.Option("--year", help="Comtrade: year to fetch (repeatable; default 2023 and 2024)")

@@ -34,7 +34,7 @@ _DEFAULTS = {s.name: s.default for s in SPECS}
 
 @dataclass(frozen=True)
 class FetchOptions:
-    """What to fetch. Census months default to January of last year through this month."""
+    """What to fetch. Census months default to January two years ago through this month."""
 
     sources: tuple[SourceName, ...] = SOURCES
     from_sample: bool = False
@@ -101,7 +101,8 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
             windows = list(SAMPLE_CENSUS_WINDOWS)
         else:
             now = datetime.now(UTC)
-            since = check_month(options.since, "--since") if options.since else f"{now.year - 1}-01"
+            # two calendar years back: enough for a year-to-date comparison with the same months a year earlier
+            since = check_month(options.since, "--since") if options.since else f"{now.year - 2}-01"
             until = check_month(options.until, "--until") if options.until else now.strftime("%Y-%m")
             windows = [(since, until, True)]
         jobs["census"] = [
