@@ -240,3 +240,20 @@ def test_a_broken_draft_is_skipped_in_the_list_and_named(desk: ReviewDesk) -> No
     weeks = [s.week for s in desk.weeks()]
     assert weeks == [WEEK]
     assert "2026-W08" in desk.problems and "not a valid sidecar" in desk.problems["2026-W08"]
+
+
+def test_a_flagged_claim_without_markers_is_wrapped_at_its_text_or_refused(desk: ReviewDesk) -> None:
+    from tools.errors import StoreError
+
+    md_path = desk.output_dir / f"{WEEK}-trade-briefing.md"
+    md = md_path.read_text(encoding="utf-8")
+    md_path.write_text(md.replace("<!--claim:watchlist-0c6d58-->", "").replace("<!--/claim:watchlist-0c6d58-->", ""),
+                       encoding="utf-8")
+    for item in desk.items(WEEK):
+        desk.decide(item, "reject" if item.claim_id == "watchlist-0c6d58" else "approve", "ann")
+    assert "德國 2024 年出口夥伴數" not in desk.publish(WEEK, "ann").path.read_text(encoding="utf-8")
+
+    item = desk.item("watchlist-0c6d58", WEEK)
+    md_path.write_text(md_path.read_text(encoding="utf-8") + "\n" + item.text + "\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="no marker"):
+        desk.publish(WEEK, "ann")

@@ -187,3 +187,25 @@ def test_sign_out_ends_the_session(setup: tuple[TestClient, ReviewDesk, str]) ->
     csrf = page_csrf(client.get("/").text)
     assert client.post("/signout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
     assert client.get("/", headers={"accept": "application/json"}).status_code == 401
+
+
+def test_a_decided_item_can_be_changed_from_the_page_and_the_change_is_logged(
+        setup: tuple[TestClient, ReviewDesk, str]) -> None:
+    client, desk, token = setup
+    sign_in(client, token)
+    item = item_ids(desk)["watchlist-0c6d58"]
+    csrf = page_csrf(client.get(f"/drafts/{WEEK}").text)
+    client.post(f"/drafts/{WEEK}/items/{item}", data={"csrf": csrf, "action": "approve", "expected": ""})
+    first = desk.item(str(item)).decision
+    assert first is not None
+    html = client.get(f"/drafts/{WEEK}").text
+    assert f'name="expected" value="{first.id}"' in html and "Change to reject" in html
+    changed = client.post(f"/drafts/{WEEK}/items/{item}", follow_redirects=False,
+                          data={"csrf": csrf, "action": "reject", "expected": str(first.id), "change": "1"})
+    assert changed.status_code == 303
+    stale = client.post(f"/drafts/{WEEK}/items/{item}",
+                        data={"csrf": csrf, "action": "approve", "expected": str(first.id), "change": "1"})
+    assert stale.status_code == 409
+    history = desk.item(str(item)).history
+    assert [d.action for d in history] == ["approve", "reject"] and history[1].supersedes == first.id
+    assert "changed to reject by ann" in client.get(f"/drafts/{WEEK}").text

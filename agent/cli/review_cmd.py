@@ -204,5 +204,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from agent.web.app import create_app
 
         settings = load_settings()
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            console.print(Text(f"warning: binding {host} exposes the review page beyond this machine; "
+                               "put it behind TLS (session cookies are not marked Secure)", style="yellow"))
         console.print(Text(f"review page on http://{host}:{port}/ (drafts from {settings.output_dir})"))
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

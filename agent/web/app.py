@@ -186,14 +186,15 @@ def create_app(settings: Settings) -> FastAPI:
             return page(request, "error.html", {"reviewer": reviewer, "error": str(exc)}, 404)
         expected_id = int(expected) if expected.isdigit() else None
         try:
-            desk.decide(item, action, reviewer.name, text=text if action == "edit" else None, note=note[:500],
-                        change=bool(change), expected=expected_id)
+            _, check = desk.decide(item, action, reviewer.name, text=text if action == "edit" else None,
+                                   note=note[:500], change=bool(change), expected=expected_id)
         except VerificationError as exc:
             return draft_page(request, reviewer, week, status=422, errors={item.id: str(exc)},
                               drafts={item.id: text})
         except AgentError as exc:
             return draft_page(request, reviewer, week, status=409, errors={item.id: str(exc)})
-        return RedirectResponse(f"/drafts/{week}?msg={quote(_done(item, action))}#item-{item.id}", status_code=303)
+        done = "; ".join([_done(item, action), *(check.notes if check else [])])
+        return RedirectResponse(f"/drafts/{week}?msg={quote(done)}#item-{item.id}", status_code=303)
 
     @app.post("/drafts/{week}/publish")
     def publish(request: Request, week: str, csrf: str = Form("")) -> Response:
