@@ -82,6 +82,7 @@ class PeriodSpec:
     month_to: int | None = None
     full_year: bool = False  # 「全年」 / "full year" said explicitly
     latest_month: bool = False  # 「上個月」 / "last month" / 「最新」
+    relative_year: int | None = None  # 今年 0, 去年 -1, 前年 -2 (resolved against the report week)
 
     @property
     def said(self) -> bool:
@@ -99,6 +100,8 @@ class Query:
     period: PeriodSpec = field(default_factory=PeriodSpec)
     yoy: bool = False
     top: bool = False  # 最大市場 / 前三大 / top partners
+    rank: bool = False  # 哪個國家逆差最大 / which partner: compare the US partners
+    series: bool = False  # 每月 / monthly / 走勢: one figure per month
     policy_since: date | None = None
     policy_until: date | None = None
     topic: str = ""  # policy topic phrase, as typed
@@ -164,6 +167,15 @@ def parse_period(text: str) -> PeriodSpec:
         spec.latest_month = True
     if _has(text, "全年", "full year", "full-year", "whole year", "整年", "calendar year"):
         spec.full_year = True
+    spec.relative_year = _relative_year(text)
+    # "compared with the same months of 2024" / 「比 2024 年同期」: 2024 is the base, the question is about the next year.
+    base = _BASE_YEAR.search(text)
+    if base:
+        text = text[:base.start(1)] + text[base.end(1):]
+        rest = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)
+        if not rest:
+            spec.year = int(base.group(1)) + 1
+            return spec
     m = re.search(r"((?:19|20)\d{2})\s*年?\s*(\d{1,2})\s*月?" + _DASH + r"(\d{1,2})\s*月", text)
     if m:
         spec.year, spec.month_from, spec.month_to = int(m[1]), int(m[2]), int(m[3])
@@ -209,6 +221,25 @@ def parse_period(text: str) -> PeriodSpec:
     return spec
 
 
+_BASE_YEAR = re.compile(r"(?:compared (?:with|to)|than|vs\.?|versus|比|較|较|相比)[^0-9]{0,30}?((?:19|20)\d{2})"
+                        r"(?!\s*年?\s*\d{1,2}\s*月)", re.IGNORECASE)
+_COMPARE_LAST = re.compile(r"(?:比|較|较|than|from|vs\.?|versus|compared (?:with|to))\s*(?:去年|上年|last year)|"
+                           r"(?:去年|上年)\s*同期|same (?:period|months?) (?:of )?last year", re.IGNORECASE)
+
+
+def _relative_year(text: str) -> int | None:
+    """今年/this year → 0, 去年/last year → -1, 前年 → -2; a comparison 「比去年」 is not a period."""
+    cleaned = _COMPARE_LAST.sub(" ", text)
+    low = cleaned.lower()
+    if "前年" in cleaned or "the year before last" in low:
+        return -2
+    if "去年" in cleaned or "上年" in cleaned or "last year" in low:
+        return -1
+    if "今年" in cleaned or "本年" in cleaned or "this year" in low:
+        return 0
+    return None
+
+
 _EN_NUM = {w: i + 1 for i, w in enumerate(
     ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}
 
@@ -240,7 +271,8 @@ def parse_metric(text: str) -> tuple[Metric | None, bool]:
     top = _has(text, "最大市場", "最大市场", "前三大", "前五大", "主要市場", "主要市场", "top partner", "top market",
                "largest market", "biggest market", "main market", "top 3", "top three", "top five", "哪些市場",
                "哪些市场", "最大的市場", "最大的市场", "最大貿易夥伴", "最大贸易伙伴", "largest partner",
-               "which markets", "which partners", "最大出口市場", "最大出口市场", "最大進口來源", "最大进口来源",
+               "which markets", "which partners", "主要來自", "主要来自", "來自哪", "来自哪", "哪裡", "哪里",
+               "where do", "where does", "come from", "最大出口市場", "最大出口市场", "最大進口來源", "最大进口来源",
                "主要來源", "主要来源", "main source", "largest source")
     if re.search(r"\b(?:top|largest|biggest|main|leading)\b.{0,20}\b(?:markets?|partners?|destinations?|sources?)\b",
                  text, re.IGNORECASE):
@@ -298,6 +330,12 @@ def parse(text: str) -> Query:
                "較去年", "较去年", "增加多少", "增長多少", "增长多少", "減少多少", "减少多少", "成長", "成长", "變化",
                "变化", "year over year", "year-over-year", "yoy", "y/y", "compared with", "compared to",
                "versus", " vs", "change from", "growth", "grow", "increase", "decrease", "比前一年")
+    rank = _has(clean, "哪個國家", "哪个国家", "哪一國", "哪一国", "哪個夥伴", "哪个伙伴", "哪些國家", "哪些国家", "排名",
+                "排行", "which country", "which partner", "which countries", "rank", "largest partner",
+                "biggest partner", "最大的逆差來源", "最大的逆差来源", "逆差最大的國家", "逆差最大的国家")
+    series = metric != "extreme" and _has(clean, "每月", "逐月", "每個月", "每个月", "月度走勢", "月度走势", "走勢",
+                                          "走势", "趨勢", "趋势", "monthly", "each month", "month by month",
+                                          "by month", "trend")
     unsupported = next((label for word, label in _UNSUPPORTED if word in clean.lower()), "")
     is_policy = _has(clean, *_POLICY_WORDS) and metric not in ("balance", "concentration", "extreme")
     if _has(clean, "export control", "出口管制", "管制"):
@@ -315,5 +353,5 @@ def parse(text: str) -> Query:
         intent = "unknown"
     since, until = parse_policy_window(clean, period) if intent == "policy" else (None, None)
     return Query(text=clean, lang=lang, intent=intent, metric=metric, countries=countries, codes=codes,
-                 period=period, yoy=yoy, top=top, policy_since=since, policy_until=until,
+                 period=period, yoy=yoy, top=top, rank=rank, series=series, policy_since=since, policy_until=until,
                  topic=parse_topic(clean) if intent == "policy" else "", unsupported=unsupported)

@@ -76,6 +76,8 @@ def _reporter_phrasing(q: Query, c: Country) -> bool:
 
 
 def route(q: Query, ctx: ChatContext) -> Reply:
+    if q.period.year is None and q.period.relative_year is not None:
+        q.period.year = int(ctx.week[:4]) + q.period.relative_year
     if q.intent == "policy":
         return tools.policy_reply(q, ctx)
     if q.unsupported:
@@ -92,9 +94,13 @@ def route(q: Query, ctx: ChatContext) -> Reply:
     partners = [c for c in countries if not _is_us(c)]
     us_named = any(_is_us(c) for c in countries)
     metric = q.metric
+    if q.rank and not partners and metric in ("balance", "exports", "imports", None):
+        return tools.rank_reply(q, ctx, metric or "balance")
     comtrade_shape = metric in ("concentration", "total") or q.top
     if partners and not us_named and metric in ("exports", "imports") and _reporter_phrasing(q, partners[0]):
         comtrade_shape = True
+    if partners and not us_named and any(c.comtrade is not None and str(c.comtrade) in q.codes for c in partners):
+        comtrade_shape = comtrade_shape or metric in ("exports", "imports")  # a Comtrade code names a reporter
     if comtrade_shape:
         reporters = partners if (partners and not (us_named and _us_first(q, countries))) else countries
         if not reporters:
@@ -102,6 +108,14 @@ def route(q: Query, ctx: ChatContext) -> Reply:
                           "say which reporting country you mean (e.g. Which markets do Japan's exports go to?)",
                           clarify=True, scope="comtrade")
         return tools.comtrade_reply(q, ctx, reporters[0])
+    if q.rank and not partners and metric in ("balance", "exports", "imports", None):
+        return tools.rank_reply(q, ctx, metric or "balance")
+    if q.series and len(partners) == 1:
+        return tools.series_reply(q, ctx, partners[0], metric if metric in ("exports", "imports") else "balance")
+    if metric is None:
+        return refuse(q, ctx, "看不出問的是哪項指標（逆差、出口、進口、集中度…）；資料庫只有商品貿易數據",
+                      "I could not tell which metric is meant (deficit, exports, imports, concentration…); "
+                      "the data holds goods trade only", clarify=True)
     if not partners:
         if us_named or metric is not None:
             return refuse(q, ctx, "請指明美國的貿易夥伴（中國、台灣、日本、南韓或德國）",

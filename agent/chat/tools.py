@@ -192,6 +192,93 @@ def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str):  # 
     return Reply(lines=lines, facts=facts)
 
 
+def _metric_words(kind: str, value: float, lang: Lang) -> str:
+    if lang == "zh":
+        return {"exports": "出口", "imports": "進口"}.get(kind) or fmt.balance_word(value)
+    return {"exports": "exports", "imports": "imports"}.get(kind) or ("deficit" if value < 0 else "surplus")
+
+
+def _shown(fact: Fact) -> str:
+    """The display a sentence uses: a balance by its magnitude (the word says which side)."""
+    if fact.kind == "balance" and fact.value is not None:
+        return fmt.usd(abs(fact.value))
+    return fact.display
+
+
+def rank_reply(q: Query, ctx: ChatContext, kind: str):  # type: ignore[no-untyped-def]
+    """The US partners in the data, ordered by deficit (or by flow) for one period."""
+    from agent.chat.router import refuse
+
+    Reply = _reply_cls()
+    lk = ctx.lookup
+    partners = lk.census_partners()
+    common = sorted(set.intersection(*(set(lk.census_months(c)) for c in partners))) if partners else []
+    window = census_window(q, common)
+    if isinstance(window, str):
+        return refuse(q, ctx, f"沒有{_asked_label(q)}的資料", f"no data for {_asked_label(q)}", scope="census")
+    start, end, partial = window
+    facts = []
+    for cty in partners:
+        known = _census_country(cty)
+        f = lk.census_value(cty, kind, start, end, known.name_zh if known else partners[cty])
+        if f is not None and f.value is not None:
+            facts.append(f)
+    facts.sort(key=lambda f: (f.value or 0) if kind == "balance" else -(f.value or 0))
+    lang = q.lang
+    items = []
+    for f in facts:
+        known = _census_country(f.subject["partner"])
+        name = (known.name_zh if lang == "zh" else known.name_en) if known else f.subject["partner"]
+        items.append(f"{name}（{_metric_words(kind, f.value or 0, lang)} {_shown(f)}）" if lang == "zh"
+                     else f"{name} ({_metric_words(kind, f.value or 0, lang)} {_shown(f)})")
+    label = _label(start, end, lang)
+    if lang == "zh":
+        what = {"exports": "出口", "imports": "進口"}.get(kind, "貿易逆差")
+        line = f"{label}美國{what}依金額由大到小（僅比較本資料涵蓋的夥伴）：{'、'.join(items)}。"
+    else:
+        what = {"exports": "exports", "imports": "imports"}.get(kind, "trade deficit")
+        line = f"US {what} by partner in {label}, largest first (partners in this data only): {'; '.join(items)}."
+    lines = [line]
+    if partial:
+        lines.append(render("census_not_full_year", lang, year=start[:4], period=label))
+    return Reply(lines=lines, facts=facts)
+
+
+def series_reply(q: Query, ctx: ChatContext, partner: Country, kind: str):  # type: ignore[no-untyped-def]
+    """One line per month for one partner (at most the last 24 months asked)."""
+    from agent.chat.router import refuse
+
+    Reply = _reply_cls()
+    lk = ctx.lookup
+    cty = partner.census
+    if not cty or cty not in lk.census_partners():
+        return refuse(q, ctx, f"美國普查局資料沒有{partner.name_zh}", f"no US Census data for {partner.name_en}",
+                      scope="census")
+    months = lk.census_months(cty)
+    window = census_window(q, months)
+    if isinstance(window, str):
+        return refuse(q, ctx, f"美國對{partner.name_zh}沒有{_asked_label(q)}的資料",
+                      f"no US–{partner.name_en} data for that period", scope="census")
+    start, end, _ = window
+    lang = q.lang
+    wanted = months_between(start, end)[-24:]
+    facts = [f for m in wanted if (f := lk.census_value(cty, kind, m, m, partner.name_zh)) is not None]
+    head = (f"美國對{partner.name_zh}逐月{ {'exports': '出口', 'imports': '進口'}.get(kind, '貿易差額') }：" if lang == "zh"
+            else f"US {kind} with {partner.name_en}, month by month:")
+    lines = [head]
+    for f in facts:
+        label = _label(f.period.start, f.period.end, lang)
+        lines.append(f"・{label}：{_metric_words(kind, f.value or 0, lang)} {_shown(f)}" if lang == "zh"
+                     else f"- {label}: {_metric_words(kind, f.value or 0, lang)} {_shown(f)}")
+    return Reply(lines=lines, facts=facts)
+
+
+def _census_country(code: str) -> Country | None:
+    from tools.countries import by_census
+
+    return by_census(code)
+
+
 def _asked_label(q: Query) -> str:
     p = q.period
     if p.year and p.month_from:
@@ -336,7 +423,7 @@ def quality_reply(q: Query, ctx: ChatContext, countries: list[Country]):  # type
     seen: set[str] = set()
     for flag in flags:
         cited = [lk.sheet.get(i) for i in flag.fact_ids if lk.sheet is not None and i in lk.sheet.by_id()]
-        line = render("quality_flag", lang, message=flag.message_zh)
+        line = render("quality_flag", lang, message=_without_threshold(flag.message_zh))
         # A flag whose message carries a number no cited fact vouches for (a threshold) is left out.
         if line in seen or check_text(line, cited):
             continue
@@ -382,6 +469,12 @@ def quality_reply(q: Query, ctx: ChatContext, countries: list[Country]):  # type
     if len(lines) == 1:
         lines.append(render("quality_none", lang, country=name))
     return Reply(lines=lines, facts=facts)
+
+
+def _without_threshold(message: str) -> str:
+    """「…-31.2%，超過 ±20% 門檻」→「…-31.2%（超過門檻）」: a rule's threshold is not a data figure."""
+    return re.sub(r"[，,]?\s*(超過|超过|高於|低於)\s*[±+-]?\s*\d+(?:\.\d+)?\s*%?\s*(?:的)?\s*門檻",
+                  r"（\1門檻）", message)
 
 
 # --- policy --------------------------------------------------------------------------------
