@@ -100,7 +100,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     if not m:
         return {}, text
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        # BaseLoader keeps every value a string, so dates are checked by _as_date with a clear message
+        meta = yaml.load(m.group(1), Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: front matter is not valid YAML ({str(exc).splitlines()[0]})") from exc
     if not isinstance(meta, dict):

