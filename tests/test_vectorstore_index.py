@@ -176,3 +176,14 @@ def test_bad_search_input_is_an_input_error(index: PolicyIndex) -> None:
         index.search("  ")
     with pytest.raises(InputError):
         index.search("稀土", mode="fuzzy")  # type: ignore[arg-type]
+
+
+def test_switching_embedder_starts_a_separate_collection(index: PolicyIndex, tmp_path: Path) -> None:
+    class Other(HashEmbedder):
+        name = "other-model"
+
+    other = _index(tmp_path, Other())
+    assert other.list_docs() == []  # nothing claimed that this collection lacks
+    report = other.ingest_path(NOTES)
+    assert len(report.added) == 2 and other.search("暫停", k=1)
+    assert len(_index(tmp_path).list_docs()) == 14  # the first collection is untouched

@@ -62,9 +62,10 @@ class PolicyIndex:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.root = settings.data_dir / "policy"
-        self.registry = Registry(self.root / "docs.json")
         inner = embedder or get_embedder(settings)
         self.embedder = CachedEmbedder(inner, self.root / "embeddings.sqlite")
+        # one registry per collection: switching AGENT_EMBEDDER must not claim docs the new collection lacks
+        self.registry = Registry(self.root / f"{_collection_name(inner.name)}.docs.json")
         self._collection: Any = None
         self._docs: dict[str, DocRecord] | None = None
         self._chunks: list[tuple[str, str, str]] | None = None  # (chunk id, doc id, text)
