@@ -25,15 +25,33 @@ WAN = 1e4  # 萬
 
 
 def _round_half_up(x: float, ndigits: int = 0) -> Decimal:
-    """Round like a person does (0.5 up), not banker's rounding, so 88.65 -> 88.7."""
+    """Round like a person does (0.5 up), not banker's rounding, so 88.65 -> 88.7.
+
+    The exact decimal path (via the float's shortest repr) is only taken near a half, where
+    binary floats would mislead; elsewhere plain float rounding is exact enough and fast.
+    """
+    scaled = abs(x) * 10.0**ndigits
+    frac = scaled - math.floor(scaled)
+    if abs(frac - 0.5) > 1e-6 and scaled < 1e15:
+        n = math.floor(scaled + 0.5)
+        return Decimal(-n if x < 0 else n).scaleb(-ndigits)
     q = Decimal(1).scaleb(-ndigits)
     return Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)
 
 
 def _num(x: float, ndigits: int, sep: bool = True) -> str:
+    """``x`` rounded half-up to ``ndigits`` decimals, with thousands separators; never '-0'."""
+    scaled = abs(x) * 10.0**ndigits
+    if abs(scaled - math.floor(scaled) - 0.5) > 1e-6 and scaled < 1e15:  # fast path, away from a half
+        n = int(scaled + 0.5)
+        ip, fp = divmod(n, 10**ndigits)
+        body = f"{ip:,}" if sep else str(ip)
+        if ndigits:
+            body += "." + str(fp).zfill(ndigits)
+        return "-" + body if x < 0 and n else body
     d = _round_half_up(x, ndigits)
     if d == 0:
-        d = abs(d)  # never print '-0'
+        d = abs(d)
     return f"{d:,.{ndigits}f}" if sep else f"{d:.{ndigits}f}"
 
 
@@ -64,8 +82,8 @@ def usd_forms(value: float) -> list[str]:
     """Every display form a writer may legitimately use for ``value`` (USD, whole dollars).
 
     Includes the primary form, its '億美元'/'US$' spellings, with and without thousands
-    separators and spaces, the magnitude without sign (prose says '逆差 1,269 億'), a
-    one-decimal 億 form, and the 億 form of amounts shown in 兆.
+    separators and the space before the unit, the magnitude without sign (prose says
+    '逆差 1,269 億'), a one-decimal 億 form, and the 億 form of amounts shown in 兆.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return []
@@ -82,16 +100,9 @@ def usd_forms(value: float) -> list[str]:
     out: list[str] = []
     for num, unit in numbers:
         plain = num.replace(",", "")
-        for n in dict.fromkeys((num, plain)):
-            for s in (" ", ""):
-                out += [
-                    f"USD {n}{s}{unit}",
-                    f"USD{n}{s}{unit}",
-                    f"US$ {n}{s}{unit}",
-                    f"US${n}{s}{unit}",
-                    f"{n}{s}{unit}美元",
-                    f"{n}{s}{unit}",
-                ]
+        out += [f"USD {num} {unit}", f"{num} {unit}美元", f"{num} {unit}", f"{num}{unit}", f"US${num} {unit}"]
+        if plain != num:
+            out += [f"USD {plain} {unit}", f"{plain} {unit}美元", f"{plain} {unit}", f"{plain}{unit}"]
     return list(dict.fromkeys(out))
 
 

@@ -10,6 +10,7 @@ Subject: scheme='census', reporter='842', reporter_name='美國', partner=<cty>,
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,7 +44,7 @@ def _label(flow: str, partner_zh: str, value: float | None) -> str:
 
 def _sources(df: pd.DataFrame) -> dict[str, SourceRef]:
     """Per country, the newest snapshot that contributed (values are all from the latest vintage)."""
-    latest = df.sort_values("fetched_at").groupby("cty_code").tail(1)
+    latest = df.loc[df.groupby("cty_code")["fetched_at"].idxmax()]
     synthetic = df.groupby("cty_code")["synthetic"].any()
     return {
         str(r.cty_code): make.source_ref("census", str(r.source_url), r.fetched_at.to_pydatetime(), str(r.vintage),
@@ -63,7 +64,7 @@ def _subject(cty: str, partner_zh: str, **extra: str) -> dict[str, str]:
             **extra}
 
 
-def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: pd.Series, src: SourceRef) -> list[Fact]:
+def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: Mapping[str, Any], src: SourceRef) -> list[Fact]:
     out = []
     per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
     for flow in cm.FLOWS:
@@ -78,7 +79,7 @@ def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: pd.Series, src: Source
     return out
 
 
-def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: pd.Series, src: SourceRef) -> list[Fact]:
+def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: Mapping[str, Any], src: SourceRef) -> list[Fact]:
     out = []
     base = rng.year_before()
     per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
@@ -112,7 +113,7 @@ def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: pd.Series, src: SourceRef
     return out
 
 
-def _extreme_facts(cty: str, pzh: str, ext: pd.Series, src: SourceRef) -> list[Fact]:
+def _extreme_facts(cty: str, pzh: str, ext: Mapping[str, Any], src: SourceRef) -> list[Fact]:
     out = []
     ws, we = str(ext["window_start"]), str(ext["window_end"])
     per = make.period(ws, we, Basis.WINDOW, f"{ws} 至 {we}")
@@ -140,8 +141,8 @@ def headline_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
     rng = cm.current_range(str(df["period"].max()))
     srcs = _sources(df)
     names = df.drop_duplicates("cty_code").set_index("cty_code")["cty_name"]
-    sums = cm.range_sums(df, rng)
-    for cty, row in sums.iterrows():
+    sums = cm.range_sums(df, rng).to_dict("index")
+    for cty, row in sums.items():
         cty = str(cty)
         pzh = name_zh(cty, scheme="census", fallback=str(names.get(cty, cty)).title())
         facts = [f for f in _value_facts(cty, pzh, rng, row, srcs[cty]) if f.kind == "balance"]
@@ -162,29 +163,29 @@ def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
     mrng = cm.month_range(latest)
     srcs = _sources(df)
     names = df.drop_duplicates("cty_code").set_index("cty_code")["cty_name"]
-    yoy = cm.same_basis_yoy(df, rng)
-    myoy = cm.same_basis_yoy(df, mrng)
-    base_sums = cm.range_sums(df, rng.year_before())
-    mbase_sums = cm.range_sums(df, mrng.year_before())
-    ext = cm.monthly_extremes(df)
+    yoy = cm.same_basis_yoy(df, rng).to_dict("index")
+    myoy = cm.same_basis_yoy(df, mrng).to_dict("index")
+    base_sums = cm.range_sums(df, rng.year_before()).to_dict("index")
+    mbase_sums = cm.range_sums(df, mrng.year_before()).to_dict("index")
+    ext = cm.monthly_extremes(df).to_dict("index")
     gaps = cm.missing_months(df, rng)
     base_gaps = cm.missing_months(df, rng.year_before())
     for cty in sorted(df["cty_code"].unique()):
         cty = str(cty)
         pzh = name_zh(cty, scheme="census", fallback=str(names.get(cty, cty)).title())
         src = srcs[cty]
-        row = yoy.loc[cty]
-        res.facts += _value_facts(cty, pzh, rng, pd.Series({f: row[f"{f}_cur"] for f in cm.FLOWS}), src)
-        if cty in base_sums.index:
-            res.facts += _value_facts(cty, pzh, rng.year_before(), base_sums.loc[cty], src)
+        row = yoy[cty]
+        res.facts += _value_facts(cty, pzh, rng, {f: row[f"{f}_cur"] for f in cm.FLOWS}, src)
+        if cty in base_sums:
+            res.facts += _value_facts(cty, pzh, rng.year_before(), base_sums[cty], src)
         res.facts += _yoy_facts(cty, pzh, rng, row, src)
-        mrow = myoy.loc[cty]
-        res.facts += _value_facts(cty, pzh, mrng, pd.Series({f: mrow[f"{f}_cur"] for f in cm.FLOWS}), src)
-        if cty in mbase_sums.index:
-            res.facts += _value_facts(cty, pzh, mrng.year_before(), mbase_sums.loc[cty], src)
+        mrow = myoy[cty]
+        res.facts += _value_facts(cty, pzh, mrng, {f: mrow[f"{f}_cur"] for f in cm.FLOWS}, src)
+        if cty in mbase_sums:
+            res.facts += _value_facts(cty, pzh, mrng.year_before(), mbase_sums[cty], src)
         res.facts += _yoy_facts(cty, pzh, mrng, mrow, src)
-        if cty in ext.index:
-            res.facts += _extreme_facts(cty, pzh, ext.loc[cty], src)
+        if cty in ext:
+            res.facts += _extreme_facts(cty, pzh, ext[cty], src)
         if not math.isnan(row["balance_cur"]):
             res.headline[cty] = f"census.{cty}.balance.{rng.basis}.{rng.key}"
         missing = gaps.get(cty, []) + base_gaps.get(cty, [])

@@ -48,15 +48,16 @@ def _pzh(code: int, desc: str) -> str:
 def _group_sources(df: pd.DataFrame) -> dict[tuple[int, int, str], tuple[SourceRef, bool]]:
     keys = conc.KEYS
     g = df.groupby(keys)
-    first = g[["source_url", "vintage", "fetched_at"]].max()
-    synth = g["synthetic"].any()
-    capped = g["row_capped"].any()
+    # One stored answer per (reporter, year, flow) in practice; cite the newest if several.
+    first = df.loc[g["fetched_at"].idxmax(), keys + ["source_url", "vintage", "fetched_at"]]
+    flags = g[["synthetic", "row_capped"]].any()
     out = {}
-    for key, r in first.iterrows():
-        k = (int(key[0]), int(key[1]), str(key[2]))
-        ref = make.source_ref("comtrade", str(r["source_url"]), r["fetched_at"].to_pydatetime(), str(r["vintage"]),
-                              bool(synth[key]))
-        out[k] = (ref, bool(capped[key]))
+    for r in first.itertuples(index=False):
+        k = (int(r.reporter_code), int(r.year), str(r.flow))
+        synth, capped = flags.loc[k]
+        ref = make.source_ref("comtrade", str(r.source_url), r.fetched_at.to_pydatetime(), str(r.vintage),
+                              bool(synth))
+        out[k] = (ref, bool(capped))
     return out
 
 
@@ -73,10 +74,11 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
     if df.empty:
         return res
     # Latest two years present per reporter (the report year and its YoY base).
-    yrs = df.groupby("reporter_code")["year"].unique()
-    keep_years = {int(r): sorted((int(y) for y in ys), reverse=True)[:2] for r, ys in yrs.items()}
+    yrs = df[["reporter_code", "year"]].drop_duplicates()
+    keep_years = {int(r): sorted((int(y) for y in g["year"]), reverse=True)[:2] for r, g in yrs.groupby("reporter_code")}
     res.years = keep_years
-    sel = df[[y in keep_years[int(r)] for r, y in zip(df["reporter_code"], df["year"], strict=True)]]
+    min_year = df["reporter_code"].map({r: min(ys) for r, ys in keep_years.items()})
+    sel = df[df["year"] >= min_year]
 
     countries, excluded = conc.split_aggregates(sel)
     shared = conc.with_shares(countries)
@@ -221,7 +223,7 @@ def mirror_facts(annual: pd.DataFrame, year: int, reporters: list[int], top3: di
     facts: list[Fact] = []
     flags: list[QualityFlag] = []
     df = annual[(annual["year"] == year) & annual["reporter_code"].isin(reporters)]
-    srcs = _group_sources(annual[annual["year"] == year]) if not annual.empty else {}
+    srcs = _group_sources(df) if not df.empty else {}
     pairs = mir.mirror_pairs(df)
     if not pairs.empty:
         wanted = {(a, b) for a in reporters for b in top3.get(a, [])} | {(a, b) for a in FOCUS for b in FOCUS}
@@ -233,24 +235,23 @@ def mirror_facts(annual: pd.DataFrame, year: int, reporters: list[int], top3: di
             facts += facts_
             flags += flags_
     if census_years is not None and not census_years.empty:
-        comtrade = annual[annual["year"] == year]
+        us_side = annual[(annual["year"] == year) & (annual["partner_code"] == 842)]
+        partner_says = {(int(r), str(f)): float(v) for r, f, v in
+                        zip(us_side["reporter_code"], us_side["flow"], us_side["value_usd"], strict=True)}
         for cty, row in census_years.iterrows():
             c = by_census(str(cty))
             if c is None or c.comtrade is None:
                 continue
-            side = comtrade[(comtrade["reporter_code"] == c.comtrade) & (comtrade["partner_code"] == 842)]
-            m = side[side["flow"] == "M"]["value_usd"]
-            x = side[side["flow"] == "X"]["value_usd"]
-            if len(m) and not math.isnan(row["exports"]):
+            m = partner_says.get((c.comtrade, "M"))
+            x = partner_says.get((c.comtrade, "X"))
+            if m is not None and not math.isnan(row["exports"]):
                 facts_, flags_ = _mirror_fact(f"mirror.census.{cty}.{year}.exports.gap", 842, c.comtrade, year,
-                                              float(row["exports"]), float(m.iloc[0]), "Census/Comtrade",
-                                              census_source)
+                                              float(row["exports"]), m, "Census/Comtrade", census_source)
                 facts += facts_
                 flags += flags_
-            if len(x) and not math.isnan(row["imports"]):
+            if x is not None and not math.isnan(row["imports"]):
                 facts_, flags_ = _mirror_fact(f"mirror.census.{cty}.{year}.imports.gap", c.comtrade, 842, year,
-                                              float(x.iloc[0]), float(row["imports"]), "Comtrade/Census",
-                                              census_source)
+                                              x, float(row["imports"]), "Comtrade/Census", census_source)
                 facts += facts_
                 flags += flags_
     return facts, flags

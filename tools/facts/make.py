@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 from tools import fmt
 from tools.facts.model import Basis, Fact, Period, SourceRef
@@ -31,7 +33,9 @@ def source_ref(source: str, url: str, fetched_at: datetime, vintage: str, synthe
                      synthetic=bool(synthetic))
 
 
+@lru_cache(maxsize=4096)
 def period(start: str, end: str, basis: Basis | str, label_zh: str) -> Period:
+    """A Period (cached: many facts share one; nothing mutates them)."""
     return Period(start=start, end=end, basis=Basis(basis), label_zh=label_zh)
 
 
@@ -45,45 +49,49 @@ def _clean(value: float | None) -> float | None:
     return float(value)
 
 
+def _fact(**kw: Any) -> Fact:
+    return Fact(**kw)
+
+
 def usd_fact(*, magnitude: bool = False, **kw: object) -> Fact:
     """A USD amount. ``magnitude=True`` displays |value| (a balance whose label says 逆差/順差)."""
     value = _clean(kw.pop("value"))  # type: ignore[arg-type]
     if value is None:
-        return Fact(value=None, unit="USD", display="—", displays=[], **kw)  # type: ignore[arg-type]
+        return _fact(value=None, unit="USD", display="—", displays=[], **kw)
     shown = abs(value) if magnitude else value
     forms = fmt.usd_forms(shown)
     if magnitude and value < 0:
         forms += [f for f in fmt.usd_forms(value) if f not in forms]
-    return Fact(value=value, unit="USD", display=fmt.usd(shown), displays=forms, **kw)  # type: ignore[arg-type]
+    return _fact(value=value, unit="USD", display=fmt.usd(shown), displays=forms, **kw)
 
 
 def pct_fact(*, signed: bool = False, **kw: object) -> Fact:
     """A percentage: a share (``signed=False``, '42.0%') or a change ('+88.7%')."""
     value = _clean(kw.pop("value"))  # type: ignore[arg-type]
     if value is None:
-        return Fact(value=None, unit="pct", display="—", displays=[], **kw)  # type: ignore[arg-type]
+        return _fact(value=None, unit="pct", display="—", displays=[], **kw)
     display = fmt.signed_pct(value) if signed else fmt.pct(value)
-    return Fact(value=value, unit="pct", display=display, displays=fmt.pct_forms(value, signed=signed),
-                **kw)  # type: ignore[arg-type]
+    return _fact(value=value, unit="pct", display=display, displays=fmt.pct_forms(value, signed=signed),
+                **kw)
 
 
 def index_fact(**kw: object) -> Fact:
     value = _clean(kw.pop("value"))  # type: ignore[arg-type]
     if value is None:
-        return Fact(value=None, unit="index", display="—", displays=[], **kw)  # type: ignore[arg-type]
-    return Fact(value=value, unit="index", display=fmt.index(value), displays=fmt.index_forms(value),
-                **kw)  # type: ignore[arg-type]
+        return _fact(value=None, unit="index", display="—", displays=[], **kw)
+    return _fact(value=value, unit="index", display=fmt.index(value), displays=fmt.index_forms(value),
+                **kw)
 
 
 def count_fact(**kw: object) -> Fact:
     value = _clean(kw.pop("value"))  # type: ignore[arg-type]
     if value is None:
-        return Fact(value=None, unit="count", display="—", displays=[], **kw)  # type: ignore[arg-type]
-    return Fact(value=value, unit="count", display=fmt.count(value), displays=fmt.count_forms(value),
-                **kw)  # type: ignore[arg-type]
+        return _fact(value=None, unit="count", display="—", displays=[], **kw)
+    return _fact(value=value, unit="count", display=fmt.count(value), displays=fmt.count_forms(value),
+                **kw)
 
 
 def text_fact(*, text: str, alternatives: list[str] | None = None, **kw: object) -> Fact:
     """A short categorical statement ('低', '由順差轉為逆差'); ``value`` is None."""
     displays = list(dict.fromkeys([text, *(alternatives or [])]))
-    return Fact(value=None, unit="text", display=text, displays=displays, **kw)  # type: ignore[arg-type]
+    return _fact(value=None, unit="text", display=text, displays=displays, **kw)

@@ -138,10 +138,15 @@ def contiguous_window_start(periods: pd.Series) -> str:
     return period_of(int(start))
 
 
+def month_indexes(periods: pd.Series) -> pd.Series:
+    """Vectorised ``month_index`` of a Series of 'YYYY-MM'."""
+    return periods.str.slice(0, 4).astype(int) * 12 + periods.str.slice(5, 7).astype(int) - 1
+
+
 def contiguous_windows(df: pd.DataFrame, col: str = "balance_usd") -> pd.DataFrame:
     """Rows of each country's unbroken run of months (with a value in ``col``) ending at its latest month."""
     d = df.dropna(subset=[col]).copy()
-    d["_m"] = [month_index(p) for p in d["period"]]
+    d["_m"] = month_indexes(d["period"].astype(str))
     d = d.sort_values(["cty_code", "_m"])
     brk = (d["_m"].diff() != 1) | (d["cty_code"] != d["cty_code"].shift())
     d["_run"] = brk.cumsum()
@@ -176,10 +181,15 @@ def missing_months(df: pd.DataFrame, rng: Range, flow: str = "balance") -> dict[
     """Per country, the months of ``rng`` with no value for ``flow`` (empty lists omitted)."""
     wanted = [period_of(i) for i in range(month_index(rng.start), month_index(rng.end) + 1)]
     col = f"{flow}_usd"
+    sel = df[(df["period"] >= rng.start) & (df["period"] <= rng.end) & df[col].notna()]
+    counts = sel.groupby("cty_code")["period"].nunique().reindex(df["cty_code"].unique(), fill_value=0)
+    short = counts[counts < len(wanted)].index
     out: dict[str, list[str]] = {}
-    for cty, g in df.groupby("cty_code"):
-        have = set(g.loc[g[col].notna(), "period"])
+    for cty, g in sel[sel["cty_code"].isin(short)].groupby("cty_code"):
+        have = set(g["period"])
         gap = [p for p in wanted if p not in have]
         if gap:
             out[str(cty)] = gap
+    for cty in short:
+        out.setdefault(str(cty), list(wanted))
     return out

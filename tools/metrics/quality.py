@@ -28,7 +28,8 @@ def low_coverage(partner_counts: pd.Series, ratio: float = LOW_COVERAGE_RATIO) -
 
 def missing_years(df: pd.DataFrame, reporters: list[int], years: list[int]) -> list[tuple[int, int, str]]:
     """(reporter, year, flow) combinations with no rows at all."""
-    have = set(zip(df["reporter_code"], df["year"], df["flow"], strict=True))
+    keys = df[["reporter_code", "year", "flow"]].drop_duplicates()
+    have = set(zip(keys["reporter_code"], keys["year"], keys["flow"], strict=True))
     return [(r, y, f) for r in reporters for y in years for f in ("X", "M") if (r, y, f) not in have]
 
 
