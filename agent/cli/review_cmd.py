@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from typing import TYPE_CHECKING
 
 import click
 import typer
@@ -19,9 +20,10 @@ from rich.table import Table
 from rich.text import Text
 
 from agent.config import load_settings
-from agent.review import Item, ReviewDesk
-from agent.review.items import REASON_ZH
 from tools.errors import InputError
+
+if TYPE_CHECKING:  # the review stack is imported when a review command runs, keeping `agent --help` fast
+    from agent.review import Item, ReviewDesk
 
 console = Console()
 
@@ -29,6 +31,8 @@ STATE_STYLE = {"open": "bold yellow", "approved": "green", "rejected": "red", "e
 
 
 def _desk() -> ReviewDesk:
+    from agent.review import ReviewDesk
+
     return ReviewDesk(load_settings())
 
 
@@ -40,6 +44,8 @@ def _reviewer(name: str | None) -> str:
 
 
 def _reasons(item: Item) -> str:
+    from agent.review.items import REASON_ZH
+
     return "、".join(REASON_ZH.get(r, r) for r in item.reasons)
 
 
