@@ -148,11 +148,32 @@ def test_eval_has_no_invented_numbers_and_every_refusal(ctx: ChatContext) -> Non
     assert all(not invented_numbers(a) for _, a in report.answers)
 
 
-def test_eval_chat_command_prints_the_figures(data_dir: Path) -> None:
-    out = _run(data_dir, "eval", "chat", "--json")
+def test_eval_chat_command_prints_the_figures(data_dir: Path, tmp_path: Path) -> None:
+    lines = [line for line in EVAL.read_text(encoding="utf-8").splitlines()
+             if '"id": "tw-ytd-yoy"' in line or '"id": "no-france"' in line]
+    small = tmp_path / "two.jsonl"
+    small.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = _run(data_dir, "eval", "chat", "--file", str(small))
     assert out.returncode == 0, out.stderr
-    figures = json.loads(out.stdout)
-    assert figures["invented_numbers"] == 0 and figures["questions"] >= 60
+    assert "answerable correct : 1/1" in out.stdout and "correct refusals   : 1/1" in out.stdout
+    assert "invented numbers   : 0" in out.stdout
+
+
+def test_eval_file_errors_are_one_line(data_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\n', encoding="utf-8")
+    out = _run(data_dir, "eval", "chat", "--file", str(bad))
+    assert out.returncode == 2 and "bad.jsonl:1" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_chat_repl_answers_shows_sources_and_quits(data_dir: Path) -> None:
+    env = {**os.environ, "AGENT_DATA_DIR": str(data_dir), "AGENT_LLM": ""}
+    out = subprocess.run([sys.executable, "-m", "agent", "chat"], input=f"{DONE_WHEN}\n/sources\n/history\n/quit\n",
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "USD 1,269 億" in out.stdout
+    assert "census.5830.balance.ytd.2025-01_2025-11" in out.stdout
+    assert "1. " + DONE_WHEN in out.stdout
 
 
 # --- the tool-calling agent (scripted chat model, no network) -----------------------------
