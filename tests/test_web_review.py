@@ -209,3 +209,9 @@ def test_a_decided_item_can_be_changed_from_the_page_and_the_change_is_logged(
     history = desk.item(str(item)).history
     assert [d.action for d in history] == ["approve", "reject"] and history[1].supersedes == first.id
     assert "changed to reject by ann" in client.get(f"/drafts/{WEEK}").text
+
+
+def test_a_foreign_host_name_is_refused(setup: tuple[TestClient, ReviewDesk, str]) -> None:
+    client, _, _ = setup
+    assert client.get("/signin", headers={"host": "attacker.example"}).status_code == 400
+    assert client.get("/signin", headers={"host": "localhost:8765"}).status_code == 200

@@ -214,4 +214,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             console.print(Text(f"warning: binding {host} exposes the review page beyond this machine; "
                                "put it behind TLS (session cookies are not marked Secure)", style="yellow"))
         console.print(Text(f"review page on http://{host}:{port}/ (drafts from {settings.output_dir})"))
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        from agent.web.app import LOCAL_HOSTS
+
+        hosts = LOCAL_HOSTS if host in LOCAL_HOSTS else ["*"]
+        uvicorn.run(create_app(settings, allowed_hosts=hosts), host=host, port=port, log_level="warning")

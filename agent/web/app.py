@@ -24,6 +24,7 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from agent.config import Settings
 from agent.review import Item, ReviewDesk
@@ -59,9 +60,15 @@ class BadCsrf(Exception):
     pass
 
 
-def create_app(settings: Settings) -> FastAPI:
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+def create_app(settings: Settings, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The app; ``allowed_hosts`` (default: loopback names) refuses other Host headers, which
+    stops a DNS-rebinding page from talking to a local server under a foreign name."""
     desk = ReviewDesk(settings)
     app = FastAPI(title="trade-narrator review", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOCAL_HOSTS)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
     templates.env.globals["REASON_ZH"] = REASON_ZH
