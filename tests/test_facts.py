@@ -170,3 +170,24 @@ def test_reporter_filter_and_errors():
         build_fact_sheet(FakeStore(), "2026-W07")
     with pytest.raises(DataGapError, match="2020-W07"):
         build_fact_sheet(store, "2020-W07")
+
+
+def test_our_sums_are_checked_against_published_year_to_date():
+    census = taiwan_census()
+    census["exports_ytd_usd"] = float("nan")
+    census["imports_ytd_usd"] = float("nan")
+    last = census["period"] == "2025-11"
+    census.loc[last, "exports_ytd_usd"] = 49_867.0e6  # matches the monthly sum
+    census.loc[last, "imports_ytd_usd"] = 170_000.0e6  # does not (176,726.5 M by month)
+    sheet = build_fact_sheet(FakeStore(census=census), "2026-W07")
+    bad = [f for f in sheet.flags if f.code == "ytd_mismatch"]
+    assert [f.subject["flow"] for f in bad] == ["imports"]
+    assert "台灣" in bad[0].message_zh
+
+
+def test_week_comparisons_say_when_nothing_new_arrived(sheet):
+    assert sheet.get("wow.census.5830.balance").display.startswith("無新資料")
+    yago = sheet.get("yago.census.5830.balance")
+    old = sheet.get(yago.compares[1])
+    assert old.period.label_zh == "2024 年" and "口徑不同" in old.note_zh
+    assert any(f.code == "annual_lag" for f in sheet.flags)

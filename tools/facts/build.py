@@ -100,6 +100,12 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
 
     facts += _cutoff_facts(rw, sheet.data_cutoff)
     flags += _stale_flags(rw, c_cut, y_cut, census, comtrade, with_census, codes)
+    if "comtrade" in sheet.data_cutoff:
+        flags.append(QualityFlag(
+            code="annual_lag", severity="info", subject={"scheme": "comtrade", "year": sheet.data_cutoff["comtrade"]},
+            message_zh=(f"UN Comtrade 為年度資料，本週可用最新年度為 {sheet.data_cutoff['comtrade']} 年"
+                        "（年度資料約於次年年中齊備），非本週即時數據"),
+        ))
     if with_census:
         rf, rflags = _revision_facts(store, c_cut)
         facts += rf
@@ -259,7 +265,7 @@ def _comparison_facts(rw: ReportWeek, census: pd.DataFrame, current: CensusResul
             out.append(o_fact)
             text = f"由 {o_fact.period.label_zh} 更新為 {cur_by_id[cur_id].period.label_zh}"
         else:
-            text = "持平（資料期間相同）"
+            text = f"無新資料（同為 {cur_by_id[cur_id].period.label_zh}）"
         out.append(make.text_fact(
             id=f"{prefix}.census.{cty}.balance", kind=prefix, text=text, period=per,
             compares=[cur_id, o_id], subject={**o_fact.subject, "week": other.week},

@@ -42,15 +42,26 @@ def _label(flow: str, partner_zh: str, value: float | None) -> str:
     return f"美國對{partner_zh}貿易{word}" if word in ("逆差", "順差") else f"美國對{partner_zh}貿易差額"
 
 
-def _sources(df: pd.DataFrame) -> dict[str, SourceRef]:
-    """Per country, the newest snapshot that contributed (values are all from the latest vintage)."""
-    latest = df.loc[df.groupby("cty_code")["fetched_at"].idxmax()]
+def _sources(df: pd.DataFrame) -> dict[str, dict[str, SourceRef]]:
+    """Per country and flow, the snapshot of its newest month (all values are from the latest vintage).
+
+    Exports and imports are separate Census queries: each flow cites its own URL when the
+    store keeps it; the balance cites the newer of the two.
+    """
+    latest = df.sort_values(["cty_code", "fetched_at", "period"]).drop_duplicates("cty_code", keep="last")
     synthetic = df.groupby("cty_code")["synthetic"].any()
-    return {
-        str(r.cty_code): make.source_ref("census", str(r.source_url), r.fetched_at.to_pydatetime(), str(r.vintage),
-                                         bool(synthetic[r.cty_code]))
-        for r in latest.itertuples(index=False)
-    }
+    out: dict[str, dict[str, SourceRef]] = {}
+    for r in latest.to_dict("records"):
+        cty = str(r["cty_code"])
+        refs = {}
+        for flow, col in (("balance", "source_url"), ("exports", "exports_source_url"),
+                          ("imports", "imports_source_url")):
+            url = r.get(col)
+            url = str(url) if isinstance(url, str) and url and url != "nan" else str(r["source_url"])
+            refs[flow] = make.source_ref("census", url, r["fetched_at"].to_pydatetime(), str(r["vintage"]),
+                                         bool(synthetic[r["cty_code"]]))
+        out[cty] = refs
+    return out
 
 
 def _months_zh(months: list[str]) -> str:
@@ -64,7 +75,8 @@ def _subject(cty: str, partner_zh: str, **extra: str) -> dict[str, str]:
             **extra}
 
 
-def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: Mapping[str, Any], src: SourceRef) -> list[Fact]:
+def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: Mapping[str, Any],
+                 src: Mapping[str, SourceRef]) -> list[Fact]:
     out = []
     per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
     for flow in cm.FLOWS:
@@ -73,13 +85,14 @@ def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: Mapping[str, Any], src
             continue
         out.append(make.usd_fact(
             id=f"census.{cty}.{flow}.{rng.basis}.{rng.key}", kind=flow, value=v, period=per,
-            subject=_subject(cty, pzh, flow=flow), label_zh=_label(flow, pzh, v), source=src,
+            subject=_subject(cty, pzh, flow=flow), label_zh=_label(flow, pzh, v), source=src[flow],
             magnitude=(flow == "balance"),
         ))
     return out
 
 
-def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: Mapping[str, Any], src: SourceRef) -> list[Fact]:
+def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: Mapping[str, Any],
+               srcs: Mapping[str, SourceRef]) -> list[Fact]:
     out = []
     base = rng.year_before()
     per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
@@ -90,7 +103,7 @@ def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: Mapping[str, Any], src: S
         cur_id = f"census.{cty}.{flow}.{rng.basis}.{rng.key}"
         base_id = f"census.{cty}.{flow}.{base.basis}.{base.key}"
         common: dict[str, Any] = dict(
-            id=f"census.{cty}.{flow}.yoy.{rng.key}", kind="yoy", period=per, source=src,
+            id=f"census.{cty}.{flow}.yoy.{rng.key}", kind="yoy", period=per, source=srcs[flow],
             compares=[cur_id, base_id], derived_from=[cur_id, base_id],
             subject=_subject(cty, pzh, flow=flow, base_period=base.key),
             note_zh=f"與 {base.label_zh} 同口徑比較",
@@ -130,6 +143,33 @@ def _extreme_facts(cty: str, pzh: str, ext: Mapping[str, Any], src: SourceRef) -
             note_zh=f"比較範圍為資料庫內連續月份 {ws} 至 {we}（共 {int(ext['months'])} 個月），非歷史紀錄",
         ))
     return out
+
+
+#: Relative difference between our Jan–N sum and Census's own year-to-date value that is flagged.
+YTD_TOLERANCE = 0.001
+
+
+def _ytd_crosscheck(df: pd.DataFrame, rng: cm.Range, yoy: Mapping[str, Mapping[str, Any]]) -> list[QualityFlag]:
+    """Compare our Jan–N sums with the year-to-date values Census publishes (ALL_VAL_YR/GEN_VAL_YR)."""
+    if "exports_ytd_usd" not in df.columns:
+        return []
+    last = df[df["period"] == rng.end]
+    flags = []
+    for r in last.to_dict("records"):
+        cty = str(r["cty_code"])
+        pzh = name_zh(cty, scheme="census", fallback=str(r["cty_name"]).title())
+        for flow in ("exports", "imports"):
+            published, ours = r.get(f"{flow}_ytd_usd"), yoy.get(cty, {}).get(f"{flow}_cur")
+            if published is None or ours is None or pd.isna(published) or pd.isna(ours) or not published:
+                continue
+            if abs(ours - published) / abs(published) > YTD_TOLERANCE:
+                flags.append(QualityFlag(
+                    code="ytd_mismatch", severity="warn", subject=_subject(cty, pzh, flow=flow),
+                    message_zh=(f"美國{'對' if flow == 'exports' else '自'}{pzh}{'出口' if flow == 'exports' else '進口'}"
+                                f"逐月加總 {fmt.usd(ours)} 與普查局公布之年初至今累計 "
+                                f"{fmt.usd(published)} 不符，請檢查是否缺月或修正"),
+                ))
+    return flags
 
 
 def headline_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
@@ -185,7 +225,7 @@ def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
             res.facts += _value_facts(cty, pzh, mrng.year_before(), mbase_sums[cty], src)
         res.facts += _yoy_facts(cty, pzh, mrng, mrow, src)
         if cty in ext:
-            res.facts += _extreme_facts(cty, pzh, ext[cty], src)
+            res.facts += _extreme_facts(cty, pzh, ext[cty], src["balance"])
         if not math.isnan(row["balance_cur"]):
             res.headline[cty] = f"census.{cty}.balance.{rng.basis}.{rng.key}"
         missing = gaps.get(cty, []) + base_gaps.get(cty, [])
@@ -194,6 +234,7 @@ def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
                 code="missing_month", severity="warn", subject=_subject(cty, pzh),
                 message_zh=f"美國對{pzh}缺少{_months_zh(missing)}的資料，相關累計與年增率未計算",
             ))
+    res.flags += _ytd_crosscheck(df, rng, yoy)
     if rng.basis == "ytd":
         res.flags.append(QualityFlag(
             code="partial_year", severity="info", subject={"scheme": "census", "period": rng.key},
