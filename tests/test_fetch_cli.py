@@ -207,3 +207,10 @@ def test_census_answer_with_no_data_is_stored_and_reported(tmp_path: Path) -> No
                             policy=HttpPolicy(timeout=1, attempts=1, min_interval=0))[0]
     assert outcome.error == "" and len(outcome.warnings) == 2 and "no data" in outcome.warnings[0]
     assert store.census_monthly().empty and len(store.manifest()) == 2
+
+
+def test_missing_sample_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("AGENT_SAMPLE_DIR", str(tmp_path / "no-sample-here"))
+    code, _out, err = run_main(("fetch", "--from-sample"), tmp_path / "d", monkeypatch, capsys)
+    assert code == 1 and "no bundled sample found" in err and len(err.strip().splitlines()) == 1
