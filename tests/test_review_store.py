@@ -257,3 +257,11 @@ def test_a_flagged_claim_without_markers_is_wrapped_at_its_text_or_refused(desk:
     md_path.write_text(md_path.read_text(encoding="utf-8") + "\n" + item.text + "\n", encoding="utf-8")
     with pytest.raises(StoreError, match="no marker"):
         desk.publish(WEEK, "ann")
+
+
+def test_an_edit_cannot_smuggle_html_or_markers_onto_the_page(desk: ReviewDesk) -> None:
+    item = desk.item("imports-c41e07", WEEK)
+    for text in (GOOD_EDIT + "<script>alert(1)</script>", GOOD_EDIT + "<!--/claim:x-->", "   "):
+        with pytest.raises((VerificationError, InputError)):
+            desk.decide(item, "edit", "ann", text=text)
+    assert desk.item(str(item.id)).state == "open"

@@ -6,6 +6,7 @@ introduce a figure no cited fact vouches for, the verifier's guarantee would end
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from agent.review.items import Evidence
@@ -13,6 +14,7 @@ from agent.review.markers import ANY_MARKER_RE
 from agent.verify import SPECULATIVE_TAG, check_sentence, is_speculative, render_refs, tag_speculative
 
 MAX_EDIT_CHARS = 2000
+_TAG_RE = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ def check_edit(text: str, evidence: Evidence) -> EditCheck:
         problems.append(f"edited text is longer than {MAX_EDIT_CHARS} characters")
     if ANY_MARKER_RE.search(text) or "<!--" in text or "-->" in text:
         problems.append("edited text may not contain HTML comments or claim markers")
+    elif _TAG_RE.search(text):
+        problems.append("edited text may not contain HTML tags (the published page is Markdown)")
     if text.lstrip().startswith("#"):
         problems.append("edited text may not start a heading")
     rendered = render_refs(text, evidence.facts)
