@@ -187,3 +187,10 @@ def test_switching_embedder_starts_a_separate_collection(index: PolicyIndex, tmp
     report = other.ingest_path(NOTES)
     assert len(report.added) == 2 and other.search("暫停", k=1)
     assert len(_index(tmp_path).list_docs()) == 14  # the first collection is untouched
+
+
+def test_effective_window_uses_effective_dates_not_publish_dates(index: PolicyIndex) -> None:
+    # notices 55/56 were published 2025-10-09 but take effect 2025-11-08
+    hits = {p.doc_id for p in index.search("出口管制", k=20, category="notice",
+                                           effective_since=date(2025, 11, 1), effective_until=date(2025, 11, 30))}
+    assert hits == {"mofcom-1175", "mofcom-1176"}

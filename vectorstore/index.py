@@ -250,6 +250,8 @@ class PolicyIndex:
         published_until: date | None,
         in_force_on: date | None,
         category: str | None,
+        effective_since: date | None = None,
+        effective_until: date | None = None,
     ) -> set[str]:
         docs = self.docs()
         infos = list(docs.values())
@@ -258,6 +260,11 @@ class PolicyIndex:
             if published_since and d.publish_date < published_since:
                 continue
             if published_until and d.publish_date > published_until:
+                continue
+            if (effective_since or effective_until) and not any(
+                (effective_since is None or day >= effective_since) and (effective_until is None or day <= effective_until)
+                for day in (d.effective_dates or [d.publish_date])
+            ):
                 continue
             if category and category not in (d.category, d.source_kind) and not d.column.startswith(category):
                 continue
@@ -304,15 +311,24 @@ class PolicyIndex:
         published_until: date | None = None,
         in_force_on: date | None = None,
         category: str | None = None,
+        effective_since: date | None = None,
+        effective_until: date | None = None,
     ) -> list[Passage]:
-        """Best passage of each of the top-``k`` documents for ``query`` (zh-Hant, zh-Hans or English)."""
+        """Best passage of each of the top-``k`` documents for ``query`` (zh-Hant, zh-Hans or English).
+
+        Filters narrow the documents before ranking: publish window, effective-date window
+        (a document without a known effective date counts from its publish date), in force on a
+        date (see ``inforce``), and category (category key, source kind or site column prefix).
+        """
         if not query.strip():
             raise InputError("empty search query")
         if mode not in ("hybrid", "dense", "lexical"):
             raise InputError(f"search mode must be hybrid, dense or lexical, got {mode!r}")
         if k < 1:
             raise InputError("k must be at least 1")
-        allowed = self._allowed(published_since, published_until, in_force_on, category)
+        allowed = self._allowed(
+            published_since, published_until, in_force_on, category, effective_since, effective_until
+        )
         if not allowed:
             return []
         rankings: list[list[tuple[str, float]]] = []

@@ -114,6 +114,8 @@ def search(
     since: str | None = typer.Option(None, "--since", help="Published on or after YYYY-MM-DD."),
     until: str | None = typer.Option(None, "--until", help="Published on or before YYYY-MM-DD."),
     in_force_on: str | None = typer.Option(None, "--in-force-on", help="Only documents in force on YYYY-MM-DD."),
+    effective_since: str | None = typer.Option(None, "--effective-since", help="Taking effect on or after YYYY-MM-DD."),
+    effective_until: str | None = typer.Option(None, "--effective-until", help="Taking effect on or before YYYY-MM-DD."),
     category: str | None = typer.Option(
         None, "--category", help="notice | press | law | international | analyst_note | a site column prefix"
     ),
@@ -137,6 +139,8 @@ def search(
         published_until=_date(until, "--until"),
         in_force_on=_date(in_force_on, "--in-force-on"),
         category=category,
+        effective_since=_date(effective_since, "--effective-since"),
+        effective_until=_date(effective_until, "--effective-until"),
     )
     if as_json:
         out.print_json(json.dumps([p.model_dump(mode="json") for p in passages], ensure_ascii=False))
@@ -147,6 +151,9 @@ def search(
     for rank, p in enumerate(passages, start=1):
         out.print(f"[bold]{rank}. {p.title}[/bold]  ({p.publish_date}, {p.category}, score {p.score:.4f})", highlight=False, soft_wrap=True)
         out.print(f"   {p.doc_id}  {p.url}", highlight=False, soft_wrap=True)
+        if p.notice_no or p.effective_dates:
+            effective = ", ".join(d.isoformat() for d in p.effective_dates) or "?"
+            out.print(f"   {p.notice_no or '—'}; effective {effective}", highlight=False, soft_wrap=True)
         snippet = p.text.replace("\n", " ")
         out.print(f"   {snippet[:160]}{'…' if len(snippet) > 160 else ''}", highlight=False, soft_wrap=True)
 
