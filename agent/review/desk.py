@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from agent.config import Settings
 from agent.review.drafts import Draft, check_week, find_weeks, load_draft, published_path
@@ -79,7 +80,8 @@ class ReviewDesk:
     # ---- deciding ---------------------------------------------------------------------
 
     def decide(self, item: Item, action: str, reviewer: str, *, text: str | None = None, note: str = "",
-               change: bool = False, expected: int | None | str = "any") -> tuple[Decision, EditCheck | None]:
+               change: bool = False, expected: int | None | Literal["any"] = "any",
+               ) -> tuple[Decision, EditCheck | None]:
         """Record a decision; an edit is verified first and refused with the verifier's reasons."""
         check = None
         if action == "edit":
@@ -87,9 +89,8 @@ class ReviewDesk:
             if not check.ok:
                 raise VerificationError(f"edit of {item.ref} refused: {'; '.join(check.problems)}")
             text = check.text
-        exp: int | None | str = expected
         decision = self.store.decide(item.id, action, reviewer, text=text, note=note, change=change,
-                                     expected=exp if exp is None or isinstance(exp, int) else "any")
+                                     expected=expected)
         return decision, check
 
     # ---- publishing -------------------------------------------------------------------
