@@ -56,15 +56,17 @@ def _num(x: float, ndigits: int, sep: bool = True) -> str:
 
 
 def _usd_parts(value: float) -> tuple[str, str]:
-    """(number, unit) for the primary display of a USD amount."""
+    """(number, unit) for the primary display of a USD amount.
+
+    Thresholds are on the *rounded* figure, so 9,999.6 億 shows as 1.00 兆, never 10,000 億.
+    """
     a = abs(value)
     sign = "-" if value < 0 else ""
-    if a >= ZHAO or _round_half_up(a / YI) >= 10_000:
-        n = _num(a / ZHAO, 2)
-        return sign + n, "兆"
-    if a >= 10 * YI or _round_half_up(a / YI, 1) >= 10:
+    if a >= 9_999.5 * YI:
+        return sign + _num(a / ZHAO, 2), "兆"
+    if a >= 9.95 * YI:
         return sign + _num(a / YI, 0), "億"
-    if a >= YI or _round_half_up(a / WAN) >= 10_000:
+    if a >= 9_999.5 * WAN:
         return sign + _num(a / YI, 1), "億"
     n = _num(a / WAN, 0)
     return (sign + n if n != "0" else n), "萬"

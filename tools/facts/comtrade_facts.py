@@ -41,6 +41,10 @@ class ComtradeResult:
     years: dict[int, list[int]] = field(default_factory=dict)  # reporter -> years reported on (newest first)
 
 
+def _key(k: tuple[object, ...]) -> tuple[int, int, str]:
+    return int(k[0]), int(k[1]), str(k[2])  # type: ignore[call-overload]
+
+
 def _pzh(code: int, desc: str) -> str:
     return name_zh(int(code), fallback=str(desc))
 
@@ -83,20 +87,21 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
     countries, excluded = conc.split_aggregates(sel)
     shared = conc.with_shares(countries)
     summ = conc.summary(shared, top_n=3)
-    world = conc.world_totals(sel)
-    all_sum = sel[sel["partner_code"] != 0].groupby(conc.KEYS)["value_usd"].sum()
-    excl_sum = excluded[excluded["partner_code"] != 0].groupby(conc.KEYS)["value_usd"].sum()
+    # Plain dicts keyed (reporter, year, flow): MultiIndex lookups one by one are slow.
+    world = {_key(k): float(v) for k, v in conc.world_totals(sel).items() if not math.isnan(v)}
+    all_sum = {_key(k): float(v) for k, v in sel[sel["partner_code"] != 0].groupby(conc.KEYS)["value_usd"].sum().items()}
+    excl_sum = {_key(k): float(v) for k, v in
+                excluded[excluded["partner_code"] != 0].groupby(conc.KEYS)["value_usd"].sum().items()}
     sources = _group_sources(sel)
     rdesc = sel.drop_duplicates("reporter_code").set_index("reporter_code")["reporter_desc"]
     rzh = {int(r): _pzh(int(r), str(d)) for r, d in rdesc.items()}
 
     totals: dict[tuple[int, int, str], float] = {}
     for key in sources:
-        w = world.get(key)
-        totals[key] = float(w) if w is not None and not math.isnan(w) else float(all_sum.get(key, math.nan))
+        totals[key] = world[key] if key in world else all_sum.get(key, math.nan)
 
-    for key, row in summ.iterrows():
-        r, y, f = int(key[0]), int(key[1]), str(key[2])
+    for row in summ.reset_index().to_dict("records"):
+        r, y, f = int(row["reporter_code"]), int(row["year"]), str(row["flow"])
         k = (r, y, f)
         src, capped = sources[k]
         name = rzh[r]
@@ -106,7 +111,7 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
         what = f"{name}{FLOW_ZH[f]}"
         cap_note = "（該筆查詢觸及筆數上限，夥伴可能不完整）" if capped else ""
         total = totals[k]
-        total_note = "" if k in world.index else "無全球（0）列，以各夥伴加總代替"
+        total_note = "" if k in world else "無全球（0）列，以各夥伴加總代替"
         res.facts.append(make.usd_fact(id=f"{base}.total", kind="total", value=total, period=per, subject=subj,
                                        label_zh=f"{what}總額", source=src, note_zh=total_note))
         prev = (r, y - 1, f)
@@ -139,7 +144,7 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
         res.facts.append(make.count_fact(id=f"{base}.partner_count", kind="partner_count",
                                          value=float(row["partner_count"]), period=per, subject=subj,
                                          label_zh=f"{what}夥伴國家數", source=src, note_zh=cap_note))
-        ex = float(excl_sum.get(k, 0.0))
+        ex = excl_sum.get(k, 0.0)
         if ex > 0 and total and not math.isnan(total):
             res.facts.append(make.pct_fact(
                 id=f"{base}.excluded_share", kind="excluded_share", value=ex / total * 100.0, period=per,
@@ -149,10 +154,12 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
 
     # Partner values and shares: top-N and focus partners.
     pick = shared[(shared["rank"] <= TOP_PARTNERS) | shared["partner_code"].isin(FOCUS)]
+    pnames = {int(c): _pzh(int(c), str(d)) for c, d in
+              pick.drop_duplicates("partner_code")[["partner_code", "partner_desc"]].itertuples(index=False)}
     for p in pick.itertuples(index=False):
         r, y, f, pc = int(p.reporter_code), int(p.year), str(p.flow), int(p.partner_code)
         src, _ = sources[(r, y, f)]
-        name, pname = rzh[r], _pzh(pc, str(p.partner_desc))
+        name, pname = rzh[r], pnames[pc]
         subj = _subject(r, name, f, y, partner=str(pc), partner_name=pname, rank=str(int(p.rank)))
         per = make.year_period(y)
         base = f"comtrade.{r}.{f}.{y}"
