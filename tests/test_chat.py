@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +254,57 @@ def test_agent_plain_refusal_is_kept_with_availability(ctx: ChatContext) -> None
     ])
     ans = answer_in("美國對法國的逆差是多少？", ctx, chat_model=model)
     assert ans.route == "agent" and ans.refused and "美國普查局" in ans.available
+
+
+def _completion(message: dict[str, Any], finish: str) -> dict[str, Any]:
+    return {"id": "chatcmpl-1", "object": "chat.completion", "created": 1_760_000_000, "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}}
+
+
+class _ScriptedOpenAI(BaseHTTPRequestHandler):
+    """A local OpenAI-compatible /chat/completions endpoint replaying scripted answers."""
+
+    script: list[dict[str, Any]] = []
+    received: list[dict[str, Any]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        type(self).received.append(json.loads(body))
+        payload = json.dumps(type(self).script.pop(0)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_openai_backend_drives_the_agent_over_the_wire(data_dir: Path) -> None:
+    """`--llm openai`: ChatOpenAI sends our tools, gets a tool call back, then the final answer."""
+    from agent.chat.answer import answer
+    from agent.llm import get_backend
+
+    call = {"role": "assistant", "content": None, "tool_calls": [{
+        "id": "call_1", "type": "function", "function": {
+            "name": "same_basis_yoy",
+            "arguments": json.dumps({"partner": "Taiwan", "flow": "balance", "start": "2025-01", "end": "2025-11"})}}]}
+    final = {"role": "assistant", "content": "2025 年 1–11 月美國對台灣貿易逆差 USD 1,269 億，較 2024 年 1–11 月擴大 +88.7%。"}
+    _ScriptedOpenAI.script = [_completion(call, "tool_calls"), _completion(final, "stop")]
+    _ScriptedOpenAI.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedOpenAI)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        settings = load_settings({"AGENT_DATA_DIR": str(data_dir), "OPENAI_API_KEY": "sk-test",
+                                  "AGENT_LLM_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/v1"})
+        ans = answer(DONE_WHEN, backend=get_backend("openai", settings), settings=settings)
+    finally:
+        server.shutdown()
+        server.server_close()
+    first, second = _ScriptedOpenAI.received
+    assert {t["function"]["name"] for t in first["tools"]} >= {"trade_value", "same_basis_yoy", "policy_search"}
+    assert "USD 1,269 億" in second["messages"][-1]["content"]  # the tool result went back to the model
+    assert ans.route == "agent" and "census.5830.balance.yoy.2025-01_2025-11" in ans.fact_ids
