@@ -32,7 +32,7 @@ def _round_half_up(x: float, ndigits: int = 0) -> Decimal:
     """
     scaled = abs(x) * 10.0**ndigits
     frac = scaled - math.floor(scaled)
-    if abs(frac - 0.5) > 1e-6 and scaled < 1e15:
+    if scaled < 1e9 and abs(frac - 0.5) > 1e-6:
         n = math.floor(scaled + 0.5)
         return Decimal(-n if x < 0 else n).scaleb(-ndigits)
     q = Decimal(1).scaleb(-ndigits)
@@ -42,7 +42,7 @@ def _round_half_up(x: float, ndigits: int = 0) -> Decimal:
 def _num(x: float, ndigits: int, sep: bool = True) -> str:
     """``x`` rounded half-up to ``ndigits`` decimals, with thousands separators; never '-0'."""
     scaled = abs(x) * 10.0**ndigits
-    if abs(scaled - math.floor(scaled) - 0.5) > 1e-6 and scaled < 1e15:  # fast path, away from a half
+    if scaled < 1e9 and abs(scaled - math.floor(scaled) - 0.5) > 1e-6:  # fast path, away from a half
         n = int(scaled + 0.5)
         ip, fp = divmod(n, 10**ndigits)
         body = f"{ip:,}" if sep else str(ip)
