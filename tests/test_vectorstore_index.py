@@ -194,3 +194,12 @@ def test_effective_window_uses_effective_dates_not_publish_dates(index: PolicyIn
     hits = {p.doc_id for p in index.search("出口管制", k=20, category="notice",
                                            effective_since=date(2025, 11, 1), effective_until=date(2025, 11, 30))}
     assert hits == {"mofcom-1175", "mofcom-1176"}
+
+
+def test_page_with_only_chrome_is_skipped_by_url(tmp_path: Path) -> None:
+    empty = fixture_docs()[0].model_copy(
+        update={"url": "http://exportcontrol.mofcom.gov.cn/article/gndt/202602/1300.html",
+                "body_text": "本站转载、编译或摘编文章原文均来自其他媒体，……并自负法律责任。"}
+    )
+    report = _index(tmp_path).ingest_docs([empty])
+    assert report.added == [] and report.skipped[0][0] == empty.url

@@ -136,7 +136,8 @@ class PolicyIndex:
             try:
                 records.append(to_record(doc, extras))
             except (ValueError, InputError) as exc:
-                report.skipped.append((doc.url or doc.title, str(exc)))
+                name = doc.url or doc.title
+                report.skipped.append((name, str(exc).removeprefix(f"{name}: ")))
         return self._ingest_records(records, report, progress)
 
     def ingest_path(self, path: Path, progress: Progress | None = None) -> IngestReport:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from tools.errors import InputError
 from tools.sources.models import PolicyDoc
 
 from .models import DocRecord
@@ -86,6 +87,8 @@ def to_record(doc: PolicyDoc, extras: DocExtras | None = None) -> DocRecord:
     """Clean and annotate one document; pure apart from OpenCC."""
     extras = extras or DocExtras()
     body = clean_body(doc.body_text)
+    if not body:
+        raise InputError(f"{doc.url or doc.title}: no text left after removing page chrome")
     title_orig = clean_body(doc.title).replace("\n", " ")
     if is_site_name(title_orig):
         title_orig = derive_title(body)
