@@ -308,3 +308,32 @@ def test_openai_backend_drives_the_agent_over_the_wire(data_dir: Path) -> None:
     assert {t["function"]["name"] for t in first["tools"]} >= {"trade_value", "same_basis_yoy", "policy_search"}
     assert "USD 1,269 億" in second["messages"][-1]["content"]  # the tool result went back to the model
     assert ans.route == "agent" and "census.5830.balance.yoy.2025-01_2025-11" in ans.fact_ids
+
+
+# --- on-demand facts from contract-shaped tables (no store) --------------------------------
+def _census_frame(rows: list[tuple[str, float, float]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({
+        "cty_code": ["5830"] * len(rows), "cty_name": ["Taiwan"] * len(rows), "period": [r[0] for r in rows],
+        "exports_usd": [r[1] for r in rows], "imports_usd": [r[2] for r in rows], "vintage": "v1",
+        "fetched_at": pd.Timestamp("2026-02-13T23:51:06Z"), "source_url": "http://127.0.0.1/census",
+        "synthetic": False})
+
+
+def test_on_demand_facts_sum_months_and_compare_magnitudes_on_the_same_basis() -> None:
+    import pandas as pd
+
+    from agent.chat.lookup import Lookup
+
+    census = _census_frame([("2024-01", 3e9, 8e9), ("2024-02", 3e9, 7e9), ("2025-01", 3e9, 11e9),
+                            ("2025-02", 4e9, 10e9)])
+    lk = Lookup(census=census, comtrade=pd.DataFrame())
+    cur = lk.census_value("5830", "balance", "2025-01", "2025-02", "台灣")
+    base = lk.census_value("5830", "balance", "2024-01", "2024-02", "台灣")
+    assert cur is not None and base is not None
+    assert cur.id == "census.5830.balance.ytd.2025-01_2025-02" and cur.value == -14e9
+    assert "USD 140 億" in cur.displays and cur.period.label_zh == "2025 年 1–2 月"
+    yoy = lk.census_yoy(cur, base)
+    assert yoy is not None and yoy.display == "+55.6%" and yoy.direction == "up"  # deficit 90 → 140 億
+    assert lk.census_value("5830", "balance", "2025-01", "2025-03", "台灣") is None  # March is missing

@@ -17,7 +17,7 @@ from typing import Literal
 import pandas as pd
 
 from tools import fmt
-from tools.countries import aggregate_reason
+from tools.metrics import concentration as conc
 from tools.facts.model import Basis, Fact, FactSheet, Period, QualityFlag, SourceRef
 
 CENSUS_DATASET = "census.intltrade"
@@ -193,18 +193,15 @@ class Lookup:
         table = self.comtrade_table(reporter, flow, year)
         if table.empty:
             return None
-        keep = [aggregate_reason(int(c), str(d)) is None for c, d in zip(table["partner_code"], table["partner_desc"],
-                                                                          strict=False)]
-        partners = table[keep].dropna(subset=["value_usd"])
-        partners = partners[partners["value_usd"] > 0]
-        if partners.empty:
+        countries, _excluded = conc.split_aggregates(table)
+        shared = conc.with_shares(countries[countries["value_usd"] > 0])
+        if shared.empty:
             return None
-        world = table[table["partner_code"] == 0]["value_usd"]
-        total = float(world.iloc[0]) if not world.empty and not math.isnan(float(world.iloc[0])) else float(
-            partners["value_usd"].sum())
-        shares = partners["value_usd"] / float(partners["value_usd"].sum()) * 100
-        hhi = float((shares**2).sum())
-        top = partners.assign(share=partners["value_usd"] / total * 100).nlargest(top_n, "value_usd")
+        world = table[table["partner_code"] == 0]["value_usd"].dropna()
+        total = float(world.iloc[0]) if not world.empty else float(table[table["partner_code"] != 0]["value_usd"].sum())
+        hhi = conc.hhi(shared["share_pct"])
+        top = shared[shared["rank"] <= top_n].rename(columns={"share_pct": "share"})
+        partners = shared
         period = Period(start=str(year), end=str(year), basis=Basis.YEAR, label_zh=f"{year} 年")
         src = _source(table, COMTRADE_DATASET)
         flow_zh = "出口" if flow == "X" else "進口"
