@@ -108,7 +108,7 @@ def test_newer_months_do_not_leak_into_an_old_week():
     assert full.period.label_zh == "2025 年"
     assert w08.get("census.5830.balance.yoy.2025-01_2025-12").compares[1] == "census.5830.balance.year.2024-01_2024-12"
     assert w08.get("wow.census.cutoff").display != "無新資料"
-    assert w07.get("wow.census.cutoff").display == "無新資料"  # W06 saw the same months
+    assert w07.get("wow.census.cutoff").display.startswith("無新資料")  # W06 saw the same months
 
 
 def test_comtrade_year_not_yet_available_is_left_out():

@@ -83,7 +83,7 @@ def _flag_table(sheet: FactSheet) -> Table | None:
 def _all_table(sheet: FactSheet) -> Table:
     t = Table(title="全部事實（id → 顯示）", title_justify="left")
     for col in ("id", "display", "label_zh", "period"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for f in sheet.facts:
         t.add_row(f.id, f.display, f.label_zh, f.period.label_zh)
     return t

@@ -112,6 +112,10 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
         flags += rflags
         facts += _comparison_facts(rw, census, cres, "wow", parse_week(rw.prev_week), "上週")
         facts += _comparison_facts(rw, census, cres, "yago", parse_week(rw.year_ago_week), "去年同週")
+    if "comtrade" in sheet.data_cutoff:
+        for prefix, other, who in (("wow", parse_week(rw.prev_week), "上週"),
+                                   ("yago", parse_week(rw.year_ago_week), "去年同週")):
+            facts.append(_comtrade_cutoff_change(rw, comtrade_in, prefix, other, who))
 
     # Meta facts (cut-off, week comparisons) cite the snapshot their source's figures came from.
     fallback = {
@@ -242,7 +246,7 @@ def _comparison_facts(rw: ReportWeek, census: pd.DataFrame, current: CensusResul
     if o_have is None:
         text = f"{who}（{other.week}）無可用資料"
     elif o_have == c_have:
-        text = "無新資料"
+        text = f"無新資料（同為至 {c_have}）"
     else:
         text = f"{who}資料至 {o_have}，本週至 {c_have}"
     out.append(make.text_fact(
@@ -272,6 +276,27 @@ def _comparison_facts(rw: ReportWeek, census: pd.DataFrame, current: CensusResul
             label_zh=f"美國對{o_fact.subject['partner_name']}貿易差額與{who}（{other.week}）週報比較",
         ))
     return out
+
+
+def _comtrade_cutoff_change(rw: ReportWeek, comtrade: pd.DataFrame, prefix: str, other: ReportWeek,
+                            who: str) -> Fact:
+    """Which Comtrade year the other week could use, against this week's."""
+    cur = int(comtrade["year"].max())
+    o_cut = comtrade_last_year(other.end)
+    older = comtrade[comtrade["year"] <= o_cut]["year"]
+    o_have = int(older.max()) if not older.empty else None
+    if o_have == cur:
+        text = f"無新資料（同為 {cur} 年）"
+    elif o_have is None:
+        text = f"{who}（{other.week}）無可用資料"
+    else:
+        text = f"由 {o_have} 年更新為 {cur} 年"
+    per = make.period(rw.start.isoformat(), rw.end.isoformat(), Basis.SNAPSHOT, rw.label_zh)
+    return make.text_fact(
+        id=f"{prefix}.comtrade.cutoff", kind=prefix, text=text, period=per,
+        subject={"scheme": "comtrade", "week": other.week, "other_cutoff": str(o_have or ""), "cutoff": str(cur)},
+        label_zh=f"UN Comtrade 資料年度與{who}（{other.week}）比較",
+    )
 
 
 def sheet_summary(sheet: FactSheet) -> dict[str, Any]:
