@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -11,7 +12,7 @@ import respx
 from sources_helpers import FIXTURES, SAMPLE, quick_http
 
 from tools.errors import SourceError
-from tools.sources.comtrade import ComtradeClient
+from tools.sources.comtrade import ComtradeClient, _area_names
 
 BASE = "https://comtrade.test"
 PREVIEW = f"{BASE}/public/v1/preview/C/A/HS"
@@ -22,7 +23,7 @@ def client(sleeps: list[float] | None = None, key: str = "") -> ComtradeClient:
     return ComtradeClient(quick_http("comtrade", sleeps), BASE, key)
 
 
-def partner_table(n_partners: int, flow: str = "X") -> dict[str, object]:
+def partner_table(n_partners: int, flow: str = "X") -> dict[str, Any]:
     """A preview answer of USA 2023 with ``n_partners`` rows, built from the real record shape."""
     template = next(r for r in REAL["data"] if r["flowCode"] == flow)
     rows = []
@@ -83,7 +84,7 @@ def test_no_data_answer_is_empty() -> None:
 @respx.mock
 def test_breakdown_rows_are_refused() -> None:
     answer = partner_table(2)
-    answer["data"][1]["customsCode"] = "C01"  # type: ignore[index]
+    answer["data"][1]["customsCode"] = "C01"
     respx.get(PREVIEW).mock(return_value=httpx.Response(200, json=answer))
     with pytest.raises(SourceError, match="breakdown"):
         client().annual_partners(842, 2023, "X")
@@ -123,8 +124,27 @@ def test_api_error_field_is_reported() -> None:
 @respx.mock
 def test_names_come_from_the_reference_tables_when_the_answer_has_none() -> None:
     answer = partner_table(1)
-    row = answer["data"][0]  # type: ignore[index]
+    row = answer["data"][0]
     row.update(partnerCode=490, reporterDesc=None, partnerDesc=None)
     respx.get(PREVIEW).mock(return_value=httpx.Response(200, json=answer))
     parsed = client().annual_partners(842, 2023, "X").comtrade[0]
     assert (parsed.reporter_desc, parsed.partner_desc) == ("USA", "Other Asia, nes")
+
+
+@respx.mock
+def test_capped_answer_is_split_into_partner_chunks_and_completed() -> None:
+    rows: list[dict[str, Any]] = partner_table(520)["data"]  # more partners than one preview answer may hold
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked = request.url.params.get("partnerCode")
+        wanted = rows[:500] if asked is None else [r for r in rows if str(r["partnerCode"]) in asked.split(",")]
+        return httpx.Response(200, json={"elapsedTime": "1 secs", "count": len(wanted), "data": wanted, "error": ""})
+
+    route = respx.get(PREVIEW).mock(side_effect=answer)
+    answers = client().annual_partners_split(842, 2023, "X")
+    partners = [r.partner_code for a in answers for r in a.comtrade]
+    reference = set(_area_names("partnerAreas.csv"))
+    expected = {c for c in range(1, 521) if c <= 500 or c in reference}
+    assert sorted(partners) == sorted(expected)  # nothing lost, nothing twice
+    assert route.call_count == 1 + len(answers) and len(answers) >= 3
+    assert all(dict(a.raw.params).get("partnerCode") for a in answers)  # every stored answer names its chunk

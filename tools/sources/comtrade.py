@@ -31,6 +31,18 @@ DEFAULT_YEARS = (2023, 2024)
 FLOWS: tuple[Flow, ...] = ("X", "M")
 
 
+class RowCapError(SourceError):
+    """An answer reached the row cap, so it may be missing partners."""
+
+    def __init__(self, message: str, seen_partners: frozenset[int] = frozenset()) -> None:
+        super().__init__(message)
+        self.seen_partners = seen_partners
+
+
+#: Partners per request when a capped question is split (keeps URLs far below ~4,000 chars).
+SPLIT_CHUNK = 90
+
+
 class ComtradeRecord(BaseModel):
     """The fields of one data row we rely on (the API sends ~45; the rest are ignored)."""
 
@@ -93,6 +105,33 @@ class ComtradeClient:
         url, params = self.request_for(reporter, year, flow)
         return self._fetch(url, params, reporter, year, (flow,))
 
+    def annual_partners_split(self, reporter: int, year: int, flow: Flow) -> list[Fetched]:
+        """Like ``annual_partners``, but a capped answer is re-asked in partner chunks instead of failing.
+
+        Each chunk must itself stay under the cap and no partner may come back twice, so the
+        union is complete; if a chunk is capped too, the whole question is refused.
+        """
+        try:
+            return [self.annual_partners(reporter, year, flow)]
+        except RowCapError as capped:
+            seen_in_capped = capped.seen_partners
+        codes = sorted((set(_area_names("partnerAreas.csv")) | seen_in_capped) - {reporter})
+        chunks = [codes[i:i + SPLIT_CHUNK] for i in range(0, len(codes), SPLIT_CHUNK)]
+        answers: list[Fetched] = []
+        seen: set[int] = set()
+        for chunk in chunks:
+            url, params = self.request_for(reporter, year, flow)
+            params.insert(4, ("partnerCode", ",".join(str(c) for c in chunk)))
+            fetched = self._fetch(url, params, reporter, year, (flow,))
+            again = seen & {r.partner_code for r in fetched.comtrade}
+            if again:
+                raise SourceError(f"comtrade: split answers for {reporter} {year} {flow} repeat partners {sorted(again)[:5]}")
+            seen |= {r.partner_code for r in fetched.comtrade}
+            answers.append(fetched)
+        if seen_in_capped - seen:
+            raise SourceError(f"comtrade: split answers for {reporter} {year} {flow} lack partners the capped answer had")
+        return answers
+
     def annual_pair(
         self, reporter: int, partner: int, year: int, flows: Sequence[Flow] = ("M", "X"), *, totals_only: bool = True
     ) -> Fetched:
@@ -141,9 +180,10 @@ def parse_annual(raw: RawResponse, *, reporter: int, year: int, flows: tuple[str
     envelope = parse_answer(raw)
     records = envelope.data
     if len(records) >= cap or envelope.count >= cap:
-        raise SourceError(
+        raise RowCapError(
             f"comtrade: the answer for reporter {reporter}, {year}, flow {'/'.join(flows)} has {max(len(records), envelope.count)} "
-            f"rows, the {cap}-row cap; it may be truncated, so it is refused (narrow the query or set COMTRADE_API_KEY)"
+            f"rows, the {cap}-row cap; it may be truncated, so it is refused (narrow the query or set COMTRADE_API_KEY)",
+            frozenset(r.partnerCode for r in records),
         )
     rows: list[ComtradeRow] = []
     seen: set[tuple[int, str]] = set()

@@ -113,7 +113,7 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
     if "comtrade" in http:
         comtrade = ComtradeClient(http["comtrade"], bases["comtrade"], key("COMTRADE_API_KEY"))
         cjobs: list[Job] = [
-            (f"comtrade {r} {y} {f}", _call(comtrade.annual_partners, r, y, f))
+            (f"comtrade {r} {y} {f}", functools.partial(comtrade.annual_partners_split, r, y, f))
             for r in DEFAULT_REPORTERS for y in options.years for f in FLOWS
         ]
         if options.from_sample:
