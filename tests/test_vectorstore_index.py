@@ -203,3 +203,17 @@ def test_page_with_only_chrome_is_skipped_by_url(tmp_path: Path) -> None:
     )
     report = _index(tmp_path).ingest_docs([empty])
     assert report.added == [] and report.skipped[0][0] == empty.url
+
+
+def test_front_matter_change_updates_metadata_without_re_embedding(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    text = "---\ntitle: 暫停筆記\ndate: 2025-11-07\nsuspends: [2025-55]\nsuspended_until: {until}\n---\n暫停實施第55號公告。\n"
+    note.write_text(text.format(until="2026-11-10"), encoding="utf-8")
+    embedder = HashEmbedder()
+    idx = _index(tmp_path / "d", embedder)
+    idx.ingest_path(note)
+    batches = embedder.batches
+    note.write_text(text.format(until="2026-12-31"), encoding="utf-8")
+    report = _index(tmp_path / "d", embedder).ingest_path(note)
+    assert len(report.updated) == 1 and report.chunks_added == 0 and embedder.batches == batches
+    assert _index(tmp_path / "d").list_docs()[0].suspension_until == date(2026, 12, 31)

@@ -51,6 +51,11 @@ class _Offset:
             self.progress(self.offset + n, self.total)
 
 
+def _metadata(rec: DocRecord) -> dict[str, Any]:
+    """What a re-ingest may change without new text (fetch time, aliases and chunk count excluded)."""
+    return rec.model_dump(exclude={"fetched_at", "aliases", "n_chunks", "text"})
+
+
 def _collection_name(embedder: str) -> str:
     slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", embedder).strip("-_") or "default"
     return f"policy-{slug}"[:60]
@@ -158,11 +163,16 @@ class PolicyIndex:
     ) -> IngestReport:
         stored = dict(self.docs())
         pending: list[DocRecord] = []
-        alias_changed = False
+        registry_changed = False  # registry-only changes (aliases, metadata) to save
         for rec in records:
             old = stored.get(rec.doc_id)
             if old is not None and old.content_sha256 == rec.content_sha256:
-                report.unchanged.append(rec.doc_id)
+                if _metadata(old) == _metadata(rec):
+                    report.unchanged.append(rec.doc_id)
+                else:  # same text, new dates/notice/suspension: update the record, keep the vectors
+                    stored[rec.doc_id] = rec.model_copy(update={"aliases": old.aliases, "n_chunks": old.n_chunks})
+                    report.updated.append(rec.doc_id)
+                    registry_changed = True
                 continue
             dup = duplicate_of(rec, stored.values())
             if dup is not None:
@@ -170,7 +180,7 @@ class PolicyIndex:
                 report.duplicates[alias] = dup.doc_id
                 if alias not in dup.aliases and alias != dup.url:
                     stored[dup.doc_id] = dup.model_copy(update={"aliases": [*dup.aliases, alias]})
-                    alias_changed = True
+                    registry_changed = True
                 continue
             if old is not None:
                 rec = rec.model_copy(update={"aliases": old.aliases})
@@ -183,7 +193,7 @@ class PolicyIndex:
         committed = {k: v for k, v in stored.items() if k not in pending_ids}
         for k, v in self.docs().items():  # an update keeps its old, complete version until replaced
             committed.setdefault(k, v)
-        if alias_changed:
+        if registry_changed:
             self._save(committed)
         plan = [(stored[i], chunk_text(stored[i].text)) for i in pending_ids]
         total = sum(len(chunks) for _, chunks in plan)
