@@ -31,16 +31,11 @@ DONE_WHEN = "2025 年 1 到 11 月美國對台灣的貿易逆差是多少？比�
 
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample fetched into a fresh store, plus the policy index, once per session."""
-    from tools.sources.fetch import fetch_sample
-    from tools.store import Store
-    from vectorstore import PolicyIndex
-
+    """The bundled sample fetched into a fresh store and the policy index built, as a user does it."""
     path = tmp_path_factory.mktemp("chat-data")
-    settings = load_settings({"AGENT_DATA_DIR": str(path)})
-    store = Store(settings.data_dir)
-    fetch_sample(store, settings)
-    PolicyIndex(settings).ingest_docs(store.policy_docs())
+    for args in (("fetch", "--from-sample"), ("policy", "ingest")):
+        done = _run(path, *args)
+        assert done.returncode == 0, done.stderr
     return path
 
 
