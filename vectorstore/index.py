@@ -154,7 +154,7 @@ class PolicyIndex:
                 doc, extras = read_policy_file(file)
                 records.append(to_record(doc, extras))
             except InputError as exc:
-                log.warning("skipped %s", exc)
+                log.info("skipped %s", exc)
                 report.skipped.append((str(file), str(exc).removeprefix(f"{file}: ")))
         return self._ingest_records(records, report, progress)
 
