@@ -92,6 +92,9 @@ class LLMBackend(ABC):
     model: str = ""
     #: True when the backend follows the schema itself (sentences may cite any section fact).
     structured: bool = False
+    #: Most planned sentences per section this backend is asked for (None: all). The local model
+    #: takes about a second per sentence on two cores, so it writes the lead sentences only.
+    plan_budget: int | None = None
 
     @abstractmethod
     def write(self, request: SectionRequest) -> Generation:

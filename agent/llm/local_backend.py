@@ -62,8 +62,9 @@ def plan_prompt(plan: SentencePlan) -> str:
 class LocalBackend(LLMBackend):
     name = "local"
     model = MODEL_NAME
+    plan_budget = 2
 
-    def __init__(self, max_tokens: int = 64, threads: int = 2) -> None:
+    def __init__(self, max_tokens: int = 56, threads: int = 2) -> None:
         self._max_tokens = max_tokens
         self._threads = threads
 

@@ -24,7 +24,9 @@ def parse_section(raw: str) -> SectionOutput:
     fenced = _FENCE.search(text)
     if fenced:
         text = fenced.group(1).strip()
-    start, end = text.find("{"), text.rfind("}")
+    starts = [i for i in (text.find("{"), text.find("[")) if i >= 0]
+    start = min(starts) if starts else -1
+    end = text.rfind("}" if start >= 0 and text[start] == "{" else "]")
     if start < 0 or end <= start:
         raise LLMError(f"model answer is not JSON: {raw[:80]!r}")
     try:
@@ -33,6 +35,8 @@ def parse_section(raw: str) -> SectionOutput:
         raise LLMError(f"model answer is not valid JSON ({exc.msg} at {exc.pos})") from exc
     if isinstance(data, list):
         data = {"sentences": data}
+    if not isinstance(data, dict) or "sentences" not in data:
+        raise LLMError("model answer has no 'sentences' list")
     try:
         return SectionOutput.model_validate(data)
     except ValidationError as exc:

@@ -49,15 +49,23 @@ def _counterpart(fact: Fact, other: FactSheet) -> Fact | None:
     return max(candidates, key=lambda f: f.period.end) if candidates else None
 
 
-def compare_sheets(this: FactSheet, other: FactSheet | None, label_other: str, label_this: str) -> Comparison:
-    """Rows: item, the other sheet's display, this sheet's display, what changed (words only)."""
+def compare_sheets(this: FactSheet, other: FactSheet | None, label_other: str, label_this: str,
+                   matched_only: bool = False) -> Comparison:
+    """Rows: item, the other sheet's display, this sheet's display, what changed (words only).
+
+    ``matched_only`` drops figures the other sheet has no same-basis counterpart for (a year-ago
+    sheet has full-year Census figures, which are not comparable with this year's Jan–Nov).
+    """
     headers = ["項目", label_other, label_this, "變化"]
     if other is None:
         return Comparison(headers, [])
     rows, this_ids, other_facts = [], [], {}
     for fact in _headline_facts(this):
-        item = f"{fact.label_zh}（{fact.period.label_zh}）"
+        label = fact.label_zh
+        item = label if fact.period.label_zh in label else f"{label}（{fact.period.label_zh}）"
         before = _counterpart(fact, other)
+        if before is None and matched_only:
+            continue
         this_ids.append(fact.id)
         if before is None:
             rows.append([item, "—", fact.display, "新增"])

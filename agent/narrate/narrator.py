@@ -207,7 +207,8 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         # The impact part is analysis, not restatement: only a chat model is asked for it.
         plans["policy_impact"].spec.plans = []
     wow = compare_sheets(sheet, inputs.prev_sheet, f"上週（{week.prev_week}）", f"本週（{week.week}）")
-    ago = compare_sheets(sheet, inputs.year_ago_sheet, f"去年同週（{week.year_ago_week}）", f"本週（{week.week}）")
+    ago = compare_sheets(sheet, inputs.year_ago_sheet, f"去年同週（{week.year_ago_week}）", f"本週（{week.week}）",
+                         matched_only=True)
     timings["plan_tables"] = time.perf_counter() - started
 
     data_quality = {fid for flag in sheet.flags if flag.severity == "warn" for fid in flag.fact_ids}
@@ -253,6 +254,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         docs.update({d: evidence_all[d].ref for d in claim.doc_ids if d in evidence_all})
     docs.update({d: e.ref for d, e in evidence_all.items()})
     facts_on_page.update({i: by_id[i] for i in wow.this_ids + ago.this_ids if i in by_id})
+    facts_on_page.update({i: by_id[i] for flag in sheet.flags for i in flag.fact_ids if i in by_id})
     facts_on_page.update(wow.other_facts)
     facts_on_page.update(ago.other_facts)
     for cty in headline_partners(sheet)[:2]:
@@ -306,7 +308,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         backend=backend.name, model=backend.model, prompt_versions=versions, timings=timings, tokens=tokens,
         claims=claims, facts=facts_on_page, docs=docs, quality_flags=sheet.flags,
     )
-    vouched = [v for e in evidence_all.values() for v in e.vouches]
+    vouched = [v for e in evidence_all.values() for v in e.vouches] + [f.message_zh for f in sheet.flags]
     problems = untraced_numbers(markdown, sidecar, extra=vouched + _page_dates(week, sheet))
     if problems:
         raise VerificationError(f"draft has numbers no fact or document accounts for: {problems[0]}")

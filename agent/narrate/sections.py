@@ -114,7 +114,7 @@ def summary_section(sheet: FactSheet) -> SectionPlan:
     if plans:
         ids = [f.id for p in plans for f in p.facts]
         paragraphs.append(Paragraph("", [p.key for p in plans], ids, source_line(_facts(sheet, ids)), takeaway=True))
-    return SectionPlan(_spec("summary", plans, sheet, max_sentences=4), "summary", paragraphs)
+    return SectionPlan(_spec("summary", plans, sheet, max_sentences=6), "summary", paragraphs)
 
 
 def _census_table(sheet: FactSheet, flow: str, partners: list[str]) -> Table | None:
@@ -245,8 +245,10 @@ def evidence(passage: object) -> DocEvidence:
     effective: list[date] = list(getattr(p, "effective_dates", []) or [])
     ref = DocRef(doc_id=p.doc_id, title=p.title, date=published.isoformat(), url=p.url,  # type: ignore[attr-defined]
                  passage=p.text)  # type: ignore[attr-defined]
+    # Dates, notice number and title only: figures inside the passage body are not vouched for, so an
+    # instruction or a number planted in a document cannot reach the page through a citation.
     vouches = [published.isoformat(), *[d.isoformat() for d in effective], getattr(p, "notice_no", ""),
-               p.title, getattr(p, "title_orig", ""), p.text]  # type: ignore[attr-defined]
+               p.title, getattr(p, "title_orig", "")]  # type: ignore[attr-defined]
     return DocEvidence(ref=ref, vouches=[v for v in vouches if v])
 
 

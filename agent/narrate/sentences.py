@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from agent.verify import to_traditional
 from tools.facts.model import Fact
 from tools.fmt import direction_word
 
@@ -66,6 +67,8 @@ def level_sentence(fact: Fact) -> str:
 
 def extreme_sentence(fact: Fact) -> str:
     month = fact.subject.get("month", "")
+    if month and month in fact.label_zh:
+        return _fill("level", period=f"{fact.period.label_zh}期間，", label=fact.label_zh, value=fact.display)
     return _fill("extreme", window=fact.period.label_zh, label=fact.label_zh,
                  month=month_label(month) if month else fact.period.label_zh, value=fact.display)
 
@@ -90,7 +93,8 @@ def concentration_sentence(ry: ReporterYear) -> str | None:
 
 def policy_sentence(title: str, published: date, publisher: str, effective: list[date]) -> str:
     upcoming = [d.isoformat() for d in effective if d != published]
-    values = dict(date=published.isoformat(), publisher=publisher or "中國商務部", title=title)
+    values = dict(date=published.isoformat(), publisher=to_traditional(publisher) or "中國商務部",
+                  title=to_traditional(title))
     if upcoming:
         return _fill("policy_doc_effective", effective="、".join(upcoming[:2]), **values)
     return _fill("policy_doc", **values)

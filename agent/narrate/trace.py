@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from agent.sidecar import Sidecar
-from agent.verify import check_text
+from agent.verify import check_text, simplified_chars
 
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _MARKER = re.compile(r"<!--/?claim:[^>]*-->")
@@ -43,5 +43,9 @@ def page_text(markdown: str) -> str:
 def untraced_numbers(markdown: str, sidecar: Sidecar, extra: list[str] | None = None) -> list[str]:
     """Problems for numbers on the page that no sidecar fact, document or structural date accounts for."""
     doc_strings = [d.date for d in sidecar.docs.values()] + [d.title for d in sidecar.docs.values()]
-    problems = check_text(page_text(markdown), list(sidecar.facts.values()), doc_strings + list(extra or []))
+    visible = page_text(markdown)
+    problems = check_text(visible, list(sidecar.facts.values()), doc_strings + list(extra or []))
+    chars = simplified_chars(visible)
+    if chars:
+        problems.append(f"page contains simplified characters: {''.join(chars)}")
     return [p for p in problems if "全年" not in p]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from agent.llm import LLMBackend, LLMError, SectionRequest, Sentence, SentencePlan
 from agent.sidecar import Claim, DocRef, FlagReason
@@ -33,7 +33,7 @@ class DocEvidence:
     """A retrieved document as a citation: its sidecar ref and the strings it vouches for."""
 
     ref: DocRef
-    vouches: list[str]  # publish/effective dates, notice number, title, passage text
+    vouches: list[str]  # publish/effective dates, notice number, title (never the passage body)
 
 
 @dataclass
@@ -155,6 +155,12 @@ def write_section(spec: SectionSpec, request: SectionRequest, backend: LLMBacken
     """Claims for one section from ``backend``, every one verified or replaced."""
     if backend.name == "template" or not spec.plans:
         return SectionResult(claims=template_section(spec, data_quality))
+    if backend.plan_budget is not None and len(spec.plans) > backend.plan_budget:
+        lead = replace(spec, plans=spec.plans[: backend.plan_budget])
+        rest = replace(spec, plans=spec.plans[backend.plan_budget:])
+        result = write_section(lead, replace(request, plans=lead.plans), backend, data_quality)
+        result.claims += template_section(rest, data_quality)
+        return result
     started = time.perf_counter()
     tokens = 0
     try:

@@ -1,0 +1,104 @@
+"""Backend choice and the OpenAI-compatible client, against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from agent.config import load_settings
+from agent.llm import LLMError, SectionRequest, get_backend, local_available
+from agent.llm.parse import parse_section
+from tools.errors import ConfigError, InputError
+
+
+def completion(content: str) -> dict[str, Any]:
+    return {"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "test-model",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}}
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.answer = json.dumps({"sentences": [{"text": "好", "fact_ids": ["a"], "doc_ids": [], "speculative": False}]})
+
+
+@pytest.fixture()
+def server() -> Iterator[tuple[str, Recorder]]:
+    rec = Recorder()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            rec.bodies.append(body)
+            data = json.dumps(completion(rec.answer)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", rec
+    httpd.shutdown()
+
+
+def _request() -> SectionRequest:
+    return SectionRequest(section="summary", system="sys", prompt="寫摘要", plans=[], max_tokens=123)
+
+
+def test_openai_backend_sends_max_tokens_in_body_and_parses_sentences(server: tuple[str, Recorder]) -> None:
+    url, rec = server
+    backend = get_backend("openai", load_settings({"AGENT_LLM_BASE_URL": url, "AGENT_LLM_MODEL": "tiny"}))
+    generation = backend.write(_request())
+    assert [s.text for s in generation.output.sentences] == ["好"]
+    assert generation.tokens == 7
+    body = rec.bodies[0]
+    assert body["max_tokens"] == 123  # llama.cpp server ignores max_completion_tokens
+    assert body["model"] == "tiny"
+    assert body["messages"][0]["role"] == "system"
+
+
+def test_openai_backend_broken_json_is_an_llm_error(server: tuple[str, Recorder]) -> None:
+    url, rec = server
+    rec.answer = '{"sentences": [{"text": "未完'
+    backend = get_backend("openai", load_settings({"AGENT_LLM_BASE_URL": url}))
+    with pytest.raises(LLMError):
+        backend.write(_request())
+
+
+def test_unreachable_endpoint_is_an_llm_error() -> None:
+    backend = get_backend("openai", load_settings({"AGENT_LLM_BASE_URL": "http://127.0.0.1:9/v1",
+                                                   "AGENT_HTTP_TIMEOUT": "2"}))
+    with pytest.raises(LLMError):
+        backend.write(_request())
+
+
+def test_parse_accepts_fenced_json_and_bare_lists() -> None:
+    fenced = '說明\n```json\n{"sentences": [{"text": "甲", "fact_ids": ["x"]}]}\n```'
+    assert parse_section(fenced).sentences[0].fact_ids == ["x"]
+    assert parse_section('[{"text": "乙"}]').sentences[0].text == "乙"
+    with pytest.raises(LLMError):
+        parse_section('{"sentences": "not a list"}')
+
+
+def test_backend_choice_follows_settings() -> None:
+    assert get_backend(None, load_settings({"AGENT_LLM_BASE_URL": "http://127.0.0.1:1/v1"})).name == "openai"
+    assert get_backend(None, load_settings({"AGENT_LLM": "template"})).name == "template"
+    auto = get_backend(None, load_settings({})).name
+    assert auto == ("local" if local_available() else "template")
+    assert get_backend("template", load_settings({"OPENAI_API_KEY": "sk-x"})).name == "template"
+    with pytest.raises(InputError):
+        get_backend("gpt5", load_settings({}))
+    with pytest.raises(ConfigError):
+        get_backend("openai", load_settings({}))
