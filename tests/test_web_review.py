@@ -158,6 +158,7 @@ def test_scraped_html_is_rendered_as_text(setup: tuple[TestClient, ReviewDesk, s
     doc = next(iter(sidecar["docs"].values()))
     doc["title"] = "<script>alert('title')</script>出口管制"
     doc["passage"] = "<img src=x onerror=alert(1)>"
+    doc["url"] = "javascript:alert(1)"
     sidecar_path.write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
     md = md_path.read_text(encoding="utf-8")
     md = md.replace("本報告由自動化系統產出", "<script>alert('body')</script>本報告由自動化系統產出")
@@ -168,6 +169,7 @@ def test_scraped_html_is_rendered_as_text(setup: tuple[TestClient, ReviewDesk, s
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;出口管制" in html
     assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'href="javascript:' not in html
     # the report's own markup still works
     assert '<div class="key-takeaway">' in html and '<span class="data-highlight">USD 1,269 億</span>' in html
 

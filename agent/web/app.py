@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -72,6 +72,7 @@ def create_app(settings: Settings, allowed_hosts: list[str] | None = None) -> Fa
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
     templates.env.globals["REASON_ZH"] = REASON_ZH
+    templates.env.filters["http_url"] = http_url
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.middleware("http")
@@ -215,6 +216,11 @@ def create_app(settings: Settings, allowed_hosts: list[str] | None = None) -> Fa
         return RedirectResponse(f"/drafts/{week}?msg={quote(f'published to {result.path}')}", status_code=303)
 
     return app
+
+
+def http_url(url: str) -> str:
+    """Only http(s) links are rendered as links; anything else (``javascript:``, ``data:``) becomes inert."""
+    return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else "#"
 
 
 def _done(item: Item, action: str) -> str:
