@@ -332,3 +332,18 @@ def test_on_demand_facts_sum_months_and_compare_magnitudes_on_the_same_basis() -
     yoy = lk.census_yoy(cur, base)
     assert yoy is not None and yoy.display == "+55.6%" and yoy.direction == "up"  # deficit 90 → 140 億
     assert lk.census_value("5830", "balance", "2025-01", "2025-03", "台灣") is None  # March is missing
+
+
+def test_follow_up_questions_inherit_country_metric_and_period(ctx: ChatContext) -> None:
+    from agent.chat.session import ChatSession
+
+    chat = ChatSession(ctx)
+    assert "USD 1,269 億" in chat.ask(DONE_WHEN).text
+    japan = chat.ask("那日本呢？")
+    assert "日本" in japan.text and "USD 580 億" in japan.text and "-8.5%" in japan.text
+    exports = chat.ask("出口呢？")
+    assert "USD 757 億" in exports.text  # US exports to Japan, Jan–Nov 2025
+    full_year = chat.ask("2024 年呢？")
+    assert "USD 790 億" in full_year.text  # US exports to Japan, full-year 2024
+    assert chat.ask("台灣的平均薪資是多少？").refused
+    assert "USD" not in chat.ask("台灣的失業率呢？").text

@@ -10,15 +10,14 @@ functions over DataFrames; no I/O.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
 
 from tools import fmt
-from tools.metrics import concentration as conc
 from tools.facts.model import Basis, Fact, FactSheet, Period, QualityFlag, SourceRef
+from tools.metrics import concentration as conc
 
 CENSUS_DATASET = "census.intltrade"
 COMTRADE_DATASET = "comtrade.preview.C.A.HS"

@@ -77,13 +77,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         week: str = typer.Option(None, "--week", help="ISO week (default: latest with data)."),
     ) -> None:
         """Interactive Q&A. Commands: /sources (citations of the last answer), /history, /quit."""
-        from agent.chat.answer import answer_in
         from agent.chat.context import load_context
+        from agent.chat.session import ChatSession
 
-        ctx = load_context(load_settings(), week)
-        backend = _backend(llm)
-        console.print(f"trade-narrator chat — week {ctx.week}. /sources, /history, /quit", style="bold")
-        history: list = []
+        try:
+            import readline  # noqa: F401  (arrow-key editing and recall of earlier questions)
+        except ImportError:  # pragma: no cover - not on every platform
+            pass
+        session = ChatSession(load_context(load_settings(), week), backend=_backend(llm))
+        console.print(f"trade-narrator chat — week {session.ctx.week}. Follow-ups like 「那日本呢？」 work. "
+                      "/sources, /history, /quit", style="bold")
         while True:
             try:
                 line = console.input("[bold cyan]> [/bold cyan]").strip()
@@ -95,18 +98,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             if line in ("/quit", "/exit", "/q"):
                 break
             if line == "/sources":
-                if history:
-                    print_sources(history[-1])
+                if session.history:
+                    print_sources(session.history[-1])
                 else:
                     console.print("(no answer yet)", style="dim")
                 continue
             if line == "/history":
-                for i, past in enumerate(history, 1):
+                for i, past in enumerate(session.history, 1):
                     console.print(f"{i}. {past.question}", highlight=False)
                 continue
-            ans = answer_in(line, ctx, backend=backend)
-            history.append(ans)
-            print_answer(ans, show_sources=False)
+            print_answer(session.ask(line), show_sources=False)
 
     @eval_app.command("chat")
     def eval_chat(
