@@ -153,9 +153,10 @@ class Lookup:
                     compares=[current.id, base.id], source=current.source, derived_from=[current.id, base.id])
         return self._prefer_sheet(fact)
 
-    def census_extreme(self, cty: str, kind: str, start: str, end: str, partner_zh: str,
-                       ) -> tuple[Fact, Fact] | None:
-        """The month with the largest deficit (or largest flow) in the window, with its monthly fact."""
+    def census_extreme(self, cty: str, kind: str, start: str, end: str, partner_zh: str, *,
+                       lowest: bool = False) -> tuple[Fact, Fact] | None:
+        """The month with the largest deficit (or largest flow) in the window — or, with ``lowest``, the
+        smallest deficit (lowest flow) — with its monthly fact."""
         rows = self.census[(self.census["cty_code"] == cty) & (self.census["period"] >= start)
                            & (self.census["period"] <= end)].copy()
         if rows.empty:
@@ -165,14 +166,19 @@ class Lookup:
         rows = rows.dropna(subset=[col])
         if rows.empty:
             return None
-        pick = rows.loc[rows[col].idxmin()] if kind == "balance" else rows.loc[rows[col].idxmax()]
+        # Balances are negative for a deficit: the largest deficit is the minimum balance.
+        want_min = (kind == "balance") != lowest
+        pick = rows.loc[rows[col].idxmin()] if want_min else rows.loc[rows[col].idxmax()]
         month = str(pick["period"])
         monthly = self.census_value(cty, kind, month, month, partner_zh)
         if monthly is None or monthly.value is None:
             return None
         first, last = str(rows["period"].min()), str(rows["period"].max())
-        name = "max_deficit" if kind == "balance" else f"max_{kind}"
-        what = "單月最大逆差" if kind == "balance" else f"單月最高{_FLOW_ZH[kind]}"
+        if kind == "balance":
+            name, what = ("min_deficit", "單月最小逆差") if lowest else ("max_deficit", "單月最大逆差")
+        else:
+            name = f"{'min' if lowest else 'max'}_{kind}"
+            what = f"單月最{'低' if lowest else '高'}{_FLOW_ZH[kind]}"
         fact = Fact(id=f"census.{cty}.{kind}.{name}.{first}_{last}", kind="monthly_extreme", value=monthly.value,
                     unit="USD", period=Period(start=first, end=last, basis=Basis.WINDOW,
                                                label_zh=month_label(first, last)),

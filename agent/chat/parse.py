@@ -263,7 +263,11 @@ _UNSUPPORTED = (
     ("晶片出口", "商品別細項"), ("芯片出口", "商品別細項"), ("半導體出口", "商品別細項"), ("半导体出口", "商品別細項"),
     ("semiconductor", "商品別細項"), ("chips", "商品別細項"), ("hs code", "商品別細項"), ("汽車出口", "商品別細項"),
     ("汽车出口", "商品別細項"), ("forecast", "預測"), ("預測", "預測"), ("预测", "預測"), ("明年", "預測"),
-    ("next year", "預測"), ("will be", "預測"),
+    ("next year", "預測"), ("will be", "預測"), ("本週", "週度或每日數據"), ("本周", "週度或每日數據"),
+    ("this week", "週度或每日數據"), ("上週", "週度或每日數據"), ("上周", "週度或每日數據"),
+    ("last week", "週度或每日數據"), ("weekly", "週度或每日數據"), ("每週", "週度或每日數據"),
+    ("每周", "週度或每日數據"), ("今天", "週度或每日數據"), ("昨天", "週度或每日數據"), ("today", "週度或每日數據"),
+    ("daily", "週度或每日數據"), ("每日", "週度或每日數據"),
 )
 
 
@@ -280,6 +284,9 @@ def parse_metric(text: str) -> tuple[Metric | None, bool]:
         top = True
     if _has(text, "集中", "hhi", "赫芬達爾", "赫芬达尔", "herfindahl", "concentrat", "分散", "diversif"):
         return "concentration", True
+    if _has(text, "最小", "最低", "lowest", "smallest", "least") and _has(
+            text, "月", "month", "哪個月", "哪个月", "when"):
+        return "extreme", top
     if _has(text, "哪個月", "哪个月", "哪一個月", "哪一个月", "最高的月", "最大的月", "月份最", "峰值", "高峰", "record",
             "highest month", "which month", "peak", "單月最", "单月最", "largest monthly", "biggest monthly",
             "worst month", "最大單月", "最大单月", "歷史新高", "历史新高"):

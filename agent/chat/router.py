@@ -125,7 +125,11 @@ def route(q: Query, ctx: ChatContext) -> Reply:
     if len(partners) > 1:
         return refuse(q, ctx, "一次請只問一個貿易夥伴", "please ask about one trading partner at a time",
                       clarify=True, scope="census")
-    return tools.census_reply(q, ctx, partners[0], metric or "balance")
+    kind = metric or "balance"
+    if us_named and not _is_us(countries[0]) and kind in ("exports", "imports"):
+        # 「台灣對美國出口」: the partner is the exporter; in US statistics that is US imports from it.
+        return tools.census_reply(q, ctx, partners[0], "imports" if kind == "exports" else "exports", mirrored=True)
+    return tools.census_reply(q, ctx, partners[0], kind)
 
 
 def _us_first(q: Query, countries: list[Country]) -> bool:

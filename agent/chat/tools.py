@@ -130,7 +130,8 @@ def _prior(start: str, end: str) -> tuple[str, str]:
     return f"{int(start[:4]) - 1:04d}{start[4:]}", f"{int(end[:4]) - 1:04d}{end[4:]}"
 
 
-def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str):  # type: ignore[no-untyped-def]
+def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str,  # type: ignore[no-untyped-def]
+                 mirrored: bool = False):
     from agent.chat.router import refuse
 
     Reply = _reply_cls()
@@ -171,6 +172,10 @@ def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str):  # 
     if lang == "zh" and kind == "imports":
         line = line.replace(f"美國對{pname}的進口", f"美國自{pname}的進口")
     lines = [line]
+    if mirrored:
+        lines.append(render("census_mirrored", lang, partner=pname,
+                            flow=("出口" if kind == "imports" else "進口") if lang == "zh" else (
+                                "exports to the US" if kind == "imports" else "imports from the US")))
     if partial:
         lines.append(render("census_not_full_year", lang, year=start[:4], period=_label(start, end, lang)))
     bstart, bend = _prior(start, end)
@@ -305,7 +310,8 @@ def _extreme_reply(q: Query, ctx: ChatContext, partner: Country, cty: str, month
             return refuse(q, ctx, f"美國對{partner.name_zh}沒有 {q.period.year} 年的月度資料",
                           f"no monthly US–{partner.name_en} data for {q.period.year}", scope="census")
         start, end = inyear[0], inyear[-1]
-    got = ctx.lookup.census_extreme(cty, kind, start, end, partner.name_zh)
+    lowest = bool(re.search(r"最小|最低|lowest|smallest|least", q.text, re.IGNORECASE))
+    got = ctx.lookup.census_extreme(cty, kind, start, end, partner.name_zh, lowest=lowest)
     if got is None:
         return refuse(q, ctx, "該期間沒有月度資料", "no monthly data for that window", scope="census")
     extreme, monthly = got
@@ -313,6 +319,9 @@ def _extreme_reply(q: Query, ctx: ChatContext, partner: Country, cty: str, month
     if lang == "zh":
         what = {"balance": "單月逆差最大" if (extreme.value or 0) < 0 else "單月順差最大",
                 "exports": "單月出口最高", "imports": "單月進口最高"}[kind]
+        if lowest:
+            what = {"balance": "單月逆差最小" if (extreme.value or 0) < 0 else "單月順差最小",
+                    "exports": "單月出口最低", "imports": "單月進口最低"}[kind]
         line = render("census_extreme", lang, window=month_label(start, end), partner=partner.name_zh, what=what,
                       month=month_label(month, month), value=fmt.usd(abs(extreme.value or 0)))
     else:
@@ -320,6 +329,8 @@ def _extreme_reply(q: Query, ctx: ChatContext, partner: Country, cty: str, month
                 "exports": "monthly exports", "imports": "monthly imports"}[kind]
         line = render("census_extreme", lang, window=period_en(start, end), partner=partner.name_en, what=what,
                       month=period_en(month, month), value=fmt.usd(abs(extreme.value or 0)))
+        if lowest:
+            line = line.replace(" peaked in ", " was smallest in ")
     return Reply(lines=[line], facts=[extreme, monthly])
 
 
