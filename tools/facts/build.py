@@ -12,7 +12,7 @@ Why it is built this way:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Protocol
 
 import pandas as pd
 
@@ -297,11 +297,3 @@ def _comtrade_cutoff_change(rw: ReportWeek, comtrade: pd.DataFrame, prefix: str,
         subject={"scheme": "comtrade", "week": other.week, "other_cutoff": str(o_have or ""), "cutoff": str(cur)},
         label_zh=f"UN Comtrade 資料年度與{who}（{other.week}）比較",
     )
-
-
-def sheet_summary(sheet: FactSheet) -> dict[str, Any]:
-    """Counts for logs and the CLI footer."""
-    kinds: dict[str, int] = {}
-    for f in sheet.facts:
-        kinds[f.kind] = kinds.get(f.kind, 0) + 1
-    return {"facts": len(sheet.facts), "flags": len(sheet.flags), "kinds": kinds}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 FLOWS = ("exports", "imports", "balance")
@@ -123,28 +122,17 @@ def same_basis_yoy(df: pd.DataFrame, rng: Range) -> pd.DataFrame:
     return out
 
 
-def contiguous_window_start(periods: pd.Series) -> str:
-    """First month of the unbroken run of months that ends at the latest one.
-
-    Why: a stored 2023-09 followed by 2024-01… must not let us say "since 2023-09" — the
-    months in between were never seen.
-    """
-    idx = np.sort(np.unique([month_index(p) for p in periods]))
-    start = idx[-1]
-    for i in range(len(idx) - 2, -1, -1):
-        if idx[i] != start - 1:
-            break
-        start = idx[i]
-    return period_of(int(start))
-
-
 def month_indexes(periods: pd.Series) -> pd.Series:
     """Vectorised ``month_index`` of a Series of 'YYYY-MM'."""
     return periods.str.slice(0, 4).astype(int) * 12 + periods.str.slice(5, 7).astype(int) - 1
 
 
 def contiguous_windows(df: pd.DataFrame, col: str = "balance_usd") -> pd.DataFrame:
-    """Rows of each country's unbroken run of months (with a value in ``col``) ending at its latest month."""
+    """Rows of each country's unbroken run of months (with a value in ``col``) ending at its latest month.
+
+    Why: a stored 2023-09 followed by 2024-01… must not let us say "since 2023-09" — the
+    months in between were never seen.
+    """
     d = df.dropna(subset=[col]).copy()
     d["_m"] = month_indexes(d["period"].astype(str))
     d = d.sort_values(["cty_code", "_m"])
