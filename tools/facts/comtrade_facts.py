@@ -32,6 +32,7 @@ FOCUS = (842, 156, 392, 410, 276, 490)
 #: Partner facts are emitted for each reporter's top-N partners (plus FOCUS partners).
 TOP_PARTNERS = 5
 FLOW_ZH = {"X": "出口", "M": "進口"}
+SHARE_NOTE = "占比分母為可辨識國家夥伴合計（不含全球、未列明及集團地區），與 HHI 相同"
 
 
 @dataclass
@@ -139,7 +140,7 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
         res.facts.append(make.pct_fact(
             id=f"{base}.top3_share", kind="top_share", value=float(row["top3_share"]), period=per,
             subject={**subj, "partners": ",".join(map(str, top)), "partner_names": top_names},
-            label_zh=f"{what}前三大夥伴（{top_names}）合計占比", source=src,
+            label_zh=f"{what}前三大夥伴（{top_names}）合計占比", source=src, note_zh=SHARE_NOTE,
         ))
         res.facts.append(make.count_fact(id=f"{base}.partner_count", kind="partner_count",
                                          value=float(row["partner_count"]), period=per, subject=subj,
@@ -169,7 +170,8 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
                                        label_zh=f"{name}{verb}{pname}{FLOW_ZH[f]}"))
         res.facts.append(make.pct_fact(id=f"{base}.share.{pc}", kind="share", value=float(p.share_pct), period=per,
                                        subject=subj, source=src, derived_from=[f"{base}.partner.{pc}"],
-                                       label_zh=f"{pname}占{name}{FLOW_ZH[f]}比重（第 {int(p.rank)} 位）"))
+                                       label_zh=f"{pname}占{name}{FLOW_ZH[f]}比重（第 {int(p.rank)} 位）",
+                                       note_zh=SHARE_NOTE))
 
     res.flags += _coverage_flags(sel, summ, rzh, keep_years)
     if not excluded.empty:
