@@ -185,12 +185,15 @@ def _stale_flags(rw: ReportWeek, c_cut: str, y_cut: int, census: pd.DataFrame, c
     flags = []
     if with_census:
         have = census[census["period"] <= c_cut]["period"].max() if not census.empty else None
-        if have is None or (isinstance(have, float)) or str(have) < c_cut:
-            released = census_release_date(c_cut)
+        have = have if isinstance(have, str) else None
+        if have is None or have < c_cut:
+            first = cm.period_of(cm.month_index(have) + 1) if have else c_cut
+            missing = [cm.period_of(i) for i in range(cm.month_index(first), cm.month_index(c_cut) + 1)][-6:]
+            dates = "、".join(f"{m} 於 {census_release_date(m)}" for m in missing)
             flags.append(QualityFlag(
                 code="stale_source", severity="warn", subject={"scheme": "census", "expected": c_cut},
-                message_zh=(f"資料庫內美國普查局資料僅至 {have or '（無）'}，但 {c_cut} 已於 {released} 發布；"
-                            "請更新資料（agent fetch）"),
+                message_zh=(f"資料庫內美國普查局資料僅至 {have or '（無）'}，但至 {c_cut} 的月份已發布"
+                            f"（{dates}）；請更新資料（agent fetch）"),
             ))
     if not comtrade.empty:
         sel = comtrade if codes is None else comtrade[comtrade["reporter_code"].isin(codes)]
