@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tools.facts.model import Fact, FactSheet
+from tools.fmt import direction_word
 
 console = Console()
 
@@ -38,7 +39,9 @@ def _census_table(sheet: FactSheet) -> Table | None:
         rng = h.id.rsplit(".", 1)[1]
         basis = h.period.basis
         yoy = by_id.get(f"census.{cty}.balance.yoy.{rng}")
-        yoy_s = "—" if yoy is None else f"{yoy.display}（{'擴大' if yoy.direction == 'up' else '收窄' if yoy.direction == 'down' else '持平'}）" if yoy.unit == "pct" else yoy.display
+        yoy_s = "—" if yoy is None else yoy.display
+        if yoy is not None and yoy.unit == "pct" and yoy.value is not None:
+            yoy_s += f"（{direction_word(yoy.value, 'balance')}）"
         ext = next((f for f in sheet.facts if f.kind == "monthly_extreme" and f.subject.get("partner") == cty
                     and f.subject.get("extreme") == "max_deficit"), None)
         ext_s = "—" if ext is None else f"{ext.display}（{ext.subject['month']}，{ext.period.start} 以來）"
