@@ -239,14 +239,19 @@ def mirror_facts(annual: pd.DataFrame, year: int, reporters: list[int], top3: di
         keep = [(int(a), int(b)) in wanted for a, b in zip(pairs["a"], pairs["b"], strict=True)]
         for p in pairs[keep].itertuples(index=False):
             src = srcs.get((int(p.a), year, "X"), (None, False))[0]
+            other = srcs.get((int(p.b), year, "M"), (None, False))[0]
+            synth = bool((src and src.synthetic) or (other and other.synthetic))
             facts_, flags_ = _mirror_fact(f"mirror.{p.a}.{p.b}.{year}.gap", int(p.a), int(p.b), year,
-                                          float(p.exports_a_to_b), float(p.imports_b_from_a), "Comtrade", src)
+                                          float(p.exports_a_to_b), float(p.imports_b_from_a), "Comtrade", src,
+                                          synth)
             facts += facts_
             flags += flags_
     if census_years is not None and not census_years.empty:
         us_side = annual[(annual["year"] == year) & (annual["partner_code"] == 842)]
         partner_says = {(int(r), str(f)): float(v) for r, f, v in
                         zip(us_side["reporter_code"], us_side["flow"], us_side["value_usd"], strict=True)}
+        partner_synth = {(int(r), str(f)): bool(v) for r, f, v in
+                         zip(us_side["reporter_code"], us_side["flow"], us_side["synthetic"], strict=True)}
         for cty, row in census_years.iterrows():
             c = by_census(str(cty))
             if c is None or c.comtrade is None:
@@ -255,19 +260,22 @@ def mirror_facts(annual: pd.DataFrame, year: int, reporters: list[int], top3: di
             x = partner_says.get((c.comtrade, "X"))
             if m is not None and not math.isnan(row["exports"]):
                 facts_, flags_ = _mirror_fact(f"mirror.census.{cty}.{year}.exports.gap", 842, c.comtrade, year,
-                                              float(row["exports"]), m, "Census/Comtrade", census_source)
+                                              float(row["exports"]), m, "Census/Comtrade", census_source,
+                                              partner_synth.get((c.comtrade, "M"), False))
                 facts += facts_
                 flags += flags_
             if x is not None and not math.isnan(row["imports"]):
                 facts_, flags_ = _mirror_fact(f"mirror.census.{cty}.{year}.imports.gap", c.comtrade, 842, year,
-                                              x, float(row["imports"]), "Comtrade/Census", census_source)
+                                              x, float(row["imports"]), "Comtrade/Census", census_source,
+                                              partner_synth.get((c.comtrade, "X"), False))
                 facts += facts_
                 flags += flags_
     return facts, flags
 
 
 def _mirror_fact(fid: str, a: int, b: int, year: int, exports: float, imports: float,
-                 basis: str, source: SourceRef | None) -> tuple[list[Fact], list[QualityFlag]]:
+                 basis: str, source: SourceRef | None,
+                 synthetic_side: bool = False) -> tuple[list[Fact], list[QualityFlag]]:
     gap = mir.gap_pct(exports, imports)
     if not isinstance(gap, float) or math.isnan(gap):
         return [], []
@@ -281,9 +289,10 @@ def _mirror_fact(fid: str, a: int, b: int, year: int, exports: float, imports: f
     )
     flags = []
     if abs(gap) > mir.MIRROR_GAP_THRESHOLD_PCT:
+        synthetic = "（含合成樣本資料，差距不代表真實統計）" if synthetic_side else ""
         flags.append(QualityFlag(
             code="mirror_gap", severity="warn", subject=subj, fact_ids=[fid],
             message_zh=(f"{an}→{bn} {year} 年鏡像差距（{basis}）{fmt.signed_pct(gap)}，"
-                        f"超過 ±{mir.MIRROR_GAP_THRESHOLD_PCT:.0f}% 門檻"),
+                        f"超過 ±{mir.MIRROR_GAP_THRESHOLD_PCT:.0f}% 門檻{synthetic}"),
         ))
     return [fact], flags
