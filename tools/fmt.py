@@ -126,16 +126,16 @@ def signed_pct(value: float, ndigits: int = 1) -> str:
 
 
 def pct_forms(value: float, *, signed: bool = False) -> list[str]:
-    """Accepted forms of a percentage: '88.7%', '+88.7%', '88.7 %', '88.66%', and the magnitude of a change."""
+    """Accepted forms of a percentage: '88.7%', the two-decimal '88.66%', and for a change
+    its signed form ('+88.7%') plus the magnitude (prose says '擴大 88.7%').
+
+    Spacing and full-width '％' are the verifier's business (it folds them), not new forms.
+    """
     if value is None or math.isnan(value):
         return []
-    base = [pct(value), pct(value, 2)]
     if signed:
-        base = [signed_pct(value), signed_pct(value, 2), pct(abs(value)), pct(abs(value), 2)]
-    out: list[str] = []
-    for f in base:
-        out += [f, f.replace("%", " %"), f.replace("%", "％")]
-    return list(dict.fromkeys(out))
+        return list(dict.fromkeys([signed_pct(value), signed_pct(value, 2), pct(abs(value)), pct(abs(value), 2)]))
+    return list(dict.fromkeys([pct(value), pct(value, 2)]))
 
 
 def pp(value: float) -> str:
