@@ -191,3 +191,14 @@ def test_week_comparisons_say_when_nothing_new_arrived(sheet):
     old = sheet.get(yago.compares[1])
     assert old.period.label_zh == "2024 年" and "口徑不同" in old.note_zh
     assert any(f.code == "annual_lag" for f in sheet.flags)
+
+
+def test_display_forms_pass_the_verifier_and_wrong_numbers_do_not(sheet):
+    from agent.verify import check_text
+
+    cited = [sheet.get("census.5830.balance.ytd.2025-01_2025-11"), sheet.get("census.5830.balance.yoy.2025-01_2025-11")]
+    for text in ("2025 年 1–11 月美國對台灣貿易逆差 USD 1,269 億，較 2024 年 1–11 月擴大 88.7%。",
+                 "逆差 1269 億美元（+88.7%）"):
+        assert check_text(text, cited) == [], text
+    assert check_text("逆差較 2024 年全年擴大 72%", cited)
+    assert check_text("逆差 USD 1,270 億", cited)
