@@ -156,7 +156,8 @@ class ToolSession:
         hits = self.ctx.policy_search(query, k=5, since=d1, until=d2)
         docs = []
         for h in hits:
-            cite = DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat())
+            cite = DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat(),
+                           effective=[d.isoformat() for d in h.effective])
             self.docs[h.doc_id] = cite
             docs.append({**cite.model_dump(), "passage": h.text[:300]})
         return {"documents": docs}

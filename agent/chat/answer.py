@@ -30,7 +30,7 @@ def doc_vouchers(docs: Iterable[DocCite]) -> list[str]:
     """Dates and titles of cited documents: the strings a document vouches for (its date, notice no.)."""
     out: list[str] = []
     for d in docs:
-        out += [d.date, d.title, d.url]
+        out += [d.date, *d.effective, d.title, d.url]
     return out
 
 

@@ -29,6 +29,7 @@ class PolicyHit:
     url: str
     date: date
     text: str
+    effective: list[date] = field(default_factory=list)
 
 
 @dataclass
@@ -57,7 +58,8 @@ class ChatContext:
                 continue
             seen.add(p.doc_id)
             hits.append(PolicyHit(doc_id=str(p.doc_id), title=str(p.title), url=str(p.url),
-                                  date=p.publish_date, text=str(p.text)))
+                                  date=p.publish_date, text=str(p.text),
+                                  effective=list(getattr(p, "effective_dates", []) or [])))
         return hits
 
     def policy_available(self) -> str:

@@ -16,6 +16,7 @@ class DocCite(BaseModel):
     title: str
     url: str
     date: str = Field(description="publish date YYYY-MM-DD")
+    effective: list[str] = Field(default_factory=list, description="effective dates YYYY-MM-DD, when stated")
 
 
 class Answer(BaseModel):

@@ -569,8 +569,11 @@ def policy_reply(q: Query, ctx: ChatContext):  # type: ignore[no-untyped-def]
     lines = [intro]
     docs: list[DocCite] = []
     for h in hits:
-        lines.append(render("policy_item", lang, title=_title(h, lang), date=h.date.isoformat(), url=h.url))
-        docs.append(DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat()))
+        effective = [d.isoformat() for d in h.effective if d != h.date]
+        when = h.date.isoformat() + (("；生效 " if lang == "zh" else "; effective ") + "、".join(effective)
+                                     if effective else "")
+        lines.append(render("policy_item", lang, title=_title(h, lang), date=when, url=h.url))
+        docs.append(DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat(), effective=effective))
     return Reply(lines=lines, docs=docs)
 
 
