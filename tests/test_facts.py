@@ -196,7 +196,8 @@ def test_week_comparisons_say_when_nothing_new_arrived(sheet):
 def test_display_forms_pass_the_verifier_and_wrong_numbers_do_not(sheet):
     from agent.verify import check_text
 
-    cited = [sheet.get("census.5830.balance.ytd.2025-01_2025-11"), sheet.get("census.5830.balance.yoy.2025-01_2025-11")]
+    yoy = sheet.get("census.5830.balance.yoy.2025-01_2025-11")
+    cited = [yoy, *(sheet.get(i) for i in yoy.compares)]
     for text in ("2025 年 1–11 月美國對台灣貿易逆差 USD 1,269 億，較 2024 年 1–11 月擴大 88.7%。",
                  "逆差 1269 億美元（+88.7%）"):
         assert check_text(text, cited) == [], text
