@@ -21,15 +21,17 @@ from tools.facts.model import FactSheet
 
 log = logging.getLogger(__name__)
 
+Day = date  # alias: PolicyHit has a field named ``date``
+
 
 @dataclass
 class PolicyHit:
     doc_id: str
     title: str
     url: str
-    date: date
+    date: Day
     text: str
-    effective: list[date] = field(default_factory=list)
+    effective: list[Day] = field(default_factory=list)
 
 
 @dataclass
