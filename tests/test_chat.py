@@ -58,6 +58,9 @@ def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     ("2025年10月美国自韩国进口", 2025, 10, 10),
     ("US exports to Japan, October 2025", 2025, 10, 10),
     ("2024 全年美中逆差", 2024, None, None),
+    ("2025 年第一季美中逆差", 2025, 1, 3),
+    ("US deficit with China in Q3 2024", 2024, 7, 9),
+    ("上半年美日逆差", None, 1, 6),
 ])
 def test_periods_are_read_in_every_phrasing(text: str, year: int | None, m1: int | None, m2: int | None) -> None:
     p = parse(text).period

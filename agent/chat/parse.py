@@ -200,6 +200,10 @@ def parse_period(text: str) -> PeriodSpec:
     years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
     if years:
         spec.year = years[0]
+    part = _part_of_year(text)
+    if part is not None:
+        spec.month_from, spec.month_to = part
+        return spec
     m = re.search(r"(?<!\d)(\d{1,2})\s*月?" + _DASH + r"(\d{1,2})\s*月", text)
     if m:
         spec.month_from, spec.month_to = int(m[1]), int(m[2])
@@ -237,6 +241,25 @@ def _relative_year(text: str) -> int | None:
         return -1
     if "今年" in cleaned or "本年" in cleaned or "this year" in low:
         return 0
+    return None
+
+
+_QUARTER = re.compile(r"第\s*([一二三四1-4])\s*季|([一二三四1-4])\s*季度|\bQ([1-4])\b|"
+                      r"\b(first|second|third|fourth)\s+quarter\b", re.IGNORECASE)
+_Q_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def _part_of_year(text: str) -> tuple[int, int] | None:
+    """Quarters (第一季, Q1, first quarter) and halves (上半年, H1, first half) as month ranges."""
+    m = _QUARTER.search(text)
+    if m:
+        raw = next(g for g in m.groups() if g)
+        n = int(raw) if raw.isdigit() else _Q_NUM[raw.lower()]
+        return 3 * n - 2, 3 * n
+    if re.search(r"上半年|\bH1\b|first half", text, re.IGNORECASE):
+        return 1, 6
+    if re.search(r"下半年|\bH2\b|second half", text, re.IGNORECASE):
+        return 7, 12
     return None
 
 
@@ -280,7 +303,7 @@ def parse_metric(text: str) -> tuple[Metric | None, bool]:
                "where do", "where does", "come from", "最大出口市場", "最大出口市场", "最大進口來源", "最大进口来源",
                "主要來源", "主要来源", "main source", "largest source")
     if re.search(r"\b(?:top|largest|biggest|main|leading)\b.{0,20}\b(?:markets?|partners?|destinations?|sources?)\b",
-                 text, re.IGNORECASE):
+                 text, re.IGNORECASE) or re.search(r"最大的?(?:出口|進口|进口)?(?:市場|市场|來源|来源|夥伴|伙伴)", text):
         top = True
     if _has(text, "集中", "hhi", "赫芬達爾", "赫芬达尔", "herfindahl", "concentrat", "分散", "diversif"):
         return "concentration", True
