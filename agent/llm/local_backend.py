@@ -9,6 +9,7 @@ does). Its sentences often swap a direction word or a subject — the verifier c
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from functools import lru_cache
@@ -64,18 +65,22 @@ class LocalBackend(LLMBackend):
     model = MODEL_NAME
     plan_budget = 2
 
-    def __init__(self, max_tokens: int = 56, threads: int = 2) -> None:
+    def __init__(self, max_tokens: int = 64, threads: int | None = None) -> None:
         self._max_tokens = max_tokens
-        self._threads = threads
+        # One thread per two cores: llama.cpp's worker threads spin, and on a busy 2-core box two of
+        # them waiting on each other are slower than one.
+        self._threads = threads or max(1, (os.cpu_count() or 2) // 2)
 
     def _llm(self) -> Any:
         return _load(str(model_file()), 1024, self._threads)
 
     def _complete(self, prompt: str, temperature: float) -> tuple[str, int]:
         with _LOCK:
-            out = self._llm()(prompt, max_tokens=self._max_tokens, stop=["\n"], temperature=temperature,
+            out = self._llm()(prompt, max_tokens=self._max_tokens, stop=["\n", "。"], temperature=temperature,
                               top_p=0.9, seed=7)
         text = str(out["choices"][0]["text"]).strip()
+        if text and out["choices"][0].get("finish_reason") == "stop" and not text.endswith("。"):
+            text += "。"  # the stop sequence ate the full stop
         return text, int(out.get("usage", {}).get("completion_tokens", 0))
 
     def _sentences(self, request: SectionRequest, plans: list[SentencePlan], temperature: float) -> Generation:

@@ -84,11 +84,11 @@ def _passages_block(passages: list[PassageView]) -> str:
 
 def _request(plan: SectionPlan, week: ReportWeek, backend: LLMBackend, versions: dict[str, str]) -> SectionRequest:
     system, prompt, reask = load_prompt("system"), load_prompt(plan.prompt), load_prompt("reask")
-    fewshot = load_prompt("local_fewshot")
+    fewshot = load_prompt("local_policy_fewshot" if plan.spec.policy else "local_fewshot")
     passages = [p.passage for p in plan.spec.plans if p.passage is not None]
     versions.update({"system": system.version, plan.prompt: prompt.version, "reask": reask.version})
     if backend.name == "local":
-        versions["local_fewshot"] = fewshot.version
+        versions[fewshot.name] = fewshot.version
     body = prompt.render(week_label=week.label_zh, max_sentences=plan.spec.max_sentences,
                          facts_block=_facts_block(plan), passages_block=_passages_block(passages))
     return SectionRequest(section=plan.spec.key, system=system.body, prompt=body, plans=plan.spec.plans,
