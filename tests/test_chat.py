@@ -350,3 +350,14 @@ def test_follow_up_questions_inherit_country_metric_and_period(ctx: ChatContext)
     assert "USD 790 億" in full_year.text  # US exports to Japan, full-year 2024
     assert chat.ask("台灣的平均薪資是多少？").refused
     assert "USD" not in chat.ask("台灣的失業率呢？").text
+
+
+def test_week_option_answers_with_what_was_published_by_then(data_dir: Path) -> None:
+    # 2025-11 Census data came out in 2026-W05 (delayed schedule): in W03 the newest month is 2025-10.
+    out = _run(data_dir, "ask", "美國對台灣逆差", "--week", "2026-W03", "--json")
+    assert out.returncode == 0, out.stderr
+    ans = json.loads(out.stdout)
+    assert ans["week"] == "2026-W03" and "2025 年 1–10 月" in ans["text"]
+    assert "census.5830.balance.ytd.2025-01_2025-10" in ans["fact_ids"]
+    early = _run(data_dir, "ask", "美國對台灣逆差", "--week", "2020-W03")
+    assert early.returncode == 1 and "2020-W03" in early.stderr and "Traceback" not in early.stderr

@@ -19,6 +19,7 @@ from agent.chat.parse import parse
 from agent.chat.router import Reply, route
 from agent.config import Settings
 from agent.verify import check_directions, check_text, number_tokens
+from tools.errors import InputError
 from tools.facts.model import Fact
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ def answer_in(question: str, ctx: ChatContext, *, backend: Any = None, chat_mode
     answer is used only if it verifies. Otherwise (``local``, ``template``, no backend, or a
     failed/unverified agent answer) the deterministic router answers.
     """
+    if not question.strip():
+        raise InputError("empty question: ask e.g. 「2025 年 1 到 11 月美國對台灣的貿易逆差是多少？」")
     if chat_model is None and backend is not None and getattr(backend, "name", "") == "openai":
         from agent.chat.agent_llm import chat_model_for
 

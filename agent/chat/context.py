@@ -111,8 +111,8 @@ def build_sheet(store: Any, week: str) -> FactSheet | None:
         return build_fact_sheet(store, week)
     except InputError:
         raise
-    except AgentError as exc:
-        log.warning("fact sheet for %s unavailable: %s", week, exc)
+    except Exception as exc:  # the chat still answers from on-demand facts built the same way
+        log.warning("fact sheet for %s unavailable (%s: %s); using on-demand facts", week, type(exc).__name__, exc)
         return None
 
 
@@ -133,6 +133,8 @@ def load_context(settings: Settings, week: str | None = None) -> ChatContext:
         # Answer with what was published by the end of that week, as the briefing would.
         census = census[census["period"] <= census_last_month(report.end)].reset_index(drop=True)
         comtrade = comtrade[comtrade["year"] <= comtrade_last_year(report.end)].reset_index(drop=True)
+        if census.empty and comtrade.empty:
+            raise DataGapError(f"no stored trade data had been published by the end of {week}")
     chosen = week or latest_week(census, comtrade)
     sheet = build_sheet(store, chosen)
     return ChatContext(settings=settings, week=chosen, lookup=Lookup(census=census, comtrade=comtrade, sheet=sheet))
