@@ -300,3 +300,26 @@ def test_numbers_on_page_are_display_forms_not_raw_values() -> None:
     md = run(TemplateBackend()).markdown
     raw = [t.text for t in number_tokens(md) if t.kind == "amount" and t.key.startswith("126859")]
     assert raw == []
+
+
+def test_model_backends_produce_the_same_tables_as_template() -> None:
+    assert tables(run(ScriptedModel()).markdown) == tables(run(TemplateBackend()).markdown)
+
+
+def test_impact_part_is_speculative_cites_documents_and_never_empty() -> None:
+    class Impact(ScriptedModel):
+        def write(self, request: SectionRequest) -> Generation:
+            if "潛在供應鏈影響" in request.prompt:
+                return Generation(output=SectionOutput.model_validate({"sentences": [
+                    {"text": "日本相關產業的原料取得可能受兩用物項出口管制影響。", "doc_ids": ["mofcom-2026-01-06-japan"]},
+                    {"text": "日本半導體設備業恐將受衝擊。", "doc_ids": []},
+                ]}))
+            return super().write(request)
+
+    result = run(Impact())
+    impact = [c for c in result.sidecar.claims if c.section == "policy_impact"]
+    assert [c.origin for c in impact] == ["model"]
+    claim = impact[0]
+    assert claim.speculative and {"speculative", "policy_interpretation"} <= set(claim.flags)
+    assert claim.text.endswith("（推測）。") and f"<!--claim:{claim.id}-->" in result.markdown
+    assert "半導體設備業恐將受衝擊" not in result.markdown  # cited no document: dropped, not rewritten

@@ -121,3 +121,10 @@ def test_simplified_is_detected_and_converted() -> None:
     assert not has_simplified("美國對台灣貿易逆差擴大，占比下降，布魯塞爾磋商")
     assert to_traditional("美国对台湾贸易逆差扩大，信息") == "美國對台灣貿易逆差擴大，資訊"
     assert any("簡體" in p for p in check_sentence("美国对台湾逆差 USD 1,269 億。", FACTS))
+
+
+def test_subject_swaps_are_caught() -> None:
+    # the small model keeps the figure but calls the deficit "exports"
+    problems = check_sentence("2025 年 1–11 月美國對台灣出口為 USD 1,269 億。", [DEFICIT])
+    assert any("逆差" in p for p in problems)
+    assert any("台灣" in p for p in check_sentence("2025 年 1–11 月美國對日本貿易逆差為 USD 1,269 億。", [DEFICIT]))

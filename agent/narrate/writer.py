@@ -134,7 +134,7 @@ def _fallback_for(sentence: Sentence, spec: SectionSpec, used: set[str]) -> tupl
     """The plain sentence replacing a failed one: its plan's rendering, else its facts listed."""
     cited = {i for i in sentence.fact_ids if i in spec.facts} | {d for d in sentence.doc_ids if d in spec.docs}
     for plan in spec.plans:
-        if plan.key not in used and cited and cited & _plan_ids(plan):
+        if plan.fallback and plan.key not in used and cited and cited & _plan_ids(plan):
             used.add(plan.key)
             return plan.fallback, [f.id for f in plan.facts], list(plan.doc_ids)
     facts = [spec.facts[i] for i in sentence.fact_ids if i in spec.facts]
@@ -147,7 +147,7 @@ def template_section(spec: SectionSpec, data_quality: set[str], origin: str = "t
                      errors: list[str] | None = None) -> list[Claim]:
     """Every plan as its plain sentence (template backend, or a section whose model call failed)."""
     return [_claim(spec, plan.fallback, [f.id for f in plan.facts], list(plan.doc_ids), spec.speculative,
-                   origin, 0, list(errors or []), data_quality) for plan in spec.plans]
+                   origin, 0, list(errors or []), data_quality) for plan in spec.plans if plan.fallback]
 
 
 def write_section(spec: SectionSpec, request: SectionRequest, backend: LLMBackend,
