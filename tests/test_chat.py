@@ -21,7 +21,7 @@ from agent.chat.answer import answer_in, finish
 from agent.chat.context import ChatContext, load_context
 from agent.chat.evaluate import invented_numbers, load_eval, run_eval
 from agent.chat.parse import find_countries, parse
-from agent.chat.router import Reply
+from agent.chat.reply import Reply
 from agent.config import PROJECT_ROOT, load_settings
 from agent.verify import number_tokens
 

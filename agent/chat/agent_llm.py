@@ -17,7 +17,7 @@ from agent.chat.agent_tools import ToolSession
 from agent.chat.answer import finish
 from agent.chat.context import ChatContext
 from agent.chat.models import Answer
-from agent.chat.router import Reply
+from agent.chat.reply import Reply, available
 from agent.config import PROJECT_ROOT, Settings
 from tools.countries import name_zh
 
@@ -91,7 +91,5 @@ def agent_answer(question: str, ctx: ChatContext, chat_model: Any) -> Answer | N
         log.info("chat agent answer failed verification: %s", ans.problems)
         return None
     if refused:
-        from agent.chat.tools import available
-
         ans.available = available(ctx, "zh" if re.search(r"[\u4e00-\u9fff]", question) else "en")
     return ans

@@ -16,7 +16,8 @@ from typing import Any
 from agent.chat.context import ChatContext
 from agent.chat.lookup import month_label, months_between
 from agent.chat.models import DocCite
-from agent.chat.tools import available, hhi_band, partner_name
+from agent.chat.reply import available, run_start
+from agent.chat.tools import hhi_band, partner_name
 from tools.countries import Country, resolve
 from tools.errors import InputError
 from tools.facts.model import Fact
@@ -101,9 +102,7 @@ class ToolSession:
         if isinstance(c, dict):
             return c
         months = self.ctx.lookup.census_months(c.census)
-        from agent.chat.tools import _run_start
-
-        got = self.ctx.lookup.census_extreme(str(c.census), flow, _run_start(months), months[-1], c.name_zh)
+        got = self.ctx.lookup.census_extreme(str(c.census), flow, run_start(months), months[-1], c.name_zh)
         if got is None:
             return {"error": "no monthly data"}
         extreme, monthly = got

@@ -16,7 +16,8 @@ from typing import Any
 from agent.chat.context import ChatContext, load_context
 from agent.chat.models import Answer, DocCite
 from agent.chat.parse import parse
-from agent.chat.router import Reply, route
+from agent.chat.reply import Reply
+from agent.chat.router import route
 from agent.config import Settings
 from agent.verify import check_directions, check_text, number_tokens
 from tools.errors import InputError

@@ -9,35 +9,14 @@ refusal that says what *is* there — never a number from anywhere but a fact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+import re
 
 from agent.chat import tools
 from agent.chat.context import ChatContext
-from agent.chat.models import DocCite
 from agent.chat.parse import Query
-from agent.chat.templates import render
+from agent.chat.reply import Reply, refuse
 from tools.countries import Country, resolve
 from tools.errors import InputError
-from tools.facts.model import Fact
-
-Lang = Literal["zh", "en"]
-
-
-@dataclass
-class Reply:
-    lines: list[str] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)
-    docs: list[DocCite] = field(default_factory=list)
-    refused: bool = False
-    available: str = ""
-
-
-def refuse(q: Query, ctx: ChatContext, reason_zh: str, reason_en: str, *, clarify: bool = False,
-           scope: str = "all") -> Reply:
-    reason = reason_zh if q.lang == "zh" else reason_en
-    line = render("clarify" if clarify else "no_data", q.lang, reason=reason)
-    return Reply(lines=[line], refused=True, available=tools.available(ctx, q.lang, scope))
 
 
 def _countries(q: Query) -> tuple[list[Country], list[str]]:
@@ -61,8 +40,6 @@ def _is_us(c: Country) -> bool:
 
 def _reporter_phrasing(q: Query, c: Country) -> bool:
     """「日本的出口」/「日本出口」/"Japan's exports": the country is the reporter, not a US partner."""
-    import re
-
     names = [c.name_zh, c.name_en, *c.aliases]
     flow = r"(?:的)?\s*(?:出口|進口|进口|總出口|总出口|exports?|imports?)"
     for name in names:

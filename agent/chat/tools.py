@@ -15,6 +15,7 @@ from agent.chat.context import ChatContext, PolicyHit
 from agent.chat.lookup import month_label, months_between
 from agent.chat.models import DocCite
 from agent.chat.parse import Query
+from agent.chat.reply import Reply, refuse, run_start
 from agent.chat.templates import render
 from agent.verify import check_text
 from tools import fmt
@@ -22,12 +23,6 @@ from tools.countries import Country, by_comtrade, name_zh
 from tools.facts.model import Fact
 
 Lang = Literal["zh", "en"]
-
-
-def _reply_cls() -> type:
-    from agent.chat.router import Reply
-
-    return Reply
 
 
 def period_en(start: str, end: str) -> str:
@@ -46,53 +41,6 @@ def _label(start: str, end: str, lang: Lang) -> str:
 
 def _cname(c: Country, lang: Lang) -> str:
     return c.name_zh if lang == "zh" else c.name_en
-
-
-# --- what the data holds ------------------------------------------------------------------
-def available(ctx: ChatContext, lang: Lang, scope: str = "all") -> str:
-    """A one-paragraph inventory: partners and months, reporters and years, policy docs."""
-    lk = ctx.lookup
-    parts: list[str] = []
-    if scope in ("all", "census") and not lk.census.empty:
-        names = [name_zh(c, scheme="census", fallback=n) if lang == "zh" else _census_en(c, n)
-                 for c, n in sorted(lk.census_partners().items())]
-        months = lk.census_months()
-        run = [m for m in months if m >= _run_start(months)]
-        if lang == "zh":
-            parts.append(f"美國普查局月度進出口（美國對{'、'.join(names)}），{run[0]} 至 {run[-1]}")
-        else:
-            parts.append(f"US Census monthly trade of the US with {', '.join(names)}, {run[0]} to {run[-1]}")
-    if scope in ("all", "comtrade") and not lk.comtrade.empty:
-        reps = [name_zh(r, fallback=d) if lang == "zh" else d for r, d in sorted(lk.comtrade_reporters().items())]
-        years = "、".join(str(y) for y in lk.comtrade_years()) if lang == "zh" else ", ".join(
-            str(y) for y in lk.comtrade_years())
-        if lang == "zh":
-            parts.append(f"UN Comtrade 年度夥伴資料（報告國：{'、'.join(reps)}；年份 {years}）")
-        else:
-            parts.append(f"UN Comtrade annual partner tables (reporters: {', '.join(reps)}; years {years})")
-    if scope in ("all", "policy"):
-        parts.append(("商務部出口管制文件：" if lang == "zh" else "MOFCOM export-control documents: ")
-                     + ctx.policy_available())
-    return render("available", lang, what=("；" if lang == "zh" else "; ").join(parts))
-
-
-def _census_en(code: str, fallback: str) -> str:
-    from tools.countries import by_census
-
-    known = by_census(code)
-    return known.name_en if known else fallback
-
-
-def _run_start(months: list[str]) -> str:
-    """First month of the unbroken run that ends at the newest month (a stray old month is not 'coverage')."""
-    if not months:
-        return ""
-    start = months[-1]
-    for m in reversed(months[:-1]):
-        if len(months_between(m, start)) != 2:
-            break
-        start = m
-    return start
 
 
 # --- Census: US trade with one partner ----------------------------------------------------
@@ -130,11 +78,8 @@ def _prior(start: str, end: str) -> tuple[str, str]:
     return f"{int(start[:4]) - 1:04d}{start[4:]}", f"{int(end[:4]) - 1:04d}{end[4:]}"
 
 
-def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str,  # type: ignore[no-untyped-def]
-                 mirrored: bool = False):
-    from agent.chat.router import refuse
-
-    Reply = _reply_cls()
+def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str,
+                 mirrored: bool = False) -> Reply:
     lk = ctx.lookup
     cty = partner.census
     if not cty or cty not in lk.census_partners():
@@ -150,7 +95,7 @@ def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str,  # t
     lang = q.lang
     pname = _cname(partner, lang)
     if metric == "extreme":
-        return _extreme_reply(q, ctx, partner, cty, months, Reply)
+        return _extreme_reply(q, ctx, partner, cty, months)
     kind = metric if metric in ("exports", "imports", "balance") else "balance"
     fact = lk.census_value(cty, kind, start, end, partner.name_zh)
     if fact is None or fact.value is None:
@@ -210,11 +155,8 @@ def _shown(fact: Fact) -> str:
     return fact.display
 
 
-def rank_reply(q: Query, ctx: ChatContext, kind: str):  # type: ignore[no-untyped-def]
+def rank_reply(q: Query, ctx: ChatContext, kind: str) -> Reply:
     """The US partners in the data, ordered by deficit (or by flow) for one period."""
-    from agent.chat.router import refuse
-
-    Reply = _reply_cls()
     lk = ctx.lookup
     partners = lk.census_partners()
     common = sorted(set.intersection(*(set(lk.census_months(c)) for c in partners))) if partners else []
@@ -249,11 +191,8 @@ def rank_reply(q: Query, ctx: ChatContext, kind: str):  # type: ignore[no-untype
     return Reply(lines=lines, facts=facts)
 
 
-def series_reply(q: Query, ctx: ChatContext, partner: Country, kind: str):  # type: ignore[no-untyped-def]
+def series_reply(q: Query, ctx: ChatContext, partner: Country, kind: str) -> Reply:
     """One line per month for one partner (at most the last 24 months asked)."""
-    from agent.chat.router import refuse
-
-    Reply = _reply_cls()
     lk = ctx.lookup
     cty = partner.census
     if not cty or cty not in lk.census_partners():
@@ -293,16 +232,14 @@ def _asked_label(q: Query) -> str:
     return "該期間"
 
 
-def _extreme_reply(q: Query, ctx: ChatContext, partner: Country, cty: str, months: list[str], Reply: type):  # type: ignore[no-untyped-def]
-    from agent.chat.router import refuse
-
+def _extreme_reply(q: Query, ctx: ChatContext, partner: Country, cty: str, months: list[str]) -> Reply:
     lang = q.lang
     kind = q.metric if q.metric in ("exports", "imports") else "balance"
     if "出口" in q.text or "export" in q.text.lower():
         kind = "exports"
     elif "進口" in q.text or "进口" in q.text or "import" in q.text.lower():
         kind = "imports"
-    run = [m for m in months if m >= _run_start(months)]
+    run = [m for m in months if m >= run_start(months)]
     start, end = run[0], run[-1]
     if q.period.year:
         inyear = [m for m in run if m.startswith(f"{q.period.year:04d}-")]
@@ -352,10 +289,7 @@ def partner_name(code: int, desc: str, lang: Lang) -> str:
     return known.name_en if known else desc
 
 
-def comtrade_reply(q: Query, ctx: ChatContext, reporter: Country):  # type: ignore[no-untyped-def]
-    from agent.chat.router import refuse
-
-    Reply = _reply_cls()
+def comtrade_reply(q: Query, ctx: ChatContext, reporter: Country) -> Reply:
     lang = q.lang
     lk = ctx.lookup
     code = reporter.comtrade
@@ -410,10 +344,7 @@ def _year(year: int, lang: Lang) -> str:
 
 
 # --- quality -------------------------------------------------------------------------------
-def quality_reply(q: Query, ctx: ChatContext, countries: list[Country]):  # type: ignore[no-untyped-def]
-    from agent.chat.router import refuse
-
-    Reply = _reply_cls()
+def quality_reply(q: Query, ctx: ChatContext, countries: list[Country]) -> Reply:
     lang = q.lang
     lk = ctx.lookup
     if not countries:
@@ -470,7 +401,7 @@ def quality_reply(q: Query, ctx: ChatContext, countries: list[Country]):  # type
     if c.census and c.census in lk.census_partners():
         known = True
         months = lk.census_months(c.census)
-        run = [m for m in months if m >= _run_start(months)]
+        run = [m for m in months if m >= run_start(months)]
         fact = lk.census_value(c.census, "balance", run[0], run[-1], c.name_zh)
         if fact is not None:
             facts.append(fact)
@@ -545,10 +476,7 @@ def _to_simplified(text: str) -> str:
     return str(opencc.OpenCC("t2s").convert(text))
 
 
-def policy_reply(q: Query, ctx: ChatContext):  # type: ignore[no-untyped-def]
-    from agent.chat.router import refuse
-
-    Reply = _reply_cls()
+def policy_reply(q: Query, ctx: ChatContext) -> Reply:
     lang = q.lang
     terms, label = topic_terms(q)
     hits = ctx.policy_search(q.text, k=10, since=q.policy_since, until=q.policy_until)
