@@ -45,6 +45,8 @@ from .trace import untraced_numbers
 from .writer import DocEvidence, SectionResult, write_section
 
 SECTION_ORDER = ("summary", "exports", "imports", "policy", "policy_impact", "concentration")
+#: Sections the bundled base model is asked to phrase (few-shot examples exist for these).
+LOCAL_SECTIONS = {"summary", "exports", "imports", "policy"}
 
 
 @dataclass
@@ -206,6 +208,11 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
     if backend.name != "openai":
         # The impact part is analysis, not restatement: only a chat model is asked for it.
         plans["policy_impact"].spec.plans = []
+    if backend.name == "local":
+        # The base model copies its examples' periods into HHI sentences; that section stays templated.
+        for key in SECTION_ORDER:
+            if key not in LOCAL_SECTIONS:
+                plans[key].spec.model_plans = 0
     wow = compare_sheets(sheet, inputs.prev_sheet, f"上週（{week.prev_week}）", f"本週（{week.week}）")
     ago = compare_sheets(sheet, inputs.year_ago_sheet, f"去年同週（{week.year_ago_week}）", f"本週（{week.week}）",
                          matched_only=True)

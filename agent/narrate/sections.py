@@ -13,6 +13,7 @@ from datetime import date
 
 from agent.llm import FactLine, PassageView, SentencePlan
 from agent.sidecar import DocRef
+from agent.verify import to_traditional
 from tools.facts.model import Fact, FactSheet
 
 from . import facts_view as fv
@@ -266,7 +267,9 @@ def policy_section(sheet: FactSheet, passages: list[object]) -> tuple[SectionPla
         plan = SentencePlan(key=f"policy.{e.ref.doc_id}", facts=(), fallback=fallback, doc_ids=(e.ref.doc_id,),
                             passage=view)
         plans.append(plan)
-        paragraphs.append(Paragraph(e.ref.title, [plan.key], [], "", doc_ids=[e.ref.doc_id]))
+        publisher = to_traditional(getattr(p, "publisher", "")) or "中國商務部出口管制資訊網"
+        paragraphs.append(Paragraph(e.ref.title, [plan.key], [], f"{publisher}，發布於 {e.ref.date}",
+                                    doc_ids=[e.ref.doc_id]))
         impact_plans.append(SentencePlan(key=f"impact.{e.ref.doc_id}", facts=(), fallback="",
                                          doc_ids=(e.ref.doc_id,), passage=view))
         rows.append([e.ref.title, e.ref.date, "、".join(d.isoformat() for d in effective) or "—",

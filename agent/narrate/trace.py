@@ -17,7 +17,7 @@ _MARKER = re.compile(r"<!--/?claim:[^>]*-->")
 _TAG = re.compile(r"<[^>]+>")
 _URL = re.compile(r"\(?https?://[^\s)）]+\)?")
 _INCLUDE = re.compile(r"\{%.*?%\}", re.S)
-_STRUCTURAL = re.compile(r"^> (報告期間|產出時間)：.*$", re.M)
+_STRUCTURAL = re.compile(r"^> (報告期間|產出時間|自動化程度)：.*$", re.M)
 _LIST_NUMBER = re.compile(r"^\s*\d+\.\s", re.M)
 
 

@@ -45,6 +45,7 @@ class SectionSpec:
     policy: bool = False  # every sentence must cite a document; flagged policy_interpretation
     speculative: bool = False  # the whole part is impact analysis: flagged speculative
     max_sentences: int = 6
+    model_plans: int | None = None  # at most this many plans go to the model (None: backend's budget)
 
 
 @dataclass
@@ -155,9 +156,12 @@ def write_section(spec: SectionSpec, request: SectionRequest, backend: LLMBacken
     """Claims for one section from ``backend``, every one verified or replaced."""
     if backend.name == "template" or not spec.plans:
         return SectionResult(claims=template_section(spec, data_quality))
-    if backend.plan_budget is not None and len(spec.plans) > backend.plan_budget:
-        lead = replace(spec, plans=spec.plans[: backend.plan_budget])
-        rest = replace(spec, plans=spec.plans[backend.plan_budget:])
+    budget = spec.model_plans if spec.model_plans is not None else backend.plan_budget
+    if budget == 0:
+        return SectionResult(claims=template_section(spec, data_quality))
+    if budget is not None and len(spec.plans) > budget:
+        lead = replace(spec, plans=spec.plans[:budget], model_plans=None)
+        rest = replace(spec, plans=spec.plans[budget:], model_plans=None)
         result = write_section(lead, replace(request, plans=lead.plans), backend, data_quality)
         result.claims += template_section(rest, data_quality)
         return result
