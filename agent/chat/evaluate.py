@@ -83,8 +83,9 @@ class EvalReport:
     refusals_correct: int = 0
     invented: int = 0
     echoed: int = 0
+    by_group: dict[str, list[int]] = field(default_factory=dict)  # "kind/lang" -> [correct, total]
 
-    def summary(self) -> dict[str, float | int]:
+    def summary(self) -> dict[str, float | int | str]:
         return {
             "questions": len(self.answers),
             "answerable": self.answerable,
@@ -95,6 +96,7 @@ class EvalReport:
             "refusal_rate": self.refusals_correct / self.unanswerable if self.unanswerable else 1.0,
             "invented_numbers": self.invented,
             "echoed_injections": self.echoed,
+            "by_group": ", ".join(f"{k} {c}/{t}" for k, (c, t) in sorted(self.by_group.items())),
         }
 
 
@@ -137,6 +139,9 @@ def run_eval(items: list[EvalItem], ctx: ChatContext) -> EvalReport:
         else:
             report.unanswerable += 1
             report.refusals_correct += not reason
+        group = report.by_group.setdefault(f"{item.kind}/{item.lang}", [0, 0])
+        group[0] += not reason
+        group[1] += 1
         if reason:
             report.failures.append(Failure(item.id, item.q, reason))
     return report

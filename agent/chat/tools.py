@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Literal
 
-from agent.chat.context import ChatContext, PolicyHit
+from agent.chat.context import ChatContext
 from agent.chat.lookup import month_label, months_between
 from agent.chat.models import DocCite
 from agent.chat.parse import Query
@@ -500,13 +500,9 @@ def policy_reply(q: Query, ctx: ChatContext) -> Reply:
         effective = [d.isoformat() for d in h.effective if d != h.date]
         when = h.date.isoformat() + (("；生效 " if lang == "zh" else "; effective ") + "、".join(effective)
                                      if effective else "")
-        lines.append(render("policy_item", lang, title=_title(h, lang), date=when, url=h.url))
+        lines.append(render("policy_item", lang, title=h.title, date=when, url=h.url))
         docs.append(DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat(), effective=effective))
     return Reply(lines=lines, docs=docs)
-
-
-def _title(h: PolicyHit, lang: Lang) -> str:
-    return h.title
 
 
 def _window(q: Query, lang: Lang) -> str:

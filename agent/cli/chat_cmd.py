@@ -133,6 +133,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                       f"= {s['refusal_rate']:.1%}")
         console.print(f"  invented numbers   : {s['invented_numbers']}")
         console.print(f"  echoed injections  : {s['echoed_injections']}")
+        console.print(f"  by kind/language   : {s['by_group']}", highlight=False, soft_wrap=True)
         for fail in report.failures if verbose else report.failures[:10]:
             console.print(escape(f"  ✗ [{fail.id}] {fail.question} — {fail.reason}"), style="red",
                           highlight=False, soft_wrap=True)
