@@ -242,6 +242,30 @@ class Lookup:
                  extra)
         return out
 
+    def comtrade_partner(self, reporter: int, flow: str, year: int, partner: int, reporter_zh: str,
+                         partner_zh: str) -> tuple[Fact, Fact] | None:
+        """One partner's value in a reporter's table and its share of the country total."""
+        table = self.comtrade_table(reporter, flow, year)
+        countries, _excluded = conc.split_aggregates(table)
+        shared = conc.with_shares(countries[countries["value_usd"] > 0])
+        row = shared[shared["partner_code"] == partner]
+        if row.empty:
+            return None
+        value, share = float(row["value_usd"].iloc[0]), float(row["share_pct"].iloc[0])
+        period = Period(start=str(year), end=str(year), basis=Basis.YEAR, label_zh=f"{year} 年")
+        subj = {"reporter": str(reporter), "reporter_name": reporter_zh, "flow": flow, "year": str(year),
+                "partner": str(partner), "partner_name": partner_zh}
+        src = _source(table, COMTRADE_DATASET)
+        flow_zh = "出口" if flow == "X" else "進口"
+        base = f"comtrade.{reporter}.{flow}.{year}"
+        v = Fact(id=f"{base}.partner.{partner}", kind="partner_value", value=value, unit="USD", period=period,
+                 subject=subj, label_zh=f"{reporter_zh}對{partner_zh}{flow_zh}", display=fmt.usd(value),
+                 displays=fmt.usd_forms(value), source=src)
+        sh = Fact(id=f"{base}.share.{partner}", kind="share", value=share, unit="pct", period=period, subject=subj,
+                  label_zh=f"{partner_zh}占{reporter_zh}{flow_zh}比重", display=fmt.pct(share),
+                  displays=fmt.pct_forms(share), source=src)
+        return self._prefer_sheet(v), self._prefer_sheet(sh)
+
     # --- quality -----------------------------------------------------------------------
     def flags_for(self, *codes: str) -> list[QualityFlag]:
         """Sheet flags whose subject names any of ``codes`` (or that apply to everything, e.g. synthetic)."""

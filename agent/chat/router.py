@@ -78,6 +78,8 @@ def route(q: Query, ctx: ChatContext) -> Reply:
         comtrade_shape = True
     if partners and not us_named and any(c.comtrade is not None and str(c.comtrade) in q.codes for c in partners):
         comtrade_shape = comtrade_shape or metric in ("exports", "imports")  # a Comtrade code names a reporter
+    if len(partners) == 2 and not us_named and metric in ("exports", "imports") and not q.top:
+        return tools.comtrade_pair_reply(q, ctx, partners[0], partners[1])
     if comtrade_shape:
         reporters = partners if (partners and not (us_named and _us_first(q, countries))) else countries
         if not reporters:

@@ -339,6 +339,41 @@ def comtrade_reply(q: Query, ctx: ChatContext, reporter: Country) -> Reply:
     return Reply(lines=lines, facts=used)
 
 
+def comtrade_pair_reply(q: Query, ctx: ChatContext, reporter: Country, partner: Country) -> Reply:
+    """「日本對中國出口」: one partner's row in the reporter's Comtrade table, with its share."""
+    lang = q.lang
+    lk = ctx.lookup
+    code = reporter.comtrade
+    if code is None or code not in lk.comtrade_reporters() or partner.comtrade is None:
+        return refuse(q, ctx, f"UN Comtrade 樣本沒有以{reporter.name_zh}為報告國的資料",
+                      f"the UN Comtrade data has no tables reported by {reporter.name_en}", scope="comtrade")
+    years = lk.comtrade_years(code)
+    year = q.period.year or years[-1]
+    if year not in years or q.period.month_from is not None:
+        return refuse(q, ctx, f"UN Comtrade 只有{reporter.name_zh}的年度資料（{'、'.join(map(str, years))}）",
+                      f"UN Comtrade holds annual data for {reporter.name_en} ({', '.join(map(str, years))}) only",
+                      scope="comtrade")
+    flow = "M" if q.metric == "imports" else "X"
+    got = lk.comtrade_partner(code, flow, year, partner.comtrade, reporter.name_zh, partner.name_zh)
+    if got is None:
+        return refuse(q, ctx, f"{reporter.name_zh} {year} 年的夥伴表沒有{partner.name_zh}",
+                      f"{reporter.name_en}'s {year} table has no row for {partner.name_en}", scope="comtrade")
+    value, share = got
+    if lang == "zh":
+        verb = "對" if flow == "X" else "自"
+        line = (f"依 UN Comtrade 資料，{year} 年{reporter.name_zh}{verb}{partner.name_zh}"
+                f"{'出口' if flow == 'X' else '進口'}為 {value.display}，占其{'出口' if flow == 'X' else '進口'}的 "
+                f"{share.display}。")
+    else:
+        where = "to" if flow == "X" else "from"
+        line = (f"According to UN Comtrade, {reporter.name_en}'s {'exports' if flow == 'X' else 'imports'} {where} "
+                f"{partner.name_en} in {year} were {value.display}, {share.display} of the total.")
+    lines = [line]
+    if value.source is not None and value.source.synthetic:
+        lines.append(render("comtrade_synthetic", lang))
+    return Reply(lines=lines, facts=[value, share])
+
+
 def _year(year: int, lang: Lang) -> str:
     return f"{year} 年" if lang == "zh" else str(year)
 
