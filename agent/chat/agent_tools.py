@@ -130,6 +130,24 @@ class ToolSession:
             return {"error": "no partner rows"}
         return {"facts": self._keep(*facts.values()), "hhi_band": hhi_band(self.ctx, facts["hhi"], "zh")}
 
+    def partner_value(self, reporter: str, partner: str, flow: str = "X", year: int | None = None) -> dict[str, Any]:
+        """One partner's value in a Comtrade reporter's annual table (e.g. Japan's exports to China) and its share."""
+        try:
+            r, p = resolve(reporter), resolve(partner)
+        except InputError as exc:
+            return {"error": str(exc)}
+        lk = self.ctx.lookup
+        if r.comtrade is None or r.comtrade not in lk.comtrade_reporters() or p.comtrade is None:
+            return {"error": f"no Comtrade tables reported by {r.name_en}"}
+        years = lk.comtrade_years(r.comtrade)
+        year = year or years[-1]
+        if year not in years:
+            return {"error": f"no Comtrade data for {year}", "years": years}
+        got = lk.comtrade_partner(r.comtrade, flow, year, p.comtrade, r.name_zh, p.name_zh)
+        if got is None:
+            return {"error": f"{p.name_en} is not in {r.name_en}'s {year} table"}
+        return {"facts": self._keep(*got)}
+
     def quality_flags(self, country: str) -> dict[str, Any]:
         """Data-quality flags (synthetic sample, coverage, mirror gaps, row caps) for a country."""
         try:
@@ -177,7 +195,8 @@ class ToolSession:
                                                 args_schema=_schema(fn))
 
         return [wrap(f) for f in (self.trade_value, self.same_basis_yoy, self.monthly_series, self.monthly_extreme,
-                                  self.top_partners, self.quality_flags, self.policy_search, self.data_coverage)]
+                                  self.top_partners, self.partner_value, self.quality_flags, self.policy_search,
+                                  self.data_coverage)]
 
 
 def _schema(fn: Any) -> Any:
