@@ -10,6 +10,7 @@ does). Its sentences often swap a direction word or a subject — the verifier c
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from functools import lru_cache
@@ -22,6 +23,7 @@ from .base import Generation, LLMBackend, SectionOutput, SectionRequest, Sentenc
 
 MODEL_NAME = "gemma-3-270m-q4_k_m"
 _LOCK = threading.Lock()
+_ECHO = re.compile(r"（(?:增長|減少|擴大|收窄|持平)）")
 
 
 def local_available() -> bool:
@@ -79,6 +81,7 @@ class LocalBackend(LLMBackend):
             out = self._llm()(prompt, max_tokens=self._max_tokens, stop=["\n", "。"], temperature=temperature,
                               top_p=0.9, seed=7)
         text = str(out["choices"][0]["text"]).strip()
+        text = _ECHO.sub("", text)  # the model echoes the data line's "（擴大）" after the figure
         if text and out["choices"][0].get("finish_reason") == "stop" and not text.endswith("。"):
             text += "。"  # the stop sequence ate the full stop
         return text, int(out.get("usage", {}).get("completion_tokens", 0))
