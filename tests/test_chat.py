@@ -61,6 +61,8 @@ def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     ("2025 年第一季美中逆差", 2025, 1, 3),
     ("US deficit with China in Q3 2024", 2024, 7, 9),
     ("上半年美日逆差", None, 1, 6),
+    ("美國 10 月對日本出口是多少？", None, 10, 10),
+    ("Which markets saw exports decrease?", None, None, None),  # not March, not December
 ])
 def test_periods_are_read_in_every_phrasing(text: str, year: int | None, m1: int | None, m2: int | None) -> None:
     p = parse(text).period
@@ -361,3 +363,13 @@ def test_week_option_answers_with_what_was_published_by_then(data_dir: Path) -> 
     assert "census.5830.balance.ytd.2025-01_2025-10" in ans["fact_ids"]
     early = _run(data_dir, "ask", "美國對台灣逆差", "--week", "2020-W03")
     assert early.returncode == 1 and "2020-W03" in early.stderr and "Traceback" not in early.stderr
+
+
+def test_document_without_url_is_still_verified_line_by_line() -> None:
+    from agent.chat.models import DocCite
+
+    note = DocCite(doc_id="note-70", title="公告2025年第70號（分析師筆記）", url="", date="2025-11-07")
+    reply = Reply(lines=["・《公告2025年第70號（分析師筆記）》（2025-11-07）", "另有 USD 3 兆。"], docs=[note])
+    ans = finish("q", reply, route_name="router", week="2026-W07")
+    assert ans.text == "・《公告2025年第70號（分析師筆記）》（2025-11-07）"
+    assert len(ans.problems) == 1

@@ -32,7 +32,7 @@ def doc_vouchers(docs: Iterable[DocCite]) -> list[str]:
     """Dates and titles of cited documents: the strings a document vouches for (its date, notice no.)."""
     out: list[str] = []
     for d in docs:
-        out += [d.date, *d.effective, d.title, d.url]
+        out += [x for x in (d.date, *d.effective, d.title, d.url) if x]
     return out
 
 
@@ -41,7 +41,9 @@ def verify_line(line: str, facts: list[Fact], docs: list[DocCite]) -> list[str]:
     vouch = doc_vouchers(docs)
     text = line
     for d in docs:  # a cited document's URL and title are citations, not claims
-        text = text.replace(d.url, " ").replace(d.title, " ")
+        for cited in (d.url, d.title):
+            if cited:
+                text = text.replace(cited, " ")
     return check_text(text, facts, vouch) + check_directions(text, facts)
 
 

@@ -52,7 +52,9 @@ _CODE = re.compile(r"(?<![\d.,])(\d{3,4})(?![\d.,]|\s*(?:年|月|億|亿|兆|%|�
 _ZH_DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _MONTHS_EN = {m: i + 1 for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
-_MON = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: Month names exactly (never a prefix: "market" is not March, "decrease" is not December).
+_MON = (r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?:uary|ruary|ch|il|e|y|ust|tember|t|ober|ember)?"
+        r"(?![a-z])\.?")
 _DASH = r"\s*(?:到|至|-|–|—|~|～|to|through|thru)\s*"
 
 
@@ -219,9 +221,10 @@ def parse_period(text: str) -> PeriodSpec:
     if m:
         spec.month_from, spec.month_to = _MONTHS_EN[m[1]], _MONTHS_EN[m[2]]
         return spec
-    m = re.search(r"(?<![\d年])(\d{1,2})\s*月(?!份?\s*(?:到|至))", text)
-    if m and spec.year is not None:
-        spec.month_from = spec.month_to = int(m[1])
+    m = re.search(r"(?<![\d年])(\d{1,2})\s*月(?!份?\s*(?:到|至))", text) or re.search(
+        r"(?<![a-z])" + _MON + r"(?![a-z])", low)
+    if m and not (m[1].isdigit() and not 1 <= int(m[1]) <= 12):
+        spec.month_from = spec.month_to = int(m[1]) if m[1].isdigit() else _MONTHS_EN[m[1][:3]]
     return spec
 
 

@@ -52,6 +52,24 @@ def _reporter_phrasing(q: Query, c: Country) -> bool:
     return False
 
 
+def _asks_share(q: Query) -> bool:
+    return bool(re.search(r"share|percent|比重|占|佔|份額|份额|百分之", q.text, re.IGNORECASE))
+
+
+def _partner_to_us(q: Query, partner: Country) -> bool:
+    """「台灣對美國出口」 / "Taiwan's exports to the US": the partner is the exporter (or importer)."""
+    us = r"(?:美國|美国|美方|美|the\s+US|the\s+U\.S\.|US|U\.S\.|the\s+United\s+States|United\s+States|America)"
+    for name in [partner.name_zh, partner.name_en, *partner.aliases]:
+        if not name:
+            continue
+        n = re.escape(name)
+        if re.search(rf"{n}\s*(?:對|对|向|自|從|从)\s*{us}", q.text) or re.search(
+                rf"{n}(?:'s)?\s+(?:total\s+)?(?:exports?|imports?|sells?|sold|buys?|bought|ships?|shipped)"
+                rf"\s+(?:\w+\s+)?(?:to|from|go\s+to|come\s+from)\s+{us}", q.text, re.IGNORECASE):
+            return True
+    return False
+
+
 def route(q: Query, ctx: ChatContext) -> Reply:
     if q.period.year is None and q.period.relative_year is not None:
         q.period.year = int(ctx.week[:4]) + q.period.relative_year
@@ -80,6 +98,11 @@ def route(q: Query, ctx: ChatContext) -> Reply:
         comtrade_shape = comtrade_shape or metric in ("exports", "imports")  # a Comtrade code names a reporter
     if len(partners) == 2 and not us_named and metric in ("exports", "imports") and not q.top:
         return tools.comtrade_pair_reply(q, ctx, partners[0], partners[1])
+    if (us_named and len(partners) == 1 and metric in ("exports", "imports") and _asks_share(q)
+            and _reporter_phrasing(q, partners[0])):
+        # "What share of China's exports go to the US?": China's own (Comtrade) table, partner USA.
+        us = next(c for c in countries if _is_us(c))
+        return tools.comtrade_pair_reply(q, ctx, partners[0], us)
     if comtrade_shape:
         reporters = partners if (partners and not (us_named and _us_first(q, countries))) else countries
         if not reporters:
@@ -105,7 +128,7 @@ def route(q: Query, ctx: ChatContext) -> Reply:
         return refuse(q, ctx, "一次請只問一個貿易夥伴", "please ask about one trading partner at a time",
                       clarify=True, scope="census")
     kind = metric or "balance"
-    if us_named and not _is_us(countries[0]) and kind in ("exports", "imports"):
+    if us_named and kind in ("exports", "imports") and _partner_to_us(q, partners[0]):
         # 「台灣對美國出口」: the partner is the exporter; in US statistics that is US imports from it.
         return tools.census_reply(q, ctx, partners[0], "imports" if kind == "exports" else "exports", mirrored=True)
     return tools.census_reply(q, ctx, partners[0], kind)

@@ -535,7 +535,7 @@ def policy_reply(q: Query, ctx: ChatContext) -> Reply:
         effective = [d.isoformat() for d in h.effective if d != h.date]
         when = h.date.isoformat() + (("；生效 " if lang == "zh" else "; effective ") + "、".join(effective)
                                      if effective else "")
-        lines.append(render("policy_item", lang, title=h.title, date=when, url=h.url))
+        lines.append(render("policy_item", lang, title=h.title, date=when, url=h.url or f"[{h.doc_id}]"))
         docs.append(DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat(), effective=effective))
     return Reply(lines=lines, docs=docs)
 
