@@ -62,3 +62,35 @@ def test_empty_store_says_what_to_run(tmp_path: Path) -> None:
 def test_unknown_backend_is_rejected(sample_env: dict[str, str]) -> None:
     done = agent("draft", "--week", "2026-W07", "--llm", "gpt9", env=sample_env)
     assert done.returncode == 2 and "gpt9" in done.stderr
+
+
+def test_bundled_week_structure_tables_and_tracing(sample_env: dict[str, str]) -> None:
+    import yaml
+
+    from agent.narrate.trace import untraced_numbers
+    from tools.facts.build import build_fact_sheet
+    from tools.store import Store
+
+    done = agent("draft", "--week", "2026-W07", "--llm", "template", env=sample_env)
+    assert done.returncode == 0, done.stderr
+    out = Path(sample_env["AGENT_OUTPUT_DIR"])
+    md = (out / "2026-W07-trade-briefing.md").read_text(encoding="utf-8")
+    side = Sidecar.model_validate_json((out / "2026-W07-trade-briefing.json").read_text(encoding="utf-8"))
+    head = yaml.safe_load(md.split("---\n")[1])
+    assert head["title"] == "2026 年第 07 週" and head["parent"] == "貿易動態週報"
+    sections = ["## 摘要", "## 一、出口重點", "## 二、進口重點", "## 三、政策更新", "## 四、市場集中度變化",
+                "## 五、觀察清單", "## 與上週", "## 已知限制", "## 免責聲明", "## 資料來源"]
+    assert [md.index(s) for s in sections] == sorted(md.index(s) for s in sections)
+    sheet = build_fact_sheet(Store(Path(sample_env["AGENT_DATA_DIR"])), "2026-W07")
+    by_id = sheet.by_id()
+    rows = [line.strip("|").split("|") for line in md.split("| 夥伴（美國貿易差額）")[1].split("{:")[0].splitlines()[2:]]
+    cells = {r[0].strip(): [c.strip() for c in r[1:]] for r in rows if len(r) > 3}
+    for cty in ("5830", "5700", "5880", "5800", "4280"):
+        cur = by_id[f"census.{cty}.balance.ytd.2025-01_2025-11"]
+        yoy = by_id[f"census.{cty}.balance.yoy.2025-01_2025-11"]
+        assert cells[cur.subject["partner_name"]][0] == cur.display
+        assert cells[cur.subject["partner_name"]][2] == yoy.display
+    assert side.facts and all(f.id in by_id for key, f in side.facts.items() if ":" not in key)
+    assert untraced_numbers(md, side, extra=["2026-W07", "2026-W06", "2025-W07", "2026", "2026-02-09",
+                                             "2026-02-15", "2026-02-13", "2026-02-14",
+                                             *[f.message_zh for f in side.quality_flags]]) == []
