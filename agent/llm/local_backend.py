@@ -57,8 +57,10 @@ def plan_prompt(plan: SentencePlan) -> str:
     if plan.passage is not None:
         p = plan.passage
         return f"文件：{p.title}（{p.date}）\n摘錄：{p.text[:160]}\n句子："
-    parts = [f"{f.label}（{f.period}）= {f.display}" + (f"（{f.direction_word}）" if f.direction_word else "")
-             for f in plan.facts]
+    # A change is shown as "擴大 88.7%": the model copies a phrase from the data line far more
+    # reliably than it picks the right direction word on its own.
+    parts = [f"{f.label}（{f.period}）= " + (f"{f.direction_word} {f.display.lstrip('+-')}" if f.direction_word
+                                             else f.display) for f in plan.facts]
     return "數據：" + "；".join(parts) + "\n句子："
 
 
