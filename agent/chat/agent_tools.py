@@ -1,5 +1,8 @@
 """The chat tools as the tool-calling agent sees them: small JSON-in/JSON-out functions.
 
+The offline router answers from the same lookups (``agent.chat.lookup``) through the
+``*_replies`` modules, so both paths state identical figures and are verified the same way.
+
 Why a separate layer over ``lookup``/``tools``: a model needs flat arguments (a country
 name, ``YYYY-MM`` months) and compact results (id, period, display); the session needs to
 remember every fact and document a tool handed out, because the final answer is verified
@@ -13,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from agent.chat.comtrade_replies import hhi_band, partner_name
 from agent.chat.context import ChatContext
 from agent.chat.lookup import month_label, months_between
 from agent.chat.models import DocCite
 from agent.chat.reply import available, run_start
-from agent.chat.tools import hhi_band, partner_name
 from tools.countries import Country, resolve
 from tools.errors import InputError
 from tools.facts.model import Fact

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from agent.chat import tools
+from agent.chat import census_replies, comtrade_replies, policy_replies, quality_replies
 from agent.chat.context import ChatContext
 from agent.chat.parse import Query
 from agent.chat.reply import Reply, refuse
@@ -74,13 +74,13 @@ def route(q: Query, ctx: ChatContext) -> Reply:
     if q.period.year is None and q.period.relative_year is not None:
         q.period.year = int(ctx.week[:4]) + q.period.relative_year
     if q.intent == "policy":
-        return tools.policy_reply(q, ctx)
+        return policy_replies.policy_reply(q, ctx)
     if q.unsupported:
         return refuse(q, ctx, f"資料庫沒有「{q.unsupported}」這類數據（只有商品貿易進出口值與出口管制文件）",
                       f"the data holds no {q.unsupported} figures (only goods trade values and export-control documents)")
     countries, unknown = _countries(q)
     if q.intent == "quality":
-        return tools.quality_reply(q, ctx, [c for c in countries if not _is_us(c)] or countries)
+        return quality_replies.quality_reply(q, ctx, [c for c in countries if not _is_us(c)] or countries)
     if q.intent == "unknown":
         return refuse(q, ctx, "看不出問的是哪個國家、哪項指標或哪份政策文件",
                       "I could not tell which country, metric or policy document the question is about", clarify=True)
@@ -90,30 +90,30 @@ def route(q: Query, ctx: ChatContext) -> Reply:
     us_named = any(_is_us(c) for c in countries)
     metric = q.metric
     if q.rank and not partners and metric in ("balance", "exports", "imports", None):
-        return tools.rank_reply(q, ctx, metric or "balance")
+        return census_replies.rank_reply(q, ctx, metric or "balance")
     comtrade_shape = metric in ("concentration", "total") or q.top
     if partners and not us_named and metric in ("exports", "imports") and _reporter_phrasing(q, partners[0]):
         comtrade_shape = True
     if partners and not us_named and any(c.comtrade is not None and str(c.comtrade) in q.codes for c in partners):
         comtrade_shape = comtrade_shape or metric in ("exports", "imports")  # a Comtrade code names a reporter
     if len(partners) == 2 and not us_named and metric in ("exports", "imports") and not q.top:
-        return tools.comtrade_pair_reply(q, ctx, partners[0], partners[1])
+        return comtrade_replies.comtrade_pair_reply(q, ctx, partners[0], partners[1])
     if (us_named and len(partners) == 1 and metric in ("exports", "imports") and _asks_share(q)
             and _reporter_phrasing(q, partners[0])):
         # "What share of China's exports go to the US?": China's own (Comtrade) table, partner USA.
         us = next(c for c in countries if _is_us(c))
-        return tools.comtrade_pair_reply(q, ctx, partners[0], us)
+        return comtrade_replies.comtrade_pair_reply(q, ctx, partners[0], us)
     if comtrade_shape:
         reporters = partners if (partners and not (us_named and _us_first(q, countries))) else countries
         if not reporters:
             return refuse(q, ctx, "請指明是哪個報告國（例如：日本出口集中在哪些市場？）",
                           "say which reporting country you mean (e.g. Which markets do Japan's exports go to?)",
                           clarify=True, scope="comtrade")
-        return tools.comtrade_reply(q, ctx, reporters[0])
+        return comtrade_replies.comtrade_reply(q, ctx, reporters[0])
     if q.rank and not partners and metric in ("balance", "exports", "imports", None):
-        return tools.rank_reply(q, ctx, metric or "balance")
+        return census_replies.rank_reply(q, ctx, metric or "balance")
     if q.series and len(partners) == 1:
-        return tools.series_reply(q, ctx, partners[0], metric if metric in ("exports", "imports") else "balance")
+        return census_replies.series_reply(q, ctx, partners[0], metric if metric in ("exports", "imports") else "balance")
     if metric is None:
         return refuse(q, ctx, "看不出問的是哪項指標（逆差、出口、進口、集中度…）；資料庫只有商品貿易數據",
                       "I could not tell which metric is meant (deficit, exports, imports, concentration…); "
@@ -130,8 +130,8 @@ def route(q: Query, ctx: ChatContext) -> Reply:
     kind = metric or "balance"
     if us_named and kind in ("exports", "imports") and _partner_to_us(q, partners[0]):
         # 「台灣對美國出口」: the partner is the exporter; in US statistics that is US imports from it.
-        return tools.census_reply(q, ctx, partners[0], "imports" if kind == "exports" else "exports", mirrored=True)
-    return tools.census_reply(q, ctx, partners[0], kind)
+        return census_replies.census_reply(q, ctx, partners[0], "imports" if kind == "exports" else "exports", mirrored=True)
+    return census_replies.census_reply(q, ctx, partners[0], kind)
 
 
 def _us_first(q: Query, countries: list[Country]) -> bool:

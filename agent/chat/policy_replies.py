@@ -1,0 +1,113 @@
+"""Replies about MOFCOM documents: policy search with date filters and a topic check, citing
+titles, dates and URLs — never a document the search did not return.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from agent.chat.context import ChatContext
+from agent.chat.models import DocCite
+from agent.chat.parse import Query
+from agent.chat.phrasing import Lang
+from agent.chat.reply import Reply, refuse
+from agent.chat.templates import render
+
+#: Topic vocabulary → terms as they appear in the (simplified-Chinese) MOFCOM texts.
+TOPICS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("rare earth", "rare-earth", "稀土"), ("稀土",)),
+    (("gallium", "鎵", "镓"), ("镓",)),
+    (("germanium", "鍺", "锗"), ("锗",)),
+    (("antimony", "銻", "锑"), ("锑",)),
+    (("graphite", "石墨"), ("石墨",)),
+    (("tungsten", "鎢", "钨"), ("钨",)),
+    (("tellurium", "碲"), ("碲",)),
+    (("bismuth", "鉍", "铋"), ("铋",)),
+    (("molybdenum", "鉬", "钼"), ("钼",)),
+    (("indium", "銦", "铟"), ("铟",)),
+    (("lithium", "battery", "batteries", "鋰", "锂", "電池", "电池"), ("锂", "电池")),
+    (("superhard", "super-hard", "diamond", "超硬", "金剛石", "金刚石"), ("超硬",)),
+    (("unreliable entity", "不可靠實體", "不可靠实体"), ("不可靠实体",)),
+    (("dual-use", "dual use", "兩用", "两用"), ("两用",)),
+    (("nexperia", "安世"), ("安世",)),
+    (("hanwha", "韓華", "韩华"), ("韩华",)),
+    (("drone", "uav", "無人機", "无人机"), ("无人机", "无人驾驶")),
+    (("sanction", "制裁"), ("制裁",)),
+    (("countermeasure", "反制"), ("反制",)),
+    (("export control law", "出口管制法"), ("出口管制法",)),
+    (("japan", "日本"), ("日本",)),
+    (("netherlands", "dutch", "荷蘭", "荷兰"), ("荷兰", "荷方")),
+    (("semiconductor", "chip", "半導體", "半导体", "芯片", "晶片"), ("半导体", "芯片")),
+)
+_GENERIC = {"mofcom", "announce", "announced", "announcement", "announcements", "export", "exports", "control",
+            "controls", "china", "chinese", "commerce", "ministry", "policy", "policies", "new", "what", "did",
+            "the", "about", "any", "documents", "document", "regulation", "regulations", "rules"}
+
+
+def topic_terms(q: Query) -> tuple[list[str], str]:
+    """(terms to find in the documents, topic label). Unknown topic phrase → ([phrase], phrase)."""
+    from agent.verify import to_traditional
+
+    low = q.text.lower()
+    terms: list[str] = []
+    label = ""
+    for keys, found in TOPICS:
+        if any(k in low for k in keys):
+            terms += [t for t in found if t not in terms]
+            label = label or keys[-1 if q.lang == "zh" else 0]
+    if terms:
+        return terms, (to_traditional(label) if q.lang == "zh" else label)
+    phrase = q.topic.strip()
+    if phrase and phrase.lower() not in _GENERIC and not all(w in _GENERIC for w in phrase.lower().split()):
+        return [_to_simplified(phrase)], phrase
+    return [], ""
+
+
+def _to_simplified(text: str) -> str:
+    import opencc
+
+    return str(opencc.OpenCC("t2s").convert(text))
+
+
+def policy_reply(q: Query, ctx: ChatContext) -> Reply:
+    lang = q.lang
+    terms, label = topic_terms(q)
+    hits = ctx.policy_search(q.text, k=10, since=q.policy_since, until=q.policy_until)
+    if terms:
+        hits = [h for h in hits if any(t in _to_simplified(h.title + h.text) for t in terms)]
+    elif not (q.policy_since or q.policy_until):
+        hits = hits[:5]
+    if not hits:
+        window = _window(q, "zh")
+        return refuse(q, ctx, f"沒有找到{window}與「{label or q.topic or '此主題'}」相符的商務部文件",
+                      f"no MOFCOM document matches \"{label or q.topic or 'that topic'}\"{_window(q, 'en')}",
+                      scope="policy")
+    hits = hits[:5]
+    if lang == "zh":
+        intro = render("policy_intro", lang, window=_window(q, "zh"), topic=label or "出口管制")
+    else:
+        intro = render("policy_intro", lang, window=_window(q, "en"), topic=label or "export controls")
+    lines = [intro]
+    docs: list[DocCite] = []
+    for h in hits:
+        effective = [d.isoformat() for d in h.effective if d != h.date]
+        when = h.date.isoformat() + (("；生效 " if lang == "zh" else "; effective ") + "、".join(effective)
+                                     if effective else "")
+        lines.append(render("policy_item", lang, title=h.title, date=when, url=h.url or f"[{h.doc_id}]"))
+        docs.append(DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat(), effective=effective))
+    return Reply(lines=lines, docs=docs)
+
+
+def _window(q: Query, lang: Lang) -> str:
+    since, until = q.policy_since, q.policy_until
+    if since is None or until is None:
+        return ""
+    if lang == "zh":
+        if since.month == 1 and until.month == 12 and since.year == until.year:
+            return f"{since.year} 年"
+        if since.month == until.month and since.year == until.year:
+            return f"{since.year} 年 {since.month} 月"
+        return f"{since.isoformat()} 至 {until.isoformat()}"
+    if since.month == until.month and since.year == until.year:
+        return f" in {date(since.year, since.month, 1):%B %Y}"
+    return f" between {since.isoformat()} and {until.isoformat()}"
