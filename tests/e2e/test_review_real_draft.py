@@ -1,19 +1,11 @@
-"""The real bundled-week draft (sample data → fact sheet → template narrator) from flagged to published.
-
-The policy passages are taken straight from the stored sample documents instead of the vector
-index, so the test does not spend a minute embedding; everything else is the production path.
-"""
+"""The real bundled-week draft (sample data → fact sheet → template narrator) from flagged to published."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import subprocess
-import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from real_draft import build_bundled_draft
 
 from agent.config import load_settings
 from agent.review import ReviewDesk
@@ -29,31 +21,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def real_draft(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReviewDesk, Path]:
-    from agent.llm import get_backend
-    from agent.narrate import Retrieved, draft, inputs_for
-    from agent.verify import to_traditional
-    from tools.facts.build import build_fact_sheet
-    from tools.store import Store
-    from tools.weeks import parse_week
-    from vectorstore.models import Passage
-
-    root = tmp_path_factory.mktemp("real")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
-    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_OUTPUT_DIR=str(root / "out"))
-    fetched = subprocess.run([sys.executable, "-m", "agent", "fetch", "--from-sample"], env=env,
-                             capture_output=True, text=True, timeout=300)
-    assert fetched.returncode == 0, fetched.stderr
-    settings = load_settings(env)
-    store = Store(settings.data_dir)
-    week = parse_week(WEEK)
-    recent = [d for d in store.policy_docs()
-              if week.end - timedelta(days=90) <= d.publish_date <= week.end][:4]
-    passages = [Passage(doc_id=hashlib.sha256(d.url.encode()).hexdigest()[:12], chunk_id="0",
-                        title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
-                        text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
-                        effective_dates=d.effective_dates, publisher=d.publisher) for d in recent]
-    inputs = inputs_for(WEEK, build_fact_sheet(store, WEEK), retrieved=Retrieved(passages=passages))
-    draft(inputs, get_backend("template", settings), settings.output_dir)
+    settings = load_settings(build_bundled_draft(tmp_path_factory.mktemp("real"), WEEK))
     return ReviewDesk(settings), settings.output_dir
 
 

@@ -1,0 +1,48 @@
+"""Build the real bundled-week draft in a temporary directory (shared by the review tests).
+
+Production path: `agent fetch --from-sample` → fact sheet → template narrator → Markdown + sidecar.
+Only the policy retrieval is short-cut: passages come straight from the stored sample documents
+instead of the vector index, so no test spends a minute embedding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+WEEK = "2026-W07"
+
+
+def build_bundled_draft(root: Path, week: str = WEEK) -> dict[str, str]:
+    """Write the week's draft under ``root/out`` (store in ``root/data``); returns the agent env."""
+    from agent.config import load_settings
+    from agent.llm import get_backend
+    from agent.narrate import Retrieved, draft, inputs_for
+    from agent.verify import to_traditional
+    from tools.facts.build import build_fact_sheet
+    from tools.store import Store
+    from tools.weeks import parse_week
+    from vectorstore.models import Passage
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
+    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_OUTPUT_DIR=str(root / "out"))
+    fetched = subprocess.run([sys.executable, "-m", "agent", "fetch", "--from-sample"], env=env,
+                             capture_output=True, text=True, timeout=300)
+    if fetched.returncode != 0:
+        raise RuntimeError(f"agent fetch --from-sample failed: {fetched.stderr[-500:]}")
+    settings = load_settings(env)
+    store = Store(settings.data_dir)
+    report_week = parse_week(week)
+    recent = [d for d in store.policy_docs()
+              if report_week.end - timedelta(days=90) <= d.publish_date <= report_week.end][:4]
+    passages = [Passage(doc_id=hashlib.sha256(d.url.encode()).hexdigest()[:12], chunk_id="0",
+                        title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
+                        text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
+                        effective_dates=d.effective_dates, publisher=d.publisher) for d in recent]
+    inputs = inputs_for(week, build_fact_sheet(store, week), retrieved=Retrieved(passages=passages))
+    draft(inputs, get_backend("template", settings), settings.output_dir)
+    return env
