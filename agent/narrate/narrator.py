@@ -13,7 +13,7 @@ import os
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -361,7 +361,3 @@ def inputs_for(week_text: str, sheet: FactSheet, prev: FactSheet | None = None, 
                retrieved: Retrieved | None = None) -> Inputs:
     return Inputs(week=parse_week(week_text), sheet=sheet, prev_sheet=prev, year_ago_sheet=year_ago,
                   retrieved=retrieved or Retrieved(status="empty", note="policy index not consulted"))
-
-
-def today() -> date:
-    return datetime.now(UTC).date()

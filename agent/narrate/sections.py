@@ -22,7 +22,6 @@ from .sentences import (
     change_word,
     concentration_sentence,
     extreme_sentence,
-    magnitude,
     month_label,
     policy_sentence,
     top_partners_sentence,
@@ -319,7 +318,3 @@ def watchlist(sheet: FactSheet, passages: list[object], week_end: date) -> list[
             items.append(WatchItem(title=e.ref.title, text=f"生效日為 {upcoming[0].isoformat()}，請追蹤執行情況。",
                                    basis=e.ref.url or e.ref.doc_id, doc_ids=[e.ref.doc_id]))
     return items
-
-
-def magnitude_of(fact: Fact) -> str:
-    return magnitude(fact.display)
