@@ -9,6 +9,7 @@ does). Its sentences often swap a direction word or a subject — the verifier c
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import threading
@@ -40,7 +41,17 @@ def local_available() -> bool:
 def _load(model_path: str, n_ctx: int, threads: int) -> Any:
     from llama_cpp import Llama
 
-    return Llama(model_path=model_path, n_ctx=n_ctx, n_threads=threads, verbose=False, seed=7)
+    llm = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=threads, verbose=False, seed=7)
+    atexit.register(_close, llm)
+    return llm
+
+
+def _close(llm: Any) -> None:
+    """Free the model before interpreter teardown (its __del__ fails noisily once modules are gone)."""
+    close = getattr(llm, "close", None)
+    if close is not None:
+        close()
+    _load.cache_clear()
 
 
 def model_file() -> Path:
