@@ -235,10 +235,10 @@ def _extreme_reply(q: Query, ctx: ChatContext, partner: Country, cty: str, month
         line = render("census_extreme", lang, window=month_label(start, end), partner=partner.name_zh, what=what,
                       month=month_label(month, month), value=fmt.usd(abs(extreme.value or 0)))
     else:
-        what = {"balance": "monthly deficit" if (extreme.value or 0) < 0 else "monthly surplus",
-                "exports": "monthly exports", "imports": "monthly imports"}[kind]
-        line = render("census_extreme", lang, window=period_en(start, end), partner=partner.name_en, what=what,
-                      month=period_en(month, month), value=fmt.usd(abs(extreme.value or 0)))
-        if lowest:
-            line = line.replace(" peaked in ", " was smallest in ")
+        what = {"balance": ("monthly deficit with " if (extreme.value or 0) < 0 else "monthly surplus with "),
+                "exports": "monthly exports to ", "imports": "monthly imports from "}[kind] + partner.name_en
+        line = render("census_extreme", lang, window=period_en(start, end), what=what,
+                      extreme="lowest" if lowest else "highest", be="was" if kind == "balance" else "were",
+                      month=period_en(month, month),
+                      value=fmt.usd(abs(extreme.value or 0)))
     return Reply(lines=[line], facts=[extreme, monthly])
