@@ -37,10 +37,26 @@ def local_available() -> bool:
     return True
 
 
+_QUIET: list[Any] = []  # keeps the ctypes log callback alive
+
+
+def _silence_llama_log() -> None:
+    """llama.cpp logs to stderr from C even with verbose=False; the CLI must stay one-line quiet."""
+    import ctypes
+
+    import llama_cpp
+
+    if not _QUIET:
+        callback = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
+        _QUIET.append(callback)
+        llama_cpp.llama_log_set(callback, ctypes.c_void_p())
+
+
 @lru_cache(maxsize=1)
 def _load(model_path: str, n_ctx: int, threads: int) -> Any:
     from llama_cpp import Llama
 
+    _silence_llama_log()
     llm = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=threads, verbose=False, seed=7)
     atexit.register(_close, llm)
     return llm
