@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agent.verify import (
     check_directions,
@@ -18,6 +20,7 @@ from agent.verify import (
     to_traditional,
 )
 from tools.facts.model import Basis, Fact, Period, SourceRef
+from tools.fmt import usd, usd_forms
 
 SRC = SourceRef(dataset="census.test", url="https://example.test/q", fetched_at=datetime(2026, 2, 13, tzinfo=UTC),
                 vintage="v1")
@@ -128,3 +131,14 @@ def test_subject_swaps_are_caught() -> None:
     problems = check_sentence("2025 年 1–11 月美國對台灣出口為 USD 1,269 億。", [DEFICIT])
     assert any("逆差" in p for p in problems)
     assert any("台灣" in p for p in check_sentence("2025 年 1–11 月美國對日本貿易逆差為 USD 1,269 億。", [DEFICIT]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=10**9, max_value=9 * 10**12))
+def test_any_amount_passes_in_its_own_display_and_fails_when_off_by_one_unit(value: int) -> None:
+    fact = DEFICIT.model_copy(update={"value": float(value), "display": usd(value), "displays": usd_forms(value)})
+    assert check_text(f"2025 年 1–11 月逆差為 {usd(value)}。", [fact]) == []
+    number, unit = usd(value).removeprefix("USD ").rsplit(" ", 1)
+    digits = number.replace(",", "")
+    bumped = f"{float(digits) + (1 if '.' not in digits else 0.01):,.{len(digits.split('.')[1]) if '.' in digits else 0}f}"
+    assert check_text(f"2025 年 1–11 月逆差為 USD {bumped} {unit}。", [fact]) != []
