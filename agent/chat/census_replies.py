@@ -61,9 +61,8 @@ def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str,
     months = lk.census_months(cty)
     window = census_window(q, months)
     if isinstance(window, str):
-        asked = _asked_label(q)
-        return refuse(q, ctx, f"美國對{partner.name_zh}沒有{asked}的資料",
-                      f"there is no US–{partner.name_en} data for {asked or 'that period'}", scope="census")
+        return refuse(q, ctx, f"美國對{partner.name_zh}沒有{_asked_label(q)}的資料",
+                      f"there is no US–{partner.name_en} data for {_asked_label(q, 'en')}", scope="census")
     start, end, partial = window
     lang = q.lang
     pname = country_name(partner, lang)
@@ -135,7 +134,7 @@ def rank_reply(q: Query, ctx: ChatContext, kind: str) -> Reply:
     common = sorted(set.intersection(*(set(lk.census_months(c)) for c in partners))) if partners else []
     window = census_window(q, common)
     if isinstance(window, str):
-        return refuse(q, ctx, f"沒有{_asked_label(q)}的資料", f"no data for {_asked_label(q)}", scope="census")
+        return refuse(q, ctx, f"沒有{_asked_label(q)}的資料", f"no data for {_asked_label(q, 'en')}", scope="census")
     start, end, partial = window
     facts = []
     for cty in partners:
@@ -196,13 +195,18 @@ def _census_country(code: str) -> Country | None:
     return by_census(code)
 
 
-def _asked_label(q: Query) -> str:
+def _asked_label(q: Query, lang: Lang = "zh") -> str:
+    """The period the user asked for, restated only when it is a real one (never echo 「13 月」)."""
     p = q.period
-    if p.year and p.month_from:
-        return month_label(f"{p.year}-{p.month_from:02d}", f"{p.year}-{(p.month_to or p.month_from):02d}")
+    m1, m2 = p.month_from, p.month_to or p.month_from
+    vague = "該期間" if lang == "zh" else "that period"
+    if p.year and m1 and m2:
+        if 1 <= m1 <= m2 <= 12:
+            return period_label(f"{p.year}-{m1:02d}", f"{p.year}-{m2:02d}", lang)
+        return vague
     if p.year:
-        return f"{p.year} 年"
-    return "該期間"
+        return f"{p.year} 年" if lang == "zh" else str(p.year)
+    return vague
 
 
 def _extreme_reply(q: Query, ctx: ChatContext, partner: Country, cty: str, months: list[str]) -> Reply:

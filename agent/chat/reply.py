@@ -14,7 +14,7 @@ from agent.chat.lookup import months_between
 from agent.chat.models import DocCite
 from agent.chat.parse import Query
 from agent.chat.templates import render
-from tools.countries import by_census, name_zh
+from tools.countries import by_census, by_comtrade, name_zh
 from tools.facts.model import Fact
 
 Lang = Literal["zh", "en"]
@@ -51,7 +51,8 @@ def available(ctx: ChatContext, lang: Lang, scope: str = "all") -> str:
         else:
             parts.append(f"US Census monthly trade of the US with {', '.join(names)}, {run[0]} to {run[-1]}")
     if scope in ("all", "comtrade") and not lk.comtrade.empty:
-        reps = [name_zh(r, fallback=d) if lang == "zh" else d for r, d in sorted(lk.comtrade_reporters().items())]
+        reps = [name_zh(r, fallback=d) if lang == "zh" else _comtrade_en(r, d)
+                for r, d in sorted(lk.comtrade_reporters().items())]
         years = ("、" if lang == "zh" else ", ").join(str(y) for y in lk.comtrade_years())
         if lang == "zh":
             parts.append(f"UN Comtrade 年度夥伴資料（報告國：{'、'.join(reps)}；年份 {years}）")
@@ -61,6 +62,11 @@ def available(ctx: ChatContext, lang: Lang, scope: str = "all") -> str:
         parts.append(("商務部出口管制文件：" if lang == "zh" else "MOFCOM export-control documents: ")
                      + ctx.policy_available())
     return render("available", lang, what=("；" if lang == "zh" else "; ").join(parts))
+
+
+def _comtrade_en(code: int, fallback: str) -> str:
+    known = by_comtrade(code)
+    return known.name_en if known else fallback
 
 
 def _census_en(code: str, fallback: str) -> str:
