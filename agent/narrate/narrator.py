@@ -181,7 +181,7 @@ def _description(sheet: FactSheet) -> str:
     for cty in headline_partners(sheet)[:2]:
         ch = fv.census_change(sheet, cty, "balance")
         if ch:
-            parts.append(f"{ch.current.label_zh}{ch.current.period.label_zh}為 {ch.current.display}"
+            parts.append(f"{ch.current.period.label_zh}{ch.current.label_zh}為 {ch.current.display}"
                          f"（同期比較 {ch.change.display}）")
     return "；".join(parts) or "本週貿易數據與政策動態"
 
