@@ -9,12 +9,11 @@ next run simply redoes the unfinished document.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from tools.atomic import write_text_atomic
 from tools.errors import StoreError
 
 from .models import DocRecord
@@ -34,15 +33,5 @@ class Registry:
             raise StoreError(f"policy registry {self.path} is unreadable: {exc}") from exc
 
     def save(self, docs: dict[str, DocRecord]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         rows = [d.model_dump(mode="json") for d in sorted(docs.values(), key=lambda d: d.doc_id)]
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".docs-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(rows, fh, ensure_ascii=False, indent=1)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(self.path, json.dumps(rows, ensure_ascii=False, indent=1))

@@ -9,8 +9,6 @@ stops the draft instead of reaching a reader.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +17,7 @@ from typing import Any
 
 from agent.llm import LLMBackend, PassageView, SectionRequest
 from agent.sidecar import Claim, DocRef, Sidecar
+from tools.atomic import write_text_atomic
 from tools.errors import AgentError, VerificationError
 from tools.facts.model import Fact, FactSheet
 from tools.weeks import ReportWeek, parse_week
@@ -334,24 +333,12 @@ def _page_dates(week: ReportWeek, sheet: FactSheet) -> list[str]:
             week.end.isoformat(), *sorted(fetched)]
 
 
-def _atomic_write(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_outputs(output_dir: Path, name: str, markdown: str, sidecar: Sidecar) -> tuple[Path, Path]:
     """Markdown and ``<name>.json`` sidecar, each written atomically."""
     md_path, json_path = output_dir / f"{name}.md", output_dir / f"{name}.json"
     try:
-        _atomic_write(md_path, markdown)
-        _atomic_write(json_path, sidecar.model_dump_json(indent=2))
+        write_text_atomic(md_path, markdown)
+        write_text_atomic(json_path, sidecar.model_dump_json(indent=2))
     except OSError as exc:
         raise AgentError(f"cannot write the draft to {output_dir}: {exc}") from exc
     return md_path, json_path

@@ -8,8 +8,6 @@ file atomically so a reader never sees half a page. The draft itself is never to
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from agent.review.items import REASON_ZH
 from agent.review.markers import ANY_MARKER_RE, CLAIM_RE, resolve_claims, split_front_matter, strip_markers
 from agent.review.store import Item
 from agent.verify import SPECULATIVE_TAG, number_tokens, tag_speculative
+from tools.atomic import write_text_atomic
 from tools.errors import InputError, StoreError, VerificationError
 
 
@@ -114,17 +113,7 @@ def _ensure_markers(markdown: str, items: list[Item]) -> str:
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same directory and rename: readers see old or new, never half."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(path, text)
     except OSError as exc:
         raise StoreError(f"cannot write {path}: {exc}") from exc
 

@@ -13,9 +13,7 @@ fetch that fails midway commits nothing and the previous snapshot stays as it wa
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from pathlib import Path
 import httpx
 import pandas as pd
 
+from tools.atomic import write_bytes_atomic
 from tools.errors import StoreError
 from tools.sources.models import PolicyDoc
 from tools.sources.records import SOURCES, Fetched, RawResponse
@@ -73,20 +72,6 @@ class SaveReport:
     new: int
     unchanged: int
     rows: int
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Store:
@@ -141,7 +126,7 @@ class Store:
         for item in items:  # raw files first: content-addressed, harmless if the DB step fails
             target = self._raw_path(item.raw)
             if not target.is_file():
-                _atomic_write(target, item.raw.body)
+                write_bytes_atomic(target, item.raw.body)
         new = unchanged = rows = 0
         with self._connect(write=True) as conn:
             try:
