@@ -31,10 +31,11 @@ from agent.llm import (
     get_backend,
 )
 from agent.narrate import DraftResult, Retrieved, draft, inputs_for
+from agent.narrate.sentences import tidy
 from agent.narrate.trace import untraced_numbers
 from agent.sidecar import Sidecar
 from agent.verify import has_simplified, number_tokens
-from tools.facts.model import FactSheet
+from tools.facts.model import FactSheet, QualityFlag
 from vectorstore.models import Passage
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -169,7 +170,28 @@ def test_known_limits_come_from_quality_flags() -> None:
     md = run(TemplateBackend()).markdown
     limits = md.split("## 已知限制")[1].split("## 免責聲明")[0]
     for flag in sheet("2026-W07").flags:
-        assert flag.message_zh in limits
+        assert tidy(flag.message_zh) in limits
+
+
+def _mirror_flag(a: str, b: str, gap: str, synthetic_note: bool, basis: str = "Comtrade") -> QualityFlag:
+    names = {"156": "中國", "276": "德國", "842": "美國", "124": "加拿大", "484": "墨西哥"}
+    note = "（含合成樣本資料，差距不代表真實統計）" if synthetic_note else ""
+    return QualityFlag(code="mirror_gap", subject={"reporter": a, "reporter_name": names[a], "partner": b,
+                                                   "partner_name": names[b], "year": "2024", "basis": basis},
+                       message_zh=f"{names[a]}→{names[b]} 2024 年鏡像差距（{basis}）{gap}，超過 ±20% 門檻{note}")
+
+
+def test_mirror_gaps_with_a_synthetic_side_share_one_limit_line() -> None:
+    week = sheet("2026-W07")
+    real = _mirror_flag("124", "484", "-25.0%", False)  # neither side has a synthetic table in the sheet
+    week.flags += [_mirror_flag("156", "276", "-31.2%", True), real,
+                   _mirror_flag("842", "276", "-22.6%", True, basis="Census/Comtrade")]
+    inputs = inputs_for("2026-W07", week, sheet("2026-W06"))
+    limits = draft(inputs, TemplateBackend()).markdown.split("## 已知限制")[1].split("## 免責聲明")[0]
+    grouped = [line for line in limits.splitlines() if "合成樣本資料，差距不代表真實統計" in line]
+    assert len(grouped) == 1
+    assert "中國→德國" in grouped[0] and "美國→德國（Census/Comtrade）" in grouped[0]
+    assert "-31.2%" not in limits and real.message_zh in limits  # real-vs-real gap keeps its own line
 
 
 # ---------------------------------------------------------------- bad model output (scripted)

@@ -9,6 +9,7 @@ stops the draft instead of reaching a reader.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from agent.llm import LLMBackend, PassageView, SectionRequest
 from agent.sidecar import Claim, DocRef, Sidecar
 from tools.atomic import write_text_atomic
 from tools.errors import AgentError, VerificationError
-from tools.facts.model import Fact, FactSheet
+from tools.facts.model import Fact, FactSheet, QualityFlag
 from tools.weeks import ReportWeek, parse_week
 
 from . import facts_view as fv
@@ -40,6 +41,7 @@ from .sections import (
     summary_section,
     watchlist,
 )
+from .sentences import tidy
 from .trace import untraced_numbers
 from .writer import DocEvidence, SectionResult, write_section
 
@@ -134,9 +136,63 @@ def _paragraph_views(plan: SectionPlan, claims: list[Claim], facts: dict[str, Fa
     return views
 
 
+_THRESHOLD = re.compile(r"±\d+(?:\.\d+)?%")
+
+
+def _synthetic_codes(sheet: FactSheet) -> set[str]:
+    """Comtrade reporter codes whose partner tables are synthetic (from the sheet's sources)."""
+    return {f.subject.get("reporter", "") for f in sheet.facts
+            if f.source is not None and f.source.synthetic and f.source.dataset.startswith("comtrade")}
+
+
+def _mirror_involves_synthetic(flag: QualityFlag, by_id: dict[str, Fact], synthetic: set[str]) -> bool:
+    """A mirror gap is only as real as both of its sides: synthetic on either side makes it illustrative."""
+    if "合成" in flag.message_zh:
+        return True
+    if any((f := by_id.get(i)) is not None and f.source is not None and f.source.synthetic for i in flag.fact_ids):
+        return True
+    sides = {flag.subject.get("reporter", ""), flag.subject.get("partner", "")}
+    return bool(sides & synthetic)
+
+
+def mirror_limits(sheet: FactSheet) -> tuple[list[str], list[str]]:
+    """(lines for 已知限制, the flag messages they stand for).
+
+    Why grouped: on a synthetic partner table every mirror pair misses the threshold, and a
+    line per pair buries the limits that matter. Gaps with a synthetic side become one line
+    naming the pairs; gaps between two real sides keep their own line.
+    """
+    t = render.text()
+    by_id, synthetic = sheet.by_id(), _synthetic_codes(sheet)
+    grouped: dict[str, list[str]] = {}
+    threshold = ""
+    lines: list[str] = []
+    covered: list[str] = []
+    for flag in sheet.flags:
+        if flag.code != "mirror_gap":
+            continue
+        covered.append(flag.message_zh)
+        if not _mirror_involves_synthetic(flag, by_id, synthetic):
+            lines.append(flag.message_zh)
+            continue
+        found = _THRESHOLD.search(flag.message_zh)
+        threshold = threshold or (found.group(0) if found else "")
+        subj = flag.subject
+        pair = f"{subj.get('reporter_name', subj.get('reporter', ''))}→{subj.get('partner_name', subj.get('partner', ''))}"
+        basis = subj.get("basis", "Comtrade")
+        grouped.setdefault(subj.get("year", ""), []).append(pair if basis == "Comtrade" else f"{pair}（{basis}）")
+    for year, pairs in sorted(grouped.items()):
+        period = f"{year} 年" if year else ""
+        lines.insert(0, t["limit_mirror_synthetic"].format(
+            period=period, threshold=f" {threshold} " if threshold else "", pairs="、".join(dict.fromkeys(pairs))))
+    return lines, covered
+
+
 def _limits(inputs: Inputs, replaced: int) -> list[str]:
     t = render.text()
-    out = list(dict.fromkeys(f.message_zh for f in inputs.sheet.flags))
+    mirror_lines, covered = mirror_limits(inputs.sheet)
+    out = list(dict.fromkeys(tidy(f.message_zh) for f in inputs.sheet.flags if f.message_zh not in covered))
+    out += [tidy(line) for line in mirror_lines]
     if inputs.prev_sheet is None:
         out.append(t["limit_no_prev"].format(week=inputs.week.prev_week))
     if inputs.year_ago_sheet is None:

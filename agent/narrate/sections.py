@@ -24,6 +24,7 @@ from .sentences import (
     extreme_sentence,
     month_label,
     policy_sentence,
+    spaced,
     top_partners_sentence,
 )
 from .writer import DocEvidence, SectionSpec
@@ -308,7 +309,7 @@ def watchlist(sheet: FactSheet, passages: list[object], week_end: date) -> list[
         if extreme and month and month >= extreme.period.end[:4]:
             items.append(WatchItem(
                 title=f"{extreme.label_zh}",
-                text=f"{extreme.period.label_zh}期間最高為 {month_label(month)}的 {extreme.display}。",
+                text=spaced(extreme.period.label_zh, "期間最高為 ", month_label(month), "的 ", extreme.display, "。"),
                 basis=extreme.source.url if extreme.source else extreme.id, fact_ids=[extreme.id]))
             break
     for p in passages:

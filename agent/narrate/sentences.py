@@ -7,9 +7,11 @@ the only safe way to write it is from the facts themselves. Sentence patterns li
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 import yaml
@@ -28,8 +30,42 @@ def patterns() -> dict[str, str]:
     return dict(yaml.safe_load(_TEMPLATES.read_text(encoding="utf-8")))
 
 
+_LATIN = re.compile(r"[0-9A-Za-z%]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _needs_space(left: str, right: str) -> bool:
+    return bool(left and right and ((_LATIN.fullmatch(left[-1]) and _HAN.fullmatch(right[0]))
+                                    or (_HAN.fullmatch(left[-1]) and _LATIN.fullmatch(right[0]))))
+
+
+def spaced(*parts: str) -> str:
+    """Join parts with the reference's spacing: a space between a figure/Latin word and a Han character.
+
+    Only the seams between parts are touched, so titles and other quoted values keep their own
+    spelling (a notice title like 公告2025年第70號 stays as published).
+    """
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        out += (" " if _needs_space(out, part) else "") + part
+    return out
+
+
+def tidy(text: str) -> str:
+    """Add the missing figure/Han spaces in fixed text assembled elsewhere (quality-flag messages)."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff])(?=\d)", " ", text)
+    return re.sub(r"(?<=\d)(?=[\u4e00-\u9fff])", " ", text)
+
+
 def _fill(pattern: str, **values: Any) -> str:
-    return patterns()[pattern].format(**values)
+    parts: list[str] = []
+    for literal, name, spec, _conversion in Formatter().parse(patterns()[pattern]):
+        parts.append(literal)
+        if name is not None:
+            parts.append(format(values[name], spec or ""))
+    return spaced(*parts)
 
 
 def magnitude(display: str) -> str:
@@ -68,7 +104,7 @@ def level_sentence(fact: Fact) -> str:
 def extreme_sentence(fact: Fact) -> str:
     month = fact.subject.get("month", "")
     if month and month in fact.label_zh:
-        return _fill("level", period=f"{fact.period.label_zh}期間，", label=fact.label_zh, value=fact.display)
+        return _fill("level", period=spaced(fact.period.label_zh, "期間，"), label=fact.label_zh, value=fact.display)
     return _fill("extreme", window=fact.period.label_zh, label=fact.label_zh,
                  month=month_label(month) if month else fact.period.label_zh, value=fact.display)
 
