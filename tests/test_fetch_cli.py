@@ -15,7 +15,7 @@ import httpx
 import pandas as pd
 import pytest
 import respx
-from sources_helpers import SAMPLE
+from sources_helpers import FIXTURES, SAMPLE
 
 from agent.config import load_settings
 from tools.sources.fetch import FetchOptions, fetch_sample, run_fetch
@@ -81,6 +81,9 @@ def test_bad_source_is_one_line_and_exit_2_from_the_console(tmp_path: Path) -> N
     ("fetch", "--from-sample", "--until", "2025-01"),
     ("fetch", "--year", "1900"),
     ("sources", "--show", "everything"),
+    ("fetch", "--source", "census", "--hs", "HS3"),
+    ("fetch", "--source", "comtrade", "--hs", "HS2"),
+    ("fetch", "--from-sample", "--source", "census", "--hs", "HS2"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
@@ -214,3 +217,27 @@ def test_missing_sample_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("AGENT_SAMPLE_DIR", str(tmp_path / "no-sample-here"))
     code, _out, err = run_main(("fetch", "--from-sample"), tmp_path / "d", monkeypatch, capsys)
     assert code == 1 and "no bundled sample found" in err and len(err.strip().splitlines()) == 1
+
+
+def test_fetch_hs_detail_from_the_console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "d"
+    monkeypatch.setenv("CENSUS_API_BASE", "https://census.test/api")
+    monkeypatch.setenv("AGENT_RATE_LIMIT", "0")
+    with respx.mock:
+        ex = respx.get("https://census.test/api/exports/hs").mock(return_value=httpx.Response(
+            200, content=(FIXTURES / "census_hs2_exports_2025-01_2025-02.json").read_bytes()))
+        im = respx.get("https://census.test/api/imports/hs").mock(return_value=httpx.Response(
+            200, content=(FIXTURES / "census_hs2_imports_2025-01_2025-02.json").read_bytes()))
+        code, out, err = run_main(("fetch", "--source", "census", "--hs", "hs2", "--since", "2025-01",
+                                   "--until", "2025-02"), data, monkeypatch, capsys)
+    assert code == 0, err
+    assert ex.call_count == 1 and im.call_count == 1  # HS2: one question per flow, totals not asked
+    assert ex.calls.last.request.url.params["COMM_LVL"] == "HS2"
+    store = Store(data)
+    hs = store.census_hs("HS2")
+    assert len(hs) == 18 and store.census_monthly().empty
+    taiwan_machinery = hs[(hs.flow == "imports") & (hs.cty_code == "5830") & (hs.commodity == "84")]
+    assert taiwan_machinery["value_usd"].tolist() == [5_123_456_789.0, 4_987_654_321.0]
+    code, out, _ = run_main(("sources", "--show", "census_hs"), data, monkeypatch, capsys)
+    assert code == 0 and "census_hs: 18 rows" in out

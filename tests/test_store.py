@@ -11,7 +11,7 @@ import pytest
 
 from tools.errors import StoreError
 from tools.sources.models import PolicyDoc
-from tools.sources.records import CensusRow, ComtradeRow, Fetched, RawResponse
+from tools.sources.records import CensusHsRow, CensusRow, ComtradeRow, Fetched, RawResponse
 from tools.store import Store
 
 T1 = datetime(2026, 2, 13, 23, 51, 6, tzinfo=UTC)
@@ -138,3 +138,45 @@ def test_corrupt_database_is_a_store_error(tmp_path: Path) -> None:
     (tmp_path / "store.sqlite").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError):
         Store(tmp_path).census_monthly()
+
+
+def hs_answer(values: dict[tuple[str, str], float | None], when: datetime, level: str = "HS2") -> Fetched:
+    body = json.dumps([["E_COMMODITY", "ALL_VAL_MO", "time", "COMM_LVL", "CTY_CODE"]] + [
+        [code, "" if v is None else str(int(v)), period, level, "5830"] for (code, period), v in values.items()
+    ]).encode()
+    raw = RawResponse(
+        source="census", method="GET", url="http://census.test/exports/hs",
+        params=(("get", "E_COMMODITY,ALL_VAL_MO"), ("COMM_LVL", level), ("CTY_CODE", "5830"),
+                ("time", "from 2025-01 to 2025-02"), ("key", "SECRET")),
+        status=200, content_type="application/json", body=body, fetched_at=when,
+    )
+    rows = [CensusHsRow(level, code, f"chapter {code}", "5830", period, "exports", v)
+            for (code, period), v in values.items()]
+    return Fetched(raw=raw, census_hs=rows)
+
+
+def test_hs_detail_has_its_own_table_with_provenance_and_latest_vintage(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save([census_answer("exports", {"2025-01": 5e9}, T1)])
+    assert store.census_hs().empty and "commodity" in store.census_hs().columns  # table exists, nothing in it
+    store.save([hs_answer({("84", "2025-01"): 1e9, ("85", "2025-01"): 2e9, ("85", "2025-02"): None}, T1)])
+    store.save([hs_answer({("84", "2025-01"): 1e9, ("85", "2025-01"): 2.5e9, ("85", "2025-02"): None}, T2)])
+    hs = store.census_hs()
+    assert len(hs) == 3 and set(hs["comm_lvl"]) == {"HS2"} and set(hs["flow"]) == {"exports"}
+    cell = hs.set_index(["commodity", "period"]).loc[("85", "2025-01")]
+    assert cell["value_usd"] == 2.5e9 and cell["fetched_at"] == pd.Timestamp(T2)  # newest vintage wins
+    assert "COMM_LVL=HS2" in cell["source_url"] and "SECRET" not in cell["source_url"]
+    assert pd.isna(hs.set_index(["commodity", "period"]).loc[("85", "2025-02"), "value_usd"])
+    assert store.census_hs("hs4").empty and len(store.census_hs("HS2")) == 3
+    # detail never leaks into the country totals or their revisions
+    assert store.census_monthly()["exports_usd"].tolist() == [5e9] and store.census_revisions().empty
+
+
+def test_hs_table_reads_as_empty_on_a_store_written_before_it_existed(tmp_path: Path) -> None:
+    import sqlite3
+
+    store = Store(tmp_path)
+    store.save([census_answer("exports", {"2025-01": 5e9}, T1)])
+    with sqlite3.connect(store.db_path) as conn:
+        conn.execute("DROP TABLE census_hs_values")
+    assert store.census_hs().empty and len(store.census_monthly()) == 1

@@ -20,7 +20,7 @@ from tools.errors import InputError, SourceError
 from tools.sources.fetch import FetchOptions, parse_sources, run_fetch
 from tools.store import STALE_AFTER, Store
 
-TABLES = ("census", "comtrade", "mofcom", "revisions", "manifest")
+TABLES = ("census", "census_hs", "comtrade", "mofcom", "revisions", "manifest")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
@@ -36,12 +36,15 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             list[int] | None, typer.Option("--year", help="Comtrade: year to fetch (repeatable; default 2023 and 2024)")
         ] = None,
         pages: int = typer.Option(3, "--pages", min=1, max=50, help="MOFCOM: list pages per column"),
+        hs: str = typer.Option(
+            "", "--hs", help="Census: fetch HS-level detail at HS2, HS4, HS6 or HS10 instead of country totals"
+        ),
     ) -> None:
         """Fetch sources into the store: raw answers, manifest and tables; identical answers change nothing."""
         settings = load_settings()
         options = FetchOptions(
             sources=parse_sources(source), from_sample=from_sample, since=since or None, until=until or None,
-            years=tuple(year or ()) or FetchOptions.years, mofcom_pages=pages,
+            years=tuple(year or ()) or FetchOptions.years, mofcom_pages=pages, hs_level=hs or None,
         )
         for y in options.years:
             if not 1962 <= y <= datetime.now(UTC).year:
@@ -107,6 +110,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 def _table_frame(store: Store, name: str) -> pd.DataFrame:
     if name == "census":
         return store.census_monthly()[["cty_code", "cty_name", "period", "exports_usd", "imports_usd", "vintage", "synthetic"]]
+    if name == "census_hs":
+        return store.census_hs()[["comm_lvl", "flow", "cty_code", "period", "commodity", "commodity_desc", "value_usd"]]
     if name == "comtrade":
         df = store.comtrade_annual()
         return df[["reporter_code", "reporter_desc", "year", "flow", "partner_code", "partner_desc", "value_usd", "synthetic"]]

@@ -1,4 +1,4 @@
-"""US Census international trade API: monthly country totals of exports and imports.
+"""US Census international trade API: monthly country totals, and optional HS-level detail.
 
 Why no commodity variable: asking ``get=CTY_CODE,CTY_NAME,ALL_VAL_MO`` without
 ``E_COMMODITY``/``COMM_LVL`` returns one total row per country and month, so nothing has to
@@ -8,6 +8,9 @@ be summed (summing HS2 rows is how the earlier system drifted). We still check t
 Wire format: a JSON array of arrays of strings, header first; predicate variables (``time``,
 ``CTY_CODE``) are appended, so a column may appear twice. Empty body or 204 = no data; an
 HTML body is the API's way of saying the key is invalid or the quota is used up.
+
+HS detail (``E_COMMODITY``/``I_COMMODITY`` with ``COMM_LVL``) is a separate question whose
+rows go to their own table; they are never summed into the country totals above.
 """
 
 from __future__ import annotations
@@ -21,11 +24,18 @@ from pydantic import RootModel, ValidationError
 
 from tools.errors import InputError, SourceError
 from tools.sources.http import SourceHttp
-from tools.sources.records import CensusRow, Fetched, RawResponse
+from tools.sources.records import CensusHsRow, CensusRow, Fetched, RawResponse
 
 Flow = Literal["exports", "imports"]
 #: (month variable, year-to-date variable) per flow: total exports, general imports.
 VARIABLES: dict[Flow, tuple[str, str]] = {"exports": ("ALL_VAL_MO", "ALL_VAL_YR"), "imports": ("GEN_VAL_MO", "GEN_VAL_YR")}
+#: HS-level detail per flow: (commodity code, its description, month value, year-to-date value).
+HS_VARIABLES: dict[Flow, tuple[str, str, str, str]] = {
+    "exports": ("E_COMMODITY", "E_COMMODITY_LDESC", "ALL_VAL_MO", "ALL_VAL_YR"),
+    "imports": ("I_COMMODITY", "I_COMMODITY_LDESC", "GEN_VAL_MO", "GEN_VAL_YR"),
+}
+#: ``COMM_LVL`` values and the number of digits a commodity code has at that level.
+HS_LEVELS: dict[str, int] = {"HS2": 2, "HS4": 4, "HS6": 6, "HS10": 10}
 #: Partners the briefing follows: China, Taiwan, Japan, South Korea, Germany (Schedule C codes).
 DEFAULT_COUNTRIES = ("5700", "5830", "5880", "5800", "4280")
 
@@ -49,6 +59,14 @@ def time_predicate(since: str, until: str) -> str:
     if since > until:
         raise InputError(f"--since {since} is after --until {until}")
     return since if since == until else f"from {since} to {until}"
+
+
+def check_level(value: str) -> str:
+    """``hs2``/``HS2`` → ``HS2``; anything else is the user's mistake."""
+    level = value.strip().upper()
+    if level not in HS_LEVELS:
+        raise InputError(f"--hs must be one of {', '.join(HS_LEVELS)}, got {value!r}")
+    return level
 
 
 class CensusClient:
@@ -77,12 +95,86 @@ class CensusClient:
         raw = self.http.request("GET", url, params=params)
         return Fetched(raw=raw, census=parse_monthly(raw, flow))
 
+    def hs_detail(
+        self, flow: Flow, level: str, since: str, until: str, countries: Sequence[str] = DEFAULT_COUNTRIES
+    ) -> Fetched:
+        """The optional HS-level detail (``COMM_LVL``) for some partners and months, stored apart from totals."""
+        url, params = hs_request(self.base_url, self.api_key, flow, level, since, until, countries)
+        raw = self.http.request("GET", url, params=params)
+        return Fetched(raw=raw, census_hs=parse_hs(raw, flow, check_level(level)))
 
-def parse_monthly(raw: RawResponse, flow: Flow) -> list[CensusRow]:
-    """Rows of one Census answer; raises ``SourceError`` for anything that is not clean data."""
+
+def hs_request(
+    base_url: str, api_key: str, flow: Flow, level: str, since: str, until: str, countries: Sequence[str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """The optional HS-detail question: commodities at one level for some partners and months."""
+    level = check_level(level)
+    if not countries:
+        raise InputError("HS detail needs at least one country code")
+    code_var, desc_var, month_var, ytd_var = HS_VARIABLES[flow]
+    params = [("get", ",".join((code_var, desc_var, month_var, ytd_var))), ("COMM_LVL", level)]
+    params += [("CTY_CODE", code) for code in countries]
+    params.append(("time", time_predicate(since, until)))
+    if api_key:
+        params.append(("key", api_key))
+    return f"{base_url}/{flow}/hs", params
+
+
+def parse_hs(raw: RawResponse, flow: Flow, level: str) -> list[CensusHsRow]:
+    """Rows of one HS-detail answer: exactly one per (commodity, country, month), all at ``level``.
+
+    Why so strict: an answer mixing levels (HS2 and HS4 rows) or repeating a cell would be
+    double-counted by anyone summing it, so it is refused rather than stored.
+    """
+    table = read_table(raw)
+    if table is None:
+        return []
+    header, body = table
+    code_var, desc_var, month_var, ytd_var = HS_VARIABLES[flow]
+    col = _first_index(header)
+    for needed in (code_var, month_var, "time", "CTY_CODE"):
+        if needed not in col:
+            raise SourceError(f"census: HS answer from {raw.url} lacks column {needed} (header: {header})")
+    digits = HS_LEVELS[level]
+    rows: list[CensusHsRow] = []
+    seen: set[tuple[str, str, str]] = set()
+    for cells in body:
+        if len(cells) != len(header):
+            raise SourceError(f"census: a row has {len(cells)} cells but the header has {len(header)}")
+        code = (cells[col[code_var]] or "").strip()
+        country = (cells[col["CTY_CODE"]] or "").strip()
+        period = (cells[col["time"]] or "").strip()
+        if not _MONTH.match(period):
+            raise SourceError(f"census: unexpected time value {period!r} (want YYYY-MM)")
+        if "COMM_LVL" in col and (cells[col["COMM_LVL"]] or "").strip().upper() != level:
+            raise SourceError(f"census: asked for {level} but a row is at level {cells[col['COMM_LVL']]!r}")
+        if not (code.isdigit() and len(code) == digits):
+            raise SourceError(f"census: commodity code {code!r} is not a {level} code ({digits} digits)")
+        if (code, country, period) in seen:
+            raise SourceError(f"census: more than one {level} row for commodity {code}, country {country} in {period}")
+        seen.add((code, country, period))
+        rows.append(CensusHsRow(
+            comm_lvl=level,
+            commodity=code,
+            commodity_desc=(cells[col[desc_var]] or "").strip() if desc_var in col else "",
+            cty_code=country,
+            period=period,
+            flow=flow,
+            value_usd=_dollars(cells[col[month_var]], month_var),
+            ytd_usd=_dollars(cells[col[ytd_var]], ytd_var) if ytd_var in col else None,
+        ))
+    return sorted(rows, key=lambda r: (r.cty_code, r.period, r.commodity))
+
+
+def read_table(raw: RawResponse) -> tuple[list[str | None], list[list[str | None]]] | None:
+    """Header and body rows of one Census answer; None when the answer says "no data".
+
+    Raises ``SourceError`` for an HTML page (key/quota problem), malformed JSON or a body
+    that is not an array of string rows, so every Census query tells these apart the same way.
+    """
     text = raw.body.decode("utf-8", errors="replace").strip()
     if raw.status == 204 or not text:
-        return []  # the API's way of saying: no data for this question
+        return None  # the API's way of saying: no data for this question
     if text.startswith("<") or "html" in raw.content_type.lower():
         snippet = re.sub(r"<[^>]+>", " ", text)
         snippet = " ".join(snippet.split())[:100]
@@ -97,8 +189,16 @@ def parse_monthly(raw: RawResponse, flow: Flow) -> list[CensusRow]:
     except ValidationError:
         raise SourceError(f"census: {raw.url} did not answer with an array of string rows") from None
     if not table:
+        return None
+    return table[0], table[1:]
+
+
+def parse_monthly(raw: RawResponse, flow: Flow) -> list[CensusRow]:
+    """Rows of one Census answer; raises ``SourceError`` for anything that is not clean data."""
+    table = read_table(raw)
+    if table is None:
         return []
-    header, body = table[0], table[1:]
+    header, body = table
     month_var, ytd_var = VARIABLES[flow]
     col = _first_index(header)
     for needed in ("CTY_CODE", month_var, "time"):

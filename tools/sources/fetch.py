@@ -18,7 +18,7 @@ import httpx
 
 from agent.config import SPECS, Settings
 from tools.errors import InputError, SourceError
-from tools.sources.census import DEFAULT_COUNTRIES, CensusClient, check_month
+from tools.sources.census import DEFAULT_COUNTRIES, CensusClient, check_level, check_month
 from tools.sources.comtrade import DEFAULT_REPORTERS, DEFAULT_YEARS, FLOWS, ComtradeClient
 from tools.sources.http import HttpPolicy, SourceHttp
 from tools.sources.mofcom import DEFAULT_COLUMNS, MofcomClient
@@ -42,6 +42,8 @@ class FetchOptions:
     until: str | None = None
     years: tuple[int, ...] = DEFAULT_YEARS
     mofcom_pages: int = 3
+    #: Census only: fetch HS-level detail at this COMM_LVL (HS2/HS4/HS6/HS10) instead of country totals.
+    hs_level: str | None = None
 
 
 @dataclass
@@ -105,11 +107,14 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
             since = check_month(options.since, "--since") if options.since else f"{now.year - 2}-01"
             until = check_month(options.until, "--until") if options.until else now.strftime("%Y-%m")
             windows = [(since, until, True)]
-        jobs["census"] = [
-            (f"census {flow} {since}..{until}", _call(census.monthly_totals, flow, since, until, DEFAULT_COUNTRIES,
-                                                       with_ytd=ytd))
-            for since, until, ytd in windows for flow in ("exports", "imports")
-        ]
+        if options.hs_level:
+            jobs["census"] = _hs_jobs(census, options.hs_level, windows[0][0], windows[0][1])
+        else:
+            jobs["census"] = [
+                (f"census {flow} {since}..{until}", _call(census.monthly_totals, flow, since, until, DEFAULT_COUNTRIES,
+                                                           with_ytd=ytd))
+                for since, until, ytd in windows for flow in ("exports", "imports")
+            ]
     if "comtrade" in http:
         comtrade = ComtradeClient(http["comtrade"], bases["comtrade"], key("COMTRADE_API_KEY"))
         cjobs: list[Job] = [
@@ -128,6 +133,17 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
             for c in DEFAULT_COLUMNS
         ]
     return jobs
+
+
+def _hs_jobs(census: CensusClient, level: str, since: str, until: str) -> list[Job]:
+    """HS detail per flow; HS6/HS10 are asked one partner at a time (the API times out on big queries)."""
+    level = check_level(level)
+    groups = [DEFAULT_COUNTRIES] if level in ("HS2", "HS4") else [(c,) for c in DEFAULT_COUNTRIES]
+    return [
+        (f"census {level} {flow} {'+'.join(group) if len(group) == 1 else 'partners'}",
+         _call(census.hs_detail, flow, level, since, until, group))
+        for group in groups for flow in ("exports", "imports")
+    ]
 
 
 def _call(fn: Callable[..., Fetched], *args: object, **kwargs: object) -> Callable[[], list[Fetched]]:
@@ -152,6 +168,12 @@ def run_fetch(
     """Fetch each source in turn and save each one atomically; a failing source does not stop the others."""
     if options.from_sample and (options.since or options.until):
         raise InputError("--since/--until choose live Census months; the bundled sample has fixed months")
+    if options.hs_level:
+        check_level(options.hs_level)
+        if options.from_sample:
+            raise InputError("--hs asks the live Census API; the bundled sample holds country totals only")
+        if "census" not in options.sources:
+            raise InputError("--hs applies to the census source; add --source census")
     policy = policy or HttpPolicy.from_settings(settings)
     http, bases = _clients(settings, options, policy, transport)
     outcomes: list[Outcome] = []
@@ -180,7 +202,7 @@ def run_fetch(
             outcome.synthetic = sum(1 for f in collected if f.raw.synthetic)
             outcome.warnings.extend(
                 f"{source}: no data in answer to {f.raw.url}" for f in collected
-                if f.raw.source == "census" and not f.census
+                if f.raw.source == "census" and not f.census and not f.census_hs
             )
     finally:
         for client in http.values():

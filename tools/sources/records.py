@@ -68,6 +68,23 @@ class CensusRow:
 
 
 @dataclass(frozen=True)
+class CensusHsRow:
+    """One commodity's value for one partner, month and flow at one HS level (whole USD; None = not published).
+
+    Kept apart from ``CensusRow`` on purpose: HS rows are detail, never summed into a country total.
+    """
+
+    comm_lvl: str  # HS2 | HS4 | HS6 | HS10
+    commodity: str  # E_COMMODITY (exports, Schedule B) or I_COMMODITY (imports, HTS)
+    commodity_desc: str
+    cty_code: str
+    period: str  # YYYY-MM
+    flow: Literal["exports", "imports"]
+    value_usd: float | None
+    ytd_usd: float | None = None
+
+
+@dataclass(frozen=True)
 class ComtradeRow:
     """One annual reporter→partner total for one flow (primaryValue, USD)."""
 
@@ -86,6 +103,7 @@ class Fetched:
 
     raw: RawResponse
     census: list[CensusRow] = field(default_factory=list)
+    census_hs: list[CensusHsRow] = field(default_factory=list)
     comtrade: list[ComtradeRow] = field(default_factory=list)
     policy: list[PolicyDoc] = field(default_factory=list)
     row_capped: bool = False

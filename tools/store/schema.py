@@ -42,6 +42,18 @@ CREATE TABLE IF NOT EXISTS census_values (
     ytd_usd     REAL
 );
 CREATE INDEX IF NOT EXISTS census_key ON census_values (cty_code, period, flow);
+CREATE TABLE IF NOT EXISTS census_hs_values (   -- optional HS detail; never summed into census_values
+    manifest_id    INTEGER NOT NULL REFERENCES manifest(id),
+    comm_lvl       TEXT NOT NULL CHECK (comm_lvl IN ('HS2', 'HS4', 'HS6', 'HS10')),
+    commodity      TEXT NOT NULL,
+    commodity_desc TEXT NOT NULL,
+    cty_code       TEXT NOT NULL,
+    period         TEXT NOT NULL,
+    flow           TEXT NOT NULL CHECK (flow IN ('exports', 'imports')),
+    value_usd      REAL,
+    ytd_usd        REAL
+);
+CREATE INDEX IF NOT EXISTS census_hs_key ON census_hs_values (comm_lvl, flow, commodity, cty_code, period);
 CREATE TABLE IF NOT EXISTS comtrade_values (
     manifest_id   INTEGER NOT NULL REFERENCES manifest(id),
     reporter_code INTEGER NOT NULL,

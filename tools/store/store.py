@@ -43,6 +43,10 @@ CENSUS_COLUMNS = [
     "cty_code", "cty_name", "period", "exports_usd", "imports_usd", "vintage", "fetched_at",
     "source_url", "synthetic", "exports_ytd_usd", "imports_ytd_usd", "exports_source_url", "imports_source_url",
 ]
+CENSUS_HS_COLUMNS = [
+    "comm_lvl", "flow", "commodity", "commodity_desc", "cty_code", "period", "value_usd", "ytd_usd",
+    "vintage", "fetched_at", "source_url", "synthetic",
+]
 COMTRADE_COLUMNS = [
     "reporter_code", "reporter_desc", "partner_code", "partner_desc", "year", "flow", "value_usd",
     "vintage", "fetched_at", "source_url", "synthetic", "row_capped",
@@ -103,16 +107,15 @@ class Store:
         finally:
             conn.close()
 
-    def _read(self, sql: str, params: tuple[object, ...] = ()) -> pd.DataFrame | None:
-        """Run a query; None when nothing has been stored yet (no DB file)."""
+    def _read(self, sql: str, params: tuple[object, ...] = (), *, table: str = "manifest") -> pd.DataFrame | None:
+        """Run a query; None when nothing has been stored yet (no DB file, or ``table`` not created yet)."""
         if not self.db_path.is_file():
             return None
         with self._connect(write=False) as conn:
-            has_manifest = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='manifest'"
-            ).fetchone()
-            if not has_manifest:
-                return None
+            for name in dict.fromkeys(("manifest", table)):
+                exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
+                if not exists:
+                    return None
             return pd.read_sql_query(sql, conn, params=params)
 
     # ------------------------------------------------------------------ writing
@@ -158,7 +161,7 @@ class Store:
             if when > latest[2]:
                 conn.execute("UPDATE manifest SET checked_at = ? WHERE id = ?", (when, latest[0]))
             return None
-        n_rows = len(item.census) + len(item.comtrade) + len(item.policy)
+        n_rows = len(item.census) + len(item.census_hs) + len(item.comtrade) + len(item.policy)
         cur = conn.execute(
             """INSERT INTO manifest (source, query_key, method, url, params, form, source_url, status,
                    content_type, sha256, raw_path, n_bytes, fetched_at, checked_at, vintage, synthetic,
@@ -176,6 +179,13 @@ class Store:
         conn.executemany(
             "INSERT INTO census_values VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(mid, r.cty_code, r.cty_name, r.period, r.flow, r.value_usd, r.ytd_usd) for r in item.census],
+        )
+        conn.executemany(
+            "INSERT INTO census_hs_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (mid, r.comm_lvl, r.commodity, r.commodity_desc, r.cty_code, r.period, r.flow, r.value_usd, r.ytd_usd)
+                for r in item.census_hs
+            ],
         )
         conn.executemany(
             "INSERT INTO comtrade_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -273,6 +283,35 @@ class Store:
         out["imports_source_url"] = im["source_url"]
         out = out.reset_index()
         return _typed_census(out[CENSUS_COLUMNS].sort_values(["cty_code", "period"], ignore_index=True))
+
+    def census_hs(self, level: str | None = None) -> pd.DataFrame:
+        """Latest vintage of every HS-detail cell: one row per (level, flow, commodity, country, month).
+
+        Long format (one flow per row) because export (Schedule B) and import (HTS) codes differ
+        at HS10; values are whole USD, NaN when suppressed. ``level`` narrows to HS2/HS4/HS6/HS10.
+        """
+        df = self._read(
+            """SELECT comm_lvl, flow, commodity, commodity_desc, cty_code, period, value_usd, ytd_usd,
+                      vintage, fetched_at, source_url, synthetic
+               FROM (SELECT v.*, m.vintage, m.fetched_at, m.source_url, m.synthetic,
+                            ROW_NUMBER() OVER (PARTITION BY v.comm_lvl, v.flow, v.commodity, v.cty_code, v.period
+                                               ORDER BY m.fetched_at DESC, m.id DESC) AS rn
+                     FROM census_hs_values v JOIN manifest m ON m.id = v.manifest_id)
+               WHERE rn = 1 AND (? IS NULL OR comm_lvl = ?)
+               ORDER BY comm_lvl, flow, cty_code, period, commodity""",
+            (level and level.upper(), level and level.upper()),
+            table="census_hs_values",
+        )
+        if df is None:
+            df = pd.DataFrame(columns=CENSUS_HS_COLUMNS)
+        df = df[CENSUS_HS_COLUMNS].reset_index(drop=True)
+        for col in ("comm_lvl", "flow", "commodity", "commodity_desc", "cty_code", "period", "vintage", "source_url"):
+            df[col] = df[col].astype(str) if not df.empty else df[col].astype(object)
+        for col in ("value_usd", "ytd_usd"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+        df["fetched_at"] = pd.to_datetime(df["fetched_at"], utc=True)
+        df["synthetic"] = df["synthetic"].astype(bool)
+        return df
 
     def comtrade_annual(self) -> pd.DataFrame:
         """Rows of the latest answer to each Comtrade question, one row per (reporter, partner, year, flow).
