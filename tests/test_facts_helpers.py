@@ -49,8 +49,12 @@ def comtrade_frame(rows: list[tuple[int, int, int, str, float]], *, synthetic: b
     from tools.countries import by_comtrade
 
     df = pd.DataFrame(rows, columns=["reporter_code", "partner_code", "year", "flow", "value_usd"])
-    df.insert(1, "reporter_desc", [by_comtrade(r).name_en if by_comtrade(r) else str(r) for r in df["reporter_code"]])
-    df.insert(3, "partner_desc", [by_comtrade(p).name_en if by_comtrade(p) else str(p) for p in df["partner_code"]])
+    def desc(code: int) -> str:
+        country = by_comtrade(code)
+        return country.name_en if country else str(code)
+
+    df.insert(1, "reporter_desc", [desc(r) for r in df["reporter_code"]])
+    df.insert(3, "partner_desc", [desc(p) for p in df["partner_code"]])
     df["value_usd"] = df["value_usd"].astype(float)
     df["vintage"] = "c1"
     df["fetched_at"] = FETCHED
