@@ -40,12 +40,13 @@ test: install-local install-browser
 	$(VENV)/bin/pytest -q
 
 lint: install
-	$(VENV)/bin/ruff check agent tools vectorstore tests bench
-	$(VENV)/bin/mypy agent tools vectorstore
+	$(VENV)/bin/ruff check agent tools vectorstore tests bench scripts
+	$(VENV)/bin/mypy agent tools vectorstore tests bench scripts
 
 bench: install-local
 	$(PY) bench/facts_bench.py
 	$(PY) bench/draft_bench.py
+	$(PY) bench/policy_bench.py
 
 clean:
 	rm -rf $(VENV) agent-data site
