@@ -345,3 +345,21 @@ def test_impact_part_is_speculative_cites_documents_and_never_empty() -> None:
     assert claim.speculative and {"speculative", "policy_interpretation"} <= set(claim.flags)
     assert claim.text.endswith("（推測）。") and f"<!--claim:{claim.id}-->" in result.markdown
     assert "半導體設備業恐將受衝擊" not in result.markdown  # cited no document: dropped, not rewritten
+
+
+def _section(md: str, start: str, end: str) -> str:
+    return md.split(start)[1].split(end)[0]
+
+
+def test_watchlist_and_sources_show_labelled_links_not_raw_urls() -> None:
+    md = run(TemplateBackend()).markdown
+    watch = _section(md, "## 五、觀察清單", "## 與上週")
+    bases = [line for line in watch.splitlines() if "依據：" in line]
+    assert bases and all("](http" in line for line in bases)
+    assert not re.search(r"依據：https?://", watch)
+    assert all(line.count("http") == line.count("](http") for line in bases)  # every URL inside a link
+    sources = _section(md, "## 資料來源", "{% include")
+    assert "/intltrade/exports/" in sources and "/intltrade/imports/" in sources
+    comtrade = next(line for line in sources.splitlines() if line.startswith("- UN Comtrade"))
+    urls = {u for f in sheet("2026-W07").facts if f.source and (u := f.source.url).startswith("https://comtrade")}
+    assert f"共 {len(urls)} 份查詢回應" in comtrade and comtrade.count("https://") == 1

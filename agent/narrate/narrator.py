@@ -27,17 +27,18 @@ from . import facts_view as fv
 from . import render
 from .compare import compare_sheets
 from .prompts import load_prompt
+from .provenance import Link, SourceLines, data_source_lines
 from .retrieval import Retrieved
 from .sections import (
     Paragraph,
     SectionPlan,
     concentration_section,
+    doc_publisher,
     evidence,
     exports_section,
     headline_partners,
     imports_section,
     policy_section,
-    source_line,
     summary_section,
     watchlist,
 )
@@ -204,16 +205,14 @@ def _limits(inputs: Inputs, replaced: int) -> list[str]:
     return out + inputs.notes
 
 
-def _sources(facts: dict[str, Fact], docs: dict[str, DocRef]) -> list[str]:
-    seen: dict[str, str] = {}
-    for fact in facts.values():
-        if fact.source is None:
-            continue
-        line = source_line([fact])
-        seen.setdefault(fact.source.dataset, f"{line}：{fact.source.url}")
-    lines = list(seen.values())
-    lines += [f"中國商務部出口管制資訊網：{d.title}（{d.date}）{d.url}" for d in docs.values()]
-    return lines
+def _sources(sheet: FactSheet, facts: dict[str, Fact], docs: dict[str, DocRef],
+             publishers: dict[str, str]) -> SourceLines:
+    """Data queries (labelled, Comtrade answers counted) then each cited document as a link."""
+    out = data_source_lines(sheet, list(facts.values()))
+    for d in docs.values():
+        link = Link(f"「{d.title}」（{d.date}）", d.url).markdown()
+        out.lines.append(f"{publishers.get(d.doc_id) or '中國商務部出口管制資訊網'}：{link}")
+    return out
 
 
 def _coverage(sheet: FactSheet) -> str:
@@ -319,6 +318,8 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
     facts_on_page.update({i: by_id[i] for flag in sheet.flags for i in flag.fact_ids if i in by_id})
     facts_on_page.update(wow.other_facts)
     facts_on_page.update(ago.other_facts)
+    sources = _sources(sheet, facts_on_page, docs, {p.doc_id: doc_publisher(p) for p in passages})
+    facts_on_page.update(sources.facts)
     for cty in headline_partners(sheet)[:2]:
         ch = fv.census_change(sheet, cty, "balance")
         if ch:
@@ -357,7 +358,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         "year_ago_label": week.year_ago_week,
         "limits": _limits(inputs, replaced),
         "disclaimer": words["disclaimer"],
-        "sources": _sources(facts_on_page, docs),
+        "sources": sources.lines,
         "nav": render.nav_include(week.prev_week, week.next_week),
     }
     markdown = render.page(context)
@@ -371,6 +372,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         claims=claims, facts=facts_on_page, docs=docs, quality_flags=sheet.flags,
     )
     vouched = [v for e in evidence_all.values() for v in e.vouches] + [f.message_zh for f in sheet.flags]
+    vouched += sources.labels + [item.basis for item in items]
     problems = untraced_numbers(markdown, sidecar, extra=vouched + _page_dates(week, sheet))
     if problems:
         raise VerificationError(f"draft has numbers no fact or document accounts for: {problems[0]}")

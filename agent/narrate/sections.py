@@ -17,6 +17,7 @@ from agent.verify import to_traditional
 from tools.facts.model import Fact, FactSheet
 
 from . import facts_view as fv
+from .provenance import Link, fact_links, links_markdown
 from .sentences import (
     change_sentence,
     change_word,
@@ -28,6 +29,8 @@ from .sentences import (
     top_partners_sentence,
 )
 from .writer import DocEvidence, SectionSpec
+
+ANALYST_NOTE = "分析師筆記（非官方文本）"
 
 
 @dataclass
@@ -253,6 +256,13 @@ def evidence(passage: object) -> DocEvidence:
     return DocEvidence(ref=ref, vouches=[v for v in vouches if v])
 
 
+def doc_publisher(passage: object) -> str:
+    """Who published a document, as the page credits it (analyst notes never pass as official text)."""
+    if getattr(passage, "category", "") == "analyst_note":
+        return ANALYST_NOTE
+    return to_traditional(getattr(passage, "publisher", "")) or "中國商務部出口管制資訊網"
+
+
 def policy_section(sheet: FactSheet, passages: list[object]) -> tuple[SectionPlan, SectionPlan]:
     """(document statements, flagged impact part). Both cite retrieved documents only."""
     docs = {e.ref.doc_id: e for e in (evidence(p) for p in passages)}
@@ -267,7 +277,7 @@ def policy_section(sheet: FactSheet, passages: list[object]) -> tuple[SectionPla
         plan = SentencePlan(key=f"policy.{e.ref.doc_id}", facts=(), fallback=fallback, doc_ids=(e.ref.doc_id,),
                             passage=view)
         plans.append(plan)
-        publisher = to_traditional(getattr(p, "publisher", "")) or "中國商務部出口管制資訊網"
+        publisher = doc_publisher(p)
         paragraphs.append(Paragraph(e.ref.title, [plan.key], [], f"{publisher}，發布於 {e.ref.date}",
                                     doc_ids=[e.ref.doc_id]))
         impact_plans.append(SentencePlan(key=f"impact.{e.ref.doc_id}", facts=(), fallback="",
@@ -302,7 +312,7 @@ def watchlist(sheet: FactSheet, passages: list[object], week_end: date) -> list[
         items.append(WatchItem(
             title=f"{ch.current.label_zh}{change_word(ch.change, ch.current)}",
             text=f"{ch.current.period.label_zh}為 {ch.current.display}，同期比較 {ch.change.display}。",
-            basis=ch.current.source.url if ch.current.source else ch.current.id, fact_ids=[ch.current.id, ch.change.id]))
+            basis=links_markdown(fact_links(ch.current, sheet)), fact_ids=[ch.current.id, ch.change.id]))
     for cty in fv.census_partners(sheet)[:3]:
         extreme = fv.monthly_extreme(sheet, cty)
         month = extreme.subject.get("month", "") if extreme else ""
@@ -310,12 +320,13 @@ def watchlist(sheet: FactSheet, passages: list[object], week_end: date) -> list[
             items.append(WatchItem(
                 title=f"{extreme.label_zh}",
                 text=spaced(extreme.period.label_zh, "期間最高為 ", month_label(month), "的 ", extreme.display, "。"),
-                basis=extreme.source.url if extreme.source else extreme.id, fact_ids=[extreme.id]))
+                basis=links_markdown(fact_links(extreme, sheet)), fact_ids=[extreme.id]))
             break
     for p in passages:
         upcoming = [d for d in (getattr(p, "effective_dates", []) or []) if d > week_end]
         if upcoming:
             e = evidence(p)
             items.append(WatchItem(title=e.ref.title, text=f"生效日為 {upcoming[0].isoformat()}，請追蹤執行情況。",
-                                   basis=e.ref.url or e.ref.doc_id, doc_ids=[e.ref.doc_id]))
+                                   basis=Link(f"「{e.ref.title}」（{e.ref.date}）", e.ref.url).markdown(),
+                                   doc_ids=[e.ref.doc_id]))
     return items

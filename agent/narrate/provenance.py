@@ -1,0 +1,156 @@
+"""Readable source labels and links for the page (依據 lines, 資料來源).
+
+Why: a raw query URL tells a reader nothing until they click it, and one reporter's Comtrade
+URL shown as "the" source misstates where the figures came from. Labels are built from the
+facts' own source records (dataset, query URL, fetch date), so they cannot drift from the data.
+Counts shown in 資料來源 are returned as page-level facts so the page-trace check covers them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from tools.countries import name_zh
+from tools.facts import make
+from tools.facts.model import Fact, FactSheet
+
+CENSUS = "US Census 國際貿易 API"
+CENSUS_FULL = "US Census Bureau 國際貿易 API"
+COMTRADE = "UN Comtrade"
+FLOW_ZH = {"exports": "出口", "imports": "進口", "X": "出口", "M": "進口"}
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+    def markdown(self) -> str:
+        return f"[{self.label}]({self.url})" if self.url else self.label
+
+
+def _query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def census_flow(url: str) -> str:
+    path = urlsplit(url).path
+    return "exports" if "/exports/" in path else "imports" if "/imports/" in path else ""
+
+
+def census_window(url: str) -> str:
+    """'2024-01–2025-11' from a Census ``time=from 2024-01 to 2025-11`` query ('' when absent)."""
+    words = (_query(url).get("time") or [""])[0].split()
+    if len(words) == 4 and words[0] == "from" and words[2] == "to":
+        return f"{words[1]}–{words[3]}"
+    return words[0] if len(words) == 1 else ""
+
+
+def census_queries(facts: list[Fact]) -> dict[str, list[str]]:
+    """flow -> distinct Census query URLs the facts were read from (exports first)."""
+    found: dict[str, list[str]] = {"exports": [], "imports": []}
+    for fact in facts:
+        if fact.source and fact.source.dataset.startswith("census") and (flow := census_flow(fact.source.url)):
+            if fact.source.url not in found[flow]:
+                found[flow].append(fact.source.url)
+    return {k: v for k, v in found.items() if v}
+
+
+def census_link(flow: str, url: str, with_name: bool = True, with_partner: bool = False) -> Link:
+    window = census_window(url)
+    codes = _query(url).get("CTY_CODE", [])
+    partner = name_zh(codes[0], scheme="census", fallback=codes[0]) if with_partner and len(codes) == 1 else ""
+    inner = "，".join(p for p in (f"美國{FLOW_ZH[flow]}" + (f"（{partner}）" if partner else ""), window) if p)
+    return Link(f"{CENSUS}（{inner}）" if with_name else inner, url)
+
+
+def comtrade_link(url: str, with_name: bool = True) -> Link:
+    q = _query(url)
+    reporter, year, flow = (q.get(k, [""])[0] for k in ("reporterCode", "period", "flowCode"))
+    name = name_zh(int(reporter), fallback=reporter) if reporter.isdigit() else reporter
+    inner = "".join(p for p in (name, f" {year} 年" if year else "", FLOW_ZH.get(flow, "")) if p)
+    return Link(f"{COMTRADE}（{inner}）" if with_name else inner, url)
+
+
+def _is_balance(fact: Fact) -> bool:
+    return fact.kind in ("balance", "monthly_extreme") or ".balance." in fact.id
+
+
+def fact_links(fact: Fact, sheet: FactSheet) -> list[Link]:
+    """Where ``fact`` came from; a balance cites both the exports and the imports query."""
+    src = fact.source
+    if src is None or not src.url:
+        return [Link(fact.id, "")]
+    if src.dataset.startswith("census"):
+        if _is_balance(fact):
+            partner = fact.subject.get("partner")
+            same = [f for f in sheet.facts if f.subject.get("partner") == partner and f.kind in ("exports", "imports")]
+            queries = census_queries(same)
+            if queries:
+                return [census_link(flow, urls[0]) for flow, urls in queries.items()]
+        return [census_link(census_flow(src.url), src.url)]
+    if src.dataset.startswith("comtrade"):
+        return [comtrade_link(src.url)]
+    return [Link(src.dataset, src.url)]
+
+
+def links_markdown(links: list[Link]) -> str:
+    return "、".join(dict.fromkeys(link.markdown() for link in links))
+
+
+@dataclass
+class SourceLines:
+    lines: list[str]
+    facts: dict[str, Fact]  # page-level counts (keyed 'sources:…') the lines show
+    labels: list[str]  # link texts (dates/windows) the page-trace check may rely on
+
+
+def data_source_lines(sheet: FactSheet, used: list[Fact]) -> SourceLines:
+    """资料来源 lines for the datasets the page uses: every Census query, Comtrade answers counted."""
+    lines: list[str] = []
+    facts: dict[str, Fact] = {}
+    labels: list[str] = []
+    datasets = {f.source.dataset.split(".")[0] for f in used if f.source}
+    if "census" in datasets:
+        queries = census_queries(used)
+        fetched = _fetched(sheet, "census")
+        links = [census_link(flow, url, with_name=False, with_partner=len(urls) > 1)
+                 for flow, urls in queries.items() for url in urls]
+        labels += [link.label for link in links]
+        lines.append(f"{CENSUS_FULL}，擷取於 {fetched}：" + "、".join(link.markdown() for link in links))
+    if "comtrade" in datasets:
+        answers: dict[str, tuple[str, str, str]] = {}
+        synthetic: set[bool] = set()
+        for fact in sheet.facts:
+            if fact.source and fact.source.dataset.startswith("comtrade") and fact.source.url:
+                q = _query(fact.source.url)
+                answers.setdefault(fact.source.url, tuple(q.get(k, [""])[0]  # type: ignore[arg-type]
+                                                          for k in ("reporterCode", "period", "flowCode")))
+                synthetic.add(fact.source.synthetic)
+        year_list = sorted({a[1] for a in answers.values()})
+        if year_list and all(y.isdigit() for y in year_list):
+            reporters, years, flows = (len({a[i] for a in answers.values()}) for i in range(3))
+            period = make.year_period(int(year_list[-1]))
+            counts = {"answers": (len(answers), "UN Comtrade 查詢回應數"),
+                      "reporters": (reporters, "UN Comtrade 報告國數"),
+                      "years": (years, "UN Comtrade 年度數")}
+            for key, (value, label) in counts.items():
+                facts[f"sources:comtrade.{key}"] = make.count_fact(
+                    id=f"sources.comtrade.{key}", kind="count", value=float(value), period=period, label_zh=label)
+            example = min(answers, key=lambda u: (answers[u][1] != year_list[-1], answers[u][2] != "X", answers[u]))
+            link = comtrade_link(example, with_name=False)
+            labels.append(link.label)
+            flow_text = "出口與進口" if flows > 1 else FLOW_ZH.get(next(iter(answers.values()))[2], "")
+            note = {frozenset({True}): "，合成樣本", frozenset({True, False}): "，含合成樣本"}.get(frozenset(synthetic), "")
+            lines.append(f"{COMTRADE}，擷取於 {_fetched(sheet, 'comtrade')}{note}：各報告國年度夥伴表共 "
+                         f"{facts['sources:comtrade.answers'].display} 份查詢回應（"
+                         f"{facts['sources:comtrade.reporters'].display} 個報告國 × "
+                         f"{facts['sources:comtrade.years'].display} 個年度 × {flow_text}），例如 {link.markdown()}")
+    return SourceLines(lines, facts, labels)
+
+
+def _fetched(sheet: FactSheet, prefix: str) -> str:
+    dates = sorted({f.source.fetched_at.date().isoformat() for f in sheet.facts
+                    if f.source and f.source.dataset.startswith(prefix)})
+    return dates[-1] if dates else ""
