@@ -43,6 +43,10 @@ def test_template_draft_of_the_bundled_week(sample_env: dict[str, str]) -> None:
     assert tw.display == "+88.7%" and tw.direction == "up"
     policy = md.split("## 三、政策更新")[1].split("## 四")[0]
     assert "沒有可引用的文件" in policy  # no index was built: said plainly, nothing invented
+    limits = md.split("## 已知限制")[1].split("## 免責聲明")[0]
+    for part in (policy, limits):  # in the page's language, with what to run
+        assert "政策索引尚未建立" in part and "agent policy ingest" in part
+        assert "policy index" not in part and "no documents" not in part
 
 
 def test_bad_week_is_one_line_exit_2(sample_env: dict[str, str]) -> None:

@@ -50,6 +50,9 @@ def run_draft(week: str, llm: str | None, output_dir: Path | None = None) -> Non
         year_ago_sheet=_sheet_or_none(store, report_week.year_ago_week),  # type: ignore[arg-type]
         retrieved=retrieve(settings, report_week.start, report_week.end),
     )
+    if inputs.retrieved.status != "ok":
+        console.print(f"[yellow]policy section left empty: {inputs.retrieved.status}[/yellow] "
+                      "(build the index with `agent policy ingest`)")
     with console.status(f"drafting {report_week.week} with {backend.name} …"):
         result = draft(inputs, backend, output_dir or settings.output_dir)
     side = result.sidecar

@@ -28,7 +28,7 @@ from . import render
 from .compare import compare_sheets
 from .prompts import load_prompt
 from .provenance import Link, SourceLines, data_source_lines
-from .retrieval import Retrieved
+from .retrieval import NOTE_NOT_CONSULTED, Retrieved
 from .sections import (
     Paragraph,
     SectionPlan,
@@ -349,7 +349,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         "sections": views,
         "coverage": _coverage(sheet),
         "policy_status": inputs.retrieved.status if passages else "empty",
-        "policy_empty": words["policy_empty"].format(note=inputs.retrieved.note or "no documents"),
+        "policy_empty": words["policy_empty"].format(note=inputs.retrieved.note or NOTE_NOT_CONSULTED),
         "impact_empty": words["impact_empty"],
         "watchlist": items,
         "prev_label": week.prev_week.split("-")[1],
@@ -405,4 +405,4 @@ def write_outputs(output_dir: Path, name: str, markdown: str, sidecar: Sidecar) 
 def inputs_for(week_text: str, sheet: FactSheet, prev: FactSheet | None = None, year_ago: FactSheet | None = None,
                retrieved: Retrieved | None = None) -> Inputs:
     return Inputs(week=parse_week(week_text), sheet=sheet, prev_sheet=prev, year_ago_sheet=year_ago,
-                  retrieved=retrieved or Retrieved(status="empty", note="policy index not consulted"))
+                  retrieved=retrieved or Retrieved(status="empty", note=NOTE_NOT_CONSULTED))

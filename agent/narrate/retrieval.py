@@ -20,6 +20,12 @@ log = logging.getLogger(__name__)
 #: Queries that cover the export-control themes the briefing tracks (zh-Hant; the index maps to zh-Hans).
 QUERIES = ("出口管制 公告 兩用物項", "稀土 鋰電池 管制物項", "半導體 出口管制 磋商", "實體清單 暫停 措施")
 RECENT_DAYS = 90
+# Notes shown on the page (zh-Hant, no figures: the page-trace check would have nothing to trace them to).
+NOTE_EMPTY_INDEX = "政策索引尚未建立或沒有任何文件（建立方式：agent policy ingest）"
+NOTE_NOT_INSTALLED = "政策索引元件未安裝"
+NOTE_FAILED = "政策索引讀取失敗，詳見執行記錄"
+NOTE_NO_MATCH = "近期沒有新發布或仍然有效的相關文件"
+NOTE_NOT_CONSULTED = "本次未查詢政策索引"
 
 
 @dataclass
@@ -36,7 +42,7 @@ def retrieve(settings: Settings, week_start: date, week_end: date, k_docs: int =
 
         index = PolicyIndex(settings)
         if not index.list_docs():
-            return Retrieved(status="empty", note="policy index has no documents (run `agent policy ingest`)")
+            return Retrieved(status="empty", note=NOTE_EMPTY_INDEX)
         found: dict[str, Any] = {}
         since = week_end - timedelta(days=RECENT_DAYS)
         for query in QUERIES:
@@ -46,11 +52,12 @@ def retrieve(settings: Settings, week_start: date, week_end: date, k_docs: int =
             for passage in index.search(query, k=2, in_force_on=week_end, published_until=week_end):
                 found.setdefault(passage.doc_id, passage)
     except ImportError as exc:
-        return Retrieved(status="unavailable", note=f"policy index not installed: {exc}")
+        log.warning("policy index not installed: %s", exc)
+        return Retrieved(status="unavailable", note=NOTE_NOT_INSTALLED)
     except Exception as exc:  # an optional input: any index failure means "no policy section", not a crash
         log.warning("policy retrieval failed: %s", exc)
-        return Retrieved(status="unavailable", note=str(exc))
+        return Retrieved(status="unavailable", note=NOTE_FAILED)
     passages = sorted(found.values(), key=lambda p: (p.publish_date, p.score), reverse=True)[:k_docs]
     if not passages:
-        return Retrieved(status="empty", note="no policy document in the report window or in force")
+        return Retrieved(status="empty", note=NOTE_NO_MATCH)
     return Retrieved(passages=passages)
