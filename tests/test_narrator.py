@@ -36,7 +36,7 @@ from agent.narrate.trace import untraced_numbers
 from agent.sidecar import Sidecar
 from agent.verify import has_simplified, number_tokens
 from tools.facts.model import FactSheet, QualityFlag
-from vectorstore.models import Passage
+from vectorstore.models import DocInfo, Passage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TW_DEFICIT = "census.5830.balance.ytd.2025-01_2025-11"
@@ -363,3 +363,50 @@ def test_watchlist_and_sources_show_labelled_links_not_raw_urls() -> None:
     comtrade = next(line for line in sources.splitlines() if line.startswith("- UN Comtrade"))
     urls = {u for f in sheet("2026-W07").facts if f.source and (u := f.source.url).startswith("https://comtrade")}
     assert f"共 {len(urls)} 份查詢回應" in comtrade and comtrade.count("https://") == 1
+
+
+def _status_docs() -> tuple[list[Passage], list[DocInfo]]:
+    notice = Passage(doc_id="mofcom-1176", chunk_id="c3", title="商務部 海關總署公告2025年第56號 公佈對部分稀土裝置實施出口管制的決定",
+                     title_orig="商务部 海关总署公告2025年第56号", publish_date=date(2025, 10, 9), url="http://x/1176.html",
+                     text="對 12 種稀土裝置實施管制。", score=0.7, notice_no="商务部 海关总署公告2025年第56号",
+                     effective_dates=[date(2025, 11, 8)], category="notice", publisher="安全与管制局")
+    upcoming = Passage(doc_id="mofcom-1300", chunk_id="c4", title="關於調整兩用物項出口管制清單的公告",
+                       title_orig="关于调整两用物项出口管制清单的公告", publish_date=date(2026, 2, 10), url="http://x/1300.html",
+                       text="自 2026 年 3 月 1 日起施行。", score=0.6, notice_no="商务部公告2026年第9号",
+                       effective_dates=[date(2026, 3, 1)], category="notice", publisher="商务部")
+    note = Passage(doc_id="note-2025-70", chunk_id="c5", title="商務部 海關總署公告2025年第70號：暫停實施第55–58號公告（分析師筆記）",
+                   title_orig="商务部 海关总署公告2025年第70号", publish_date=date(2025, 11, 7), url="",
+                   text="暫停實施至 2026 年 11 月 10 日。", score=0.5, notice_no="商务部、海关总署公告2025年第70号",
+                   category="analyst_note", publisher="分析師筆記（非官方文本）")
+    infos = [DocInfo(doc_id=p.doc_id, title=p.title, title_orig=p.title_orig, publish_date=p.publish_date,
+                     category=p.category, notice_no=p.notice_no, effective_dates=p.effective_dates)
+             for p in (notice, upcoming, note)]
+    infos[0].notice_key = "2025-56"
+    infos[2].notice_key, infos[2].suspends, infos[2].suspension_until = "2025-70", ["2025-56"], date(2026, 11, 10)
+    return [upcoming, note, notice], infos
+
+
+def test_policy_sentences_carry_notice_dates_and_suspension_from_metadata() -> None:
+    found, infos = _status_docs()
+    inputs = inputs_for("2026-W07", sheet("2026-W07"), sheet("2026-W06"), retrieved=Retrieved(passages=found, docs=infos))
+    result = draft(inputs, TemplateBackend())
+    policy = result.markdown.split("## 三、政策更新")[1].split("## 四")[0]
+    assert "已於 2025-11-08 生效" in policy and "暫停實施至 2026-11-10" in policy  # notice 56, paused by notice 70
+    assert "將於 2026-03-01 生效" in policy and "（商務部公告2026年第9號）" in policy  # number not in its title
+    assert "分析師筆記（非官方文本）整理了「" in policy and "分析師筆記（非官方文本）發布" not in policy
+    assert "| 2025-11-08；暫停實施至 2026-11-10 |" in policy and "| 2026-03-01 |" in policy
+    assert "12 種" not in result.markdown  # body figures never reach the page
+    claims = [c for c in result.sidecar.claims if c.section == "policy"]
+    assert len(claims) == 3 and all("policy_interpretation" in c.flags for c in claims)
+    same = draft(inputs_for("2026-W07", sheet("2026-W07"), sheet("2026-W06"),
+                            retrieved=Retrieved(passages=found, docs=infos)), ScriptedModel()).markdown
+    assert same.split("| 文件 |")[1].split("{:")[0] == policy.split("| 文件 |")[1].split("{:")[0]
+
+
+def test_summary_names_the_newest_policy_document_flagged() -> None:
+    result = run(TemplateBackend())
+    summary = result.markdown.split("## 摘要")[1].split("## 一、")[0]
+    claim = next(c for c in result.sidecar.claims if c.section == "summary" and c.doc_ids)
+    assert claim.doc_ids == ["mofcom-2026-01-06-japan"] and claim.flags == ["policy_interpretation"]
+    assert f"<!--claim:{claim.id}-->政策方面" in summary and "2026-01-06" in claim.text
+    assert "政策方面" not in run(TemplateBackend(), with_policy=False).markdown

@@ -51,7 +51,7 @@ def run_draft(week: str, llm: str | None, output_dir: Path | None = None) -> Non
         retrieved=retrieve(settings, report_week.start, report_week.end),
     )
     if inputs.retrieved.status != "ok":
-        console.print(f"[yellow]policy section left empty: {inputs.retrieved.status}[/yellow] "
+        Console(stderr=True).print(f"[yellow]policy section left empty: {inputs.retrieved.status}[/yellow] "
                       "(build the index with `agent policy ingest`)")
     with console.status(f"drafting {report_week.week} with {backend.name} …"):
         result = draft(inputs, backend, output_dir or settings.output_dir)

@@ -26,6 +26,7 @@ from tools.weeks import ReportWeek, parse_week
 from . import facts_view as fv
 from . import render
 from .compare import compare_sheets
+from .policy_status import doc_status
 from .prompts import load_prompt
 from .provenance import Link, SourceLines, data_source_lines
 from .retrieval import NOTE_NOT_CONSULTED, Retrieved
@@ -42,7 +43,7 @@ from .sections import (
     summary_section,
     watchlist,
 )
-from .sentences import tidy
+from .sentences import policy_summary_sentence, tidy
 from .trace import untraced_numbers
 from .writer import DocEvidence, SectionResult, write_section
 
@@ -98,6 +99,21 @@ def _request(plan: SectionPlan, week: ReportWeek, backend: LLMBackend, versions:
     return SectionRequest(section=plan.spec.key, system=system.body, prompt=body, plans=plan.spec.plans,
                           passages=passages, completion_prompt=fewshot.body, reask_template=reask.body,
                           max_tokens=600)
+
+
+def _summary_policy_claim(passages: list[Any], status: str) -> Claim | None:
+    """One deterministic summary line on the newest retrieved document (title + date), flagged as policy.
+
+    Why not the model: the summary is written from figures; a policy line there must say only
+    what the document's metadata says, and a reviewer confirms it like every policy claim.
+    """
+    if status != "ok" or not passages:
+        return None
+    newest = max(passages, key=lambda p: p.publish_date)
+    text = policy_summary_sentence(newest.title, newest.publish_date, getattr(newest, "publisher", ""),
+                                   note=getattr(newest, "category", "") == "analyst_note")
+    return Claim(id="", section="summary", text=text, doc_ids=[newest.doc_id], flags=["policy_interpretation"],
+                 origin="template")
 
 
 def _claim_id(claim: Claim, taken: set[str]) -> str:
@@ -258,7 +274,8 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         "imports": imports_section(sheet),
         "concentration": concentration_section(sheet),
     }
-    plans["policy"], plans["policy_impact"] = policy_section(sheet, passages)
+    statuses = {p.doc_id: doc_status(p, inputs.retrieved.docs, week.end) for p in passages}
+    plans["policy"], plans["policy_impact"] = policy_section(sheet, passages, statuses, week.end)
     if backend.name != "openai":
         # The impact part is analysis, not restatement: only a chat model is asked for it.
         plans["policy_impact"].spec.plans = []
@@ -285,11 +302,20 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         tokens[key] = results[key].tokens
     if backend.name == "template":
         versions = {}
+    summary_policy = _summary_policy_claim(passages, inputs.retrieved.status)
+    if summary_policy is not None:
+        results["summary"].claims.append(summary_policy)
+        newest = next(p for p in passages if p.doc_id in summary_policy.doc_ids)
+        source = f"{doc_publisher(newest)}，發布於 {newest.publish_date.isoformat()}"
+        for paragraph in plans["summary"].paragraphs[-1:]:
+            paragraph.source = "；".join(s for s in (paragraph.source, source) if s)
+            paragraph.doc_ids.append(newest.doc_id)
 
     by_id = sheet.by_id()
     facts_on_page: dict[str, Fact] = {}
     docs: dict[str, DocRef] = {}
-    evidence_all: dict[str, DocEvidence] = {e.ref.doc_id: e for e in (evidence(p) for p in passages)}
+    evidence_all: dict[str, DocEvidence] = {e.ref.doc_id: e for e in (evidence(p, statuses.get(p.doc_id))
+                                                                      for p in passages)}
     taken: set[str] = set()
     claims: list[Claim] = []
     views: dict[str, dict[str, Any]] = {}

@@ -31,6 +31,7 @@ NOTE_NOT_CONSULTED = "本次未查詢政策索引"
 @dataclass
 class Retrieved:
     passages: list[Any] = field(default_factory=list)  # vectorstore.Passage
+    docs: list[Any] = field(default_factory=list)  # vectorstore.DocInfo of every stored doc (in-force status)
     status: str = "ok"  # ok | empty | unavailable
     note: str = ""
 
@@ -41,7 +42,8 @@ def retrieve(settings: Settings, week_start: date, week_end: date, k_docs: int =
         from vectorstore import PolicyIndex
 
         index = PolicyIndex(settings)
-        if not index.list_docs():
+        infos = index.list_docs()
+        if not infos:
             return Retrieved(status="empty", note=NOTE_EMPTY_INDEX)
         found: dict[str, Any] = {}
         since = week_end - timedelta(days=RECENT_DAYS)
@@ -60,4 +62,4 @@ def retrieve(settings: Settings, week_start: date, week_end: date, k_docs: int =
     passages = sorted(found.values(), key=lambda p: (p.publish_date, p.score), reverse=True)[:k_docs]
     if not passages:
         return Retrieved(status="empty", note=NOTE_NO_MATCH)
-    return Retrieved(passages=passages)
+    return Retrieved(passages=passages, docs=infos)

@@ -17,6 +17,7 @@ from agent.verify import to_traditional
 from tools.facts.model import Fact, FactSheet
 
 from . import facts_view as fv
+from .policy_status import DocStatus
 from .provenance import Link, fact_links, links_markdown
 from .sentences import (
     change_sentence,
@@ -242,7 +243,7 @@ def concentration_section(sheet: FactSheet) -> SectionPlan:
     return SectionPlan(_spec("concentration", plans, sheet), "concentration", paragraphs, tables)
 
 
-def evidence(passage: object) -> DocEvidence:
+def evidence(passage: object, status: DocStatus | None = None) -> DocEvidence:
     """A retrieved passage as a citation (title in zh-Hant, what it vouches for)."""
     p = passage
     published: date = p.publish_date  # type: ignore[attr-defined]
@@ -250,10 +251,21 @@ def evidence(passage: object) -> DocEvidence:
     ref = DocRef(doc_id=p.doc_id, title=p.title, date=published.isoformat(), url=p.url,  # type: ignore[attr-defined]
                  passage=p.text)  # type: ignore[attr-defined]
     # Dates, notice number and title only: figures inside the passage body are not vouched for, so an
-    # instruction or a number planted in a document cannot reach the page through a citation.
+    # instruction or a number planted in a document cannot reach the page through a citation. The
+    # index's status metadata (expiry, a suspension and the notice declaring it) is vouched as well.
+    extra = [d.isoformat() for d in status.dates()] + [status.notice_no, status.suspended_by] if status else []
     vouches = [published.isoformat(), *[d.isoformat() for d in effective], getattr(p, "notice_no", ""),
-               p.title, getattr(p, "title_orig", "")]  # type: ignore[attr-defined]
-    return DocEvidence(ref=ref, vouches=[v for v in vouches if v])
+               p.title, getattr(p, "title_orig", ""), *extra]  # type: ignore[attr-defined]
+    return DocEvidence(ref=ref, vouches=[v for v in dict.fromkeys(vouches) if v])
+
+
+def _effective_cell(status: DocStatus) -> str:
+    parts = ["、".join(d.isoformat() for d in status.effective)]
+    if status.suspended_until is not None:
+        parts.append(f"暫停實施至 {status.suspended_until.isoformat()}")
+    if status.suspends_until is not None:
+        parts.append(f"所列公告暫停至 {status.suspends_until.isoformat()}")
+    return "；".join(p for p in parts if p) or "—"
 
 
 def doc_publisher(passage: object) -> str:
@@ -263,17 +275,20 @@ def doc_publisher(passage: object) -> str:
     return to_traditional(getattr(passage, "publisher", "")) or "中國商務部出口管制資訊網"
 
 
-def policy_section(sheet: FactSheet, passages: list[object]) -> tuple[SectionPlan, SectionPlan]:
+def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str, DocStatus] | None = None,
+                   day: date | None = None) -> tuple[SectionPlan, SectionPlan]:
     """(document statements, flagged impact part). Both cite retrieved documents only."""
-    docs = {e.ref.doc_id: e for e in (evidence(p) for p in passages)}
+    statuses = statuses or {}
+    docs = {e.ref.doc_id: e for e in (evidence(p, statuses.get(p.doc_id)) for p in passages)}  # type: ignore[attr-defined]
     plans, paragraphs, impact_plans = [], [], []
     rows = []
     for p in passages:
         e = docs[p.doc_id]  # type: ignore[attr-defined]
+        status = statuses.get(e.ref.doc_id) or DocStatus(effective=list(getattr(p, "effective_dates", []) or []))
         view = PassageView(doc_id=e.ref.doc_id, title=e.ref.title, date=e.ref.date, text=e.ref.passage[:600])
-        effective = list(getattr(p, "effective_dates", []) or [])
-        fallback = policy_sentence(e.ref.title, date.fromisoformat(e.ref.date), getattr(p, "publisher", ""),
-                                   effective)
+        published = date.fromisoformat(e.ref.date)
+        fallback = policy_sentence(e.ref.title, published, getattr(p, "publisher", ""), status, day or published,
+                                   note=getattr(p, "category", "") == "analyst_note")
         plan = SentencePlan(key=f"policy.{e.ref.doc_id}", facts=(), fallback=fallback, doc_ids=(e.ref.doc_id,),
                             passage=view)
         plans.append(plan)
@@ -282,7 +297,7 @@ def policy_section(sheet: FactSheet, passages: list[object]) -> tuple[SectionPla
                                     doc_ids=[e.ref.doc_id]))
         impact_plans.append(SentencePlan(key=f"impact.{e.ref.doc_id}", facts=(), fallback="",
                                          doc_ids=(e.ref.doc_id,), passage=view))
-        rows.append([e.ref.title, e.ref.date, "、".join(d.isoformat() for d in effective) or "—",
+        rows.append([e.ref.title, e.ref.date, _effective_cell(status),
                      f"[原文]({e.ref.url})" if e.ref.url else "—"])
     spec = SectionSpec(key="policy", plans=plans, facts={}, docs=docs, policy=True)
     impact_facts = {f.id: f for cty in headline_partners(sheet)[:2]

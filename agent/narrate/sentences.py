@@ -21,6 +21,7 @@ from tools.facts.model import Fact
 from tools.fmt import direction_word
 
 from .facts_view import Change, ReporterYear, partner_name
+from .policy_status import DocStatus
 
 _TEMPLATES = Path(__file__).parent / "templates" / "sentences.yaml"
 
@@ -127,13 +128,48 @@ def concentration_sentence(ry: ReporterYear) -> str | None:
                  band=band.display.removesuffix("集中度").removesuffix("度"), count=count.display)
 
 
-def policy_sentence(title: str, published: date, publisher: str, effective: list[date]) -> str:
-    upcoming = [d.isoformat() for d in effective if d != published]
-    values = dict(date=published.isoformat(), publisher=to_traditional(publisher) or "中國商務部",
-                  title=to_traditional(title))
-    if upcoming:
-        return _fill("policy_doc_effective", effective="、".join(upcoming[:2]), **values)
-    return _fill("policy_doc", **values)
+def _note_title(title: str) -> str:
+    """An analyst note's title without its own '（分析師筆記）' / 'Analyst note:' label (the sentence says so)."""
+    return title.removesuffix("（分析師筆記）").removeprefix("Analyst note:").strip()
+
+
+def policy_details(status: DocStatus, published: date, day: date, note: bool = False) -> str:
+    """Notice number, effective/expiry dates and suspension, as far as the index's metadata records them."""
+    parts = [_fill("policy_notice", notice=status.notice_no)] if status.notice_no else []
+    subject = "所述措施" if note else ""
+    if status.effective == [published]:
+        parts.append(_fill("policy_effective_same_day", subject=subject))
+    elif status.effective:
+        dates = "、".join(d.isoformat() for d in status.effective[:2])
+        key = "policy_effective_future" if min(status.effective) > day else "policy_effective_past"
+        parts.append(_fill(key, subject=subject, dates=dates))
+    if status.expires is not None:
+        parts.append(_fill("policy_expires", expires=status.expires.isoformat()))
+    if status.suspends_until is not None:
+        parts.append(_fill("policy_suspends", until=status.suspends_until.isoformat()))
+    if status.suspended_until is not None:
+        parts.append(_fill("policy_suspended", by=status.suspended_by, until=status.suspended_until.isoformat()))
+    return "".join(parts)
+
+
+def policy_sentence(title: str, published: date, publisher: str, status: DocStatus | None = None,
+                    day: date | None = None, note: bool = False) -> str:
+    """'date，publisher發布「title」…' from document metadata; an analyst note is named as one."""
+    status = status or DocStatus()
+    details = policy_details(status, published, day or published, note)
+    if note:
+        return _fill("policy_note", date=published.isoformat(), title=_note_title(to_traditional(title)),
+                     details=details)
+    return _fill("policy_doc", date=published.isoformat(), publisher=to_traditional(publisher) or "中國商務部",
+                 title=to_traditional(title), details=details)
+
+
+def policy_summary_sentence(title: str, published: date, publisher: str, note: bool = False) -> str:
+    """The summary's one line on the newest policy document (title and date only)."""
+    if note:
+        return _fill("policy_summary_note", date=published.isoformat(), title=_note_title(to_traditional(title)))
+    return _fill("policy_summary", date=published.isoformat(), publisher=to_traditional(publisher) or "中國商務部",
+                 title=to_traditional(title))
 
 
 def facts_sentence(facts: list[Fact]) -> str:
