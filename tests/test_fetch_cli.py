@@ -18,7 +18,7 @@ import respx
 from sources_helpers import FIXTURES, SAMPLE
 
 from agent.config import load_settings
-from tools.sources.fetch import FetchOptions, fetch_sample, run_fetch
+from tools.sources.fetch import FetchOptions, fetch_sample, month_windows, run_fetch
 from tools.sources.http import HttpPolicy
 from tools.sources.sample import SampleRoutes
 from tools.store import Store
@@ -241,3 +241,21 @@ def test_fetch_hs_detail_from_the_console(tmp_path: Path, monkeypatch: pytest.Mo
     assert taiwan_machinery["value_usd"].tolist() == [5_123_456_789.0, 4_987_654_321.0]
     code, out, _ = run_main(("sources", "--show", "census_hs"), data, monkeypatch, capsys)
     assert code == 0 and "census_hs: 18 rows" in out
+
+
+def test_fine_hs_levels_are_asked_one_partner_and_six_months_at_a_time(tmp_path: Path) -> None:
+    settings = load_settings({"AGENT_DATA_DIR": str(tmp_path), "CENSUS_API_BASE": "https://census.test/api"})
+    with respx.mock:
+        route = respx.get(url__regex=r"https://census\.test/api/(ex|im)ports/hs").mock(return_value=httpx.Response(204))
+        outcome = run_fetch(Store(tmp_path), settings,
+                            FetchOptions(sources=("census",), since="2024-11", until="2025-11", hs_level="HS6"),
+                            policy=HttpPolicy(timeout=1, attempts=1, min_interval=0))[0]
+        asked = {(c.request.url.params["CTY_CODE"], c.request.url.params["time"]) for c in route.calls}
+    assert outcome.error == "" and route.call_count == 5 * 3 * 2  # partners x windows x flows
+    assert all(len(c.request.url.params.get_list("CTY_CODE")) == 1 for c in route.calls)
+    assert {t for _, t in asked} == {"from 2024-11 to 2025-04", "from 2025-05 to 2025-10", "2025-11"}
+
+
+def test_month_windows_cover_the_range_without_gaps() -> None:
+    assert month_windows("2024-11", "2025-11", 6) == [("2024-11", "2025-04"), ("2025-05", "2025-10"), ("2025-11", "2025-11")]
+    assert month_windows("2025-03", "2025-03", 6) == [("2025-03", "2025-03")]

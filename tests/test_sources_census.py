@@ -116,6 +116,8 @@ def test_bad_months_are_input_errors(since: str, until: str) -> None:
 
 
 # ---------------------------------------------------------------- optional HS-level detail (COMM_LVL)
+# The census_hs2_* fixtures follow the API's wire layout (string cells, requested variables then the
+# appended predicates time, COMM_LVL, CTY_CODE); their dollar values are made up for the tests.
 def hs_answer(flow: str = "exports") -> bytes:
     return (FIXTURES / f"census_hs2_{flow}_2025-01_2025-02.json").read_bytes()
 

@@ -135,14 +135,34 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
     return jobs
 
 
+#: Months per HS6/HS10 question: bigger ones time out at the API (HTTP 500 after ~150 s).
+FINE_HS_MONTHS = 6
+
+
+def month_windows(since: str, until: str, size: int) -> list[tuple[str, str]]:
+    """Consecutive windows of at most ``size`` months covering ``since``..``until`` (YYYY-MM)."""
+    def index(month: str) -> int:
+        return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+    def label(i: int) -> str:
+        return f"{i // 12:04d}-{i % 12 + 1:02d}"
+
+    first, last = index(since), index(until)
+    return [(label(i), label(min(i + size - 1, last))) for i in range(first, last + 1, size)]
+
+
 def _hs_jobs(census: CensusClient, level: str, since: str, until: str) -> list[Job]:
-    """HS detail per flow; HS6/HS10 are asked one partner at a time (the API times out on big queries)."""
+    """HS detail per flow; HS6/HS10 are asked one partner and at most six months at a time (big queries time out)."""
     level = check_level(level)
-    groups = [DEFAULT_COUNTRIES] if level in ("HS2", "HS4") else [(c,) for c in DEFAULT_COUNTRIES]
+    groups: list[tuple[str, ...]]
+    if level in ("HS2", "HS4"):
+        groups, windows = [tuple(DEFAULT_COUNTRIES)], [(since, until)]
+    else:
+        groups, windows = [(c,) for c in DEFAULT_COUNTRIES], month_windows(since, until, FINE_HS_MONTHS)
     return [
-        (f"census {level} {flow} {'+'.join(group) if len(group) == 1 else 'partners'}",
-         _call(census.hs_detail, flow, level, since, until, group))
-        for group in groups for flow in ("exports", "imports")
+        (f"census {level} {flow} {group[0] if len(group) == 1 else 'partners'} {a}..{b}",
+         _call(census.hs_detail, flow, level, a, b, group))
+        for group in groups for a, b in windows for flow in ("exports", "imports")
     ]
 
 
