@@ -274,7 +274,8 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         "imports": imports_section(sheet),
         "concentration": concentration_section(sheet),
     }
-    statuses = {p.doc_id: doc_status(p, inputs.retrieved.docs, week.end) for p in passages}
+    statuses = {p.doc_id: inputs.retrieved.statuses.get(p.doc_id) or doc_status(p, inputs.retrieved.docs, week.end)
+                for p in passages}
     plans["policy"], plans["policy_impact"] = policy_section(sheet, passages, statuses, week.end)
     if backend.name != "openai":
         # The impact part is analysis, not restatement: only a chat model is asked for it.

@@ -8,18 +8,28 @@ with remembered policy.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from agent.config import Settings
+from tools.atomic import write_text_atomic
+
+from .policy_status import DocStatus, doc_status
 
 log = logging.getLogger(__name__)
 
 #: Queries that cover the export-control themes the briefing tracks (zh-Hant; the index maps to zh-Hans).
 QUERIES = ("出口管制 公告 兩用物項", "稀土 鋰電池 管制物項", "半導體 出口管制 磋商", "實體清單 暫停 措施")
 RECENT_DAYS = 90
+CACHE_VERSION = "retrieval-v1"  # bump when the selection logic below changes
 # Notes shown on the page (zh-Hant, no figures: the page-trace check would have nothing to trace them to).
 NOTE_EMPTY_INDEX = "政策索引尚未建立或沒有任何文件（建立方式：agent policy ingest）"
 NOTE_NOT_INSTALLED = "政策索引元件未安裝"
@@ -30,14 +40,115 @@ NOTE_NOT_CONSULTED = "本次未查詢政策索引"
 
 @dataclass
 class Retrieved:
-    passages: list[Any] = field(default_factory=list)  # vectorstore.Passage
+    passages: list[Any] = field(default_factory=list)  # vectorstore.Passage (or CachedPassage)
     docs: list[Any] = field(default_factory=list)  # vectorstore.DocInfo of every stored doc (in-force status)
     status: str = "ok"  # ok | empty | unavailable
     note: str = ""
+    statuses: dict[str, DocStatus] = field(default_factory=dict)  # doc id -> status on the week's last day
+    cached: bool = False
 
 
-def retrieve(settings: Settings, week_start: date, week_end: date, k_docs: int = 4) -> Retrieved:
-    """Top passages (one per document), newest first; never raises for a missing index."""
+class CachedPassage(BaseModel):
+    """A retrieved passage as stored in the retrieval cache (the fields of ``vectorstore.Passage``).
+
+    Why a copy of the shape: reading the cache must not import the index (chromadb alone takes
+    about half a second to import), which is the point of caching.
+    """
+
+    doc_id: str
+    chunk_id: str
+    title: str
+    title_orig: str
+    publish_date: date
+    url: str
+    text: str
+    score: float
+    notice_no: str = ""
+    effective_dates: list[date] = Field(default_factory=list)
+    category: str = "other"
+    publisher: str = ""
+
+
+class _CachedStatus(BaseModel):
+    notice_no: str = ""
+    effective: list[date] = Field(default_factory=list)
+    expires: date | None = None
+    suspended_until: date | None = None
+    suspended_by: str = ""
+    suspends_until: date | None = None
+
+
+class _CacheEntry(BaseModel):
+    key: str
+    status: str
+    note: str = ""
+    passages: list[CachedPassage] = Field(default_factory=list)
+    statuses: dict[str, _CachedStatus] = Field(default_factory=dict)
+
+
+def _cache_path(settings: Settings, week_start: date, week_end: date) -> Path:
+    return settings.data_dir / "cache" / "narrator" / f"retrieval-{week_start}_{week_end}.json"
+
+
+def _stat(path: Path) -> list[object]:
+    try:
+        st = path.stat()
+    except OSError:
+        return [path.name, None]
+    return [path.name, st.st_size, st.st_mtime_ns]
+
+
+def cache_key(settings: Settings, week_start: date, week_end: date, k_docs: int) -> str:
+    """Everything the answer depends on: the index registry (rewritten by every ingest that changes a
+    document; chroma's own files change on reads, so they cannot serve), the index code, the
+    embedder, the queries and the window. Any change to them is a cache miss."""
+    files = sorted((settings.data_dir / "policy").glob("*.docs.json"))
+    spec = importlib.util.find_spec("vectorstore")
+    code = sorted(Path(spec.origin).parent.glob("*.py")) if spec and spec.origin else []
+    parts = [CACHE_VERSION, settings.get("AGENT_EMBEDDER", ""), QUERIES, RECENT_DAYS, k_docs,
+             week_start.isoformat(), week_end.isoformat(), [_stat(f) for f in files], [_stat(f) for f in code]]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _read_cache(path: Path, key: str) -> Retrieved | None:
+    try:
+        entry = _CacheEntry.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if entry.key != key:
+        return None
+    statuses = {k: DocStatus(**v.model_dump()) for k, v in entry.statuses.items()}
+    return Retrieved(passages=list(entry.passages), status=entry.status, note=entry.note, statuses=statuses,
+                     cached=True)
+
+
+def _write_cache(path: Path, key: str, found: Retrieved) -> None:
+    entry = _CacheEntry(key=key, status=found.status, note=found.note,
+                        passages=[CachedPassage.model_validate(p, from_attributes=True) for p in found.passages],
+                        statuses={k: _CachedStatus(**asdict(v)) for k, v in found.statuses.items()})
+    try:
+        write_text_atomic(path, entry.model_dump_json())
+    except OSError as exc:  # a cache that cannot be written only costs time next run
+        log.info("retrieval cache not written: %s", exc)
+
+
+def retrieve(settings: Settings, week_start: date, week_end: date, k_docs: int = 4,
+             use_cache: bool = True) -> Retrieved:
+    """Top passages (one per document), newest first; never raises for a missing index.
+
+    The answer for a week is cached under the data dir, keyed on the index files: drafting the
+    same week again (another backend, a re-run after review) skips opening the index.
+    """
+    path, key = _cache_path(settings, week_start, week_end), cache_key(settings, week_start, week_end, k_docs)
+    if use_cache and (hit := _read_cache(path, key)) is not None:
+        return hit
+    found = _search(settings, week_start, week_end, k_docs)
+    if use_cache and found.status in ("ok", "empty") and found.note != NOTE_EMPTY_INDEX:
+        _write_cache(path, key, found)
+    return found
+
+
+def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -> Retrieved:
     try:
         from vectorstore import PolicyIndex
 
@@ -62,4 +173,5 @@ def retrieve(settings: Settings, week_start: date, week_end: date, k_docs: int =
     passages = sorted(found.values(), key=lambda p: (p.publish_date, p.score), reverse=True)[:k_docs]
     if not passages:
         return Retrieved(status="empty", note=NOTE_NO_MATCH)
-    return Retrieved(passages=passages, docs=infos)
+    statuses = {p.doc_id: doc_status(p, infos, week_end) for p in passages}
+    return Retrieved(passages=passages, docs=infos, statuses=statuses)
