@@ -52,7 +52,11 @@ class ChatContext:
         index = self._policy_index()
         if index is None:
             return []
-        passages = index.search(query, k=k, mode="hybrid", published_since=since, published_until=until)
+        try:
+            passages = index.search(query, k=k, mode="hybrid", published_since=since, published_until=until)
+        except AgentError as exc:  # a stale or broken index: say so instead of ending the session
+            self._index, self._index_error = None, str(exc)
+            return []
         hits: list[PolicyHit] = []
         seen: set[str] = set()
         for p in passages:
@@ -68,7 +72,11 @@ class ChatContext:
         index = self._policy_index()
         if index is None:
             return self._index_error or "policy index not built"
-        docs = index.list_docs()
+        try:
+            docs = index.list_docs()
+        except AgentError as exc:
+            self._index, self._index_error = None, str(exc)
+            return str(exc)
         if not docs:
             return "policy index is empty"
         dates = sorted(d.publish_date for d in docs)

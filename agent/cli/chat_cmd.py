@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent.config import PROJECT_ROOT, load_settings
+from tools.errors import AgentError
 
 console = Console()
 
@@ -107,7 +108,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 for i, past in enumerate(session.history, 1):
                     console.print(f"{i}. {past.question}", highlight=False)
                 continue
-            print_answer(session.ask(line), show_sources=False)
+            try:
+                print_answer(session.ask(line), show_sources=False)
+            except AgentError as exc:  # one bad question must not end the session
+                console.print(f"[red]error:[/red] {exc}", highlight=False)
 
     @eval_app.command("chat")
     def eval_chat(
