@@ -410,3 +410,19 @@ def test_summary_names_the_newest_policy_document_flagged() -> None:
     assert claim.doc_ids == ["mofcom-2026-01-06-japan"] and claim.flags == ["policy_interpretation"]
     assert f"<!--claim:{claim.id}-->政策方面" in summary and "2026-01-06" in claim.text
     assert "政策方面" not in run(TemplateBackend(), with_policy=False).markdown
+
+
+def test_model_sees_the_index_status_beside_each_document() -> None:
+    prompts: list[str] = []
+
+    class Recorder(ScriptedModel):
+        def write(self, request: SectionRequest) -> Generation:
+            prompts.append(request.prompt)
+            return super().write(request)
+
+    found, infos = _status_docs()
+    draft(inputs_for("2026-W07", sheet("2026-W07"), sheet("2026-W06"), retrieved=Retrieved(passages=found, docs=infos)),
+          Recorder())
+    policy = next(p for p in prompts if "「政策更新」" in p)
+    assert 'id="mofcom-1176"' in policy and "暫停實施至 2026-11-10" in policy and "生效日：2025-11-08" in policy
+    assert "分析師筆記（非官方文本）" in policy

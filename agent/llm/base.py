@@ -48,6 +48,7 @@ class PassageView:
     title: str
     date: str
     text: str
+    status: str = ""  # notice number / effective / suspension from the index metadata (not the body)
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,10 @@ def _facts_block(plan: SectionPlan) -> str:
 
 
 def _passages_block(passages: list[PassageView]) -> str:
-    return "\n".join(f'<document id="{p.doc_id}" title="{p.title}" date="{p.date}">\n{p.text}\n</document>'
-                     for p in passages) or "（無）"
+    def head(p: PassageView) -> str:
+        status = f' status="{p.status}"' if p.status else ""
+        return f'<document id="{p.doc_id}" title="{p.title}" date="{p.date}"{status}>'
+    return "\n".join(f"{head(p)}\n{p.text}\n</document>" for p in passages) or "（無）"
 
 
 def _request(plan: SectionPlan, week: ReportWeek, backend: LLMBackend, versions: dict[str, str]) -> SectionRequest:

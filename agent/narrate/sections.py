@@ -259,6 +259,20 @@ def evidence(passage: object, status: DocStatus | None = None) -> DocEvidence:
     return DocEvidence(ref=ref, vouches=[v for v in dict.fromkeys(vouches) if v])
 
 
+def _status_note(passage: object, status: DocStatus) -> str:
+    """The index metadata a model may restate about a document (shown beside its text in the prompt)."""
+    parts = [ANALYST_NOTE] if getattr(passage, "category", "") == "analyst_note" else []
+    notice = to_traditional(getattr(passage, "notice_no", "") or "")
+    parts += [f"公告編號：{notice}"] if notice else []
+    parts += ["生效日：" + "、".join(d.isoformat() for d in status.effective)] if status.effective else []
+    parts += [f"有效至：{status.expires.isoformat()}"] if status.expires else []
+    if status.suspended_until is not None:
+        parts.append(f"暫停實施至 {status.suspended_until.isoformat()}（依{status.suspended_by}）")
+    if status.suspends_until is not None:
+        parts.append(f"所列公告暫停實施至 {status.suspends_until.isoformat()}")
+    return "；".join(parts)
+
+
 def _effective_cell(status: DocStatus) -> str:
     parts = ["、".join(d.isoformat() for d in status.effective)]
     if status.suspended_until is not None:
@@ -285,8 +299,9 @@ def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str,
     for p in passages:
         e = docs[p.doc_id]  # type: ignore[attr-defined]
         status = statuses.get(e.ref.doc_id) or DocStatus(effective=list(getattr(p, "effective_dates", []) or []))
-        view = PassageView(doc_id=e.ref.doc_id, title=e.ref.title, date=e.ref.date, text=e.ref.passage[:600])
         published = date.fromisoformat(e.ref.date)
+        view = PassageView(doc_id=e.ref.doc_id, title=e.ref.title, date=e.ref.date, text=e.ref.passage[:600],
+                           status=_status_note(p, status))
         fallback = policy_sentence(e.ref.title, published, getattr(p, "publisher", ""), status, day or published,
                                    note=getattr(p, "category", "") == "analyst_note")
         plan = SentencePlan(key=f"policy.{e.ref.doc_id}", facts=(), fallback=fallback, doc_ids=(e.ref.doc_id,),
