@@ -142,3 +142,14 @@ def test_any_amount_passes_in_its_own_display_and_fails_when_off_by_one_unit(val
     digits = number.replace(",", "")
     bumped = f"{float(digits) + (1 if '.' not in digits else 0.01):,.{len(digits.split('.')[1]) if '.' in digits else 0}f}"
     assert check_text(f"2025 年 1–11 月逆差為 USD {bumped} {unit}。", [fact]) != []
+
+
+def test_simplified_detection_flags_what_s2tw_converts_and_nothing_taiwan_writes() -> None:
+    import opencc
+
+    from agent.verify.script import _SHARED, simplified_chars
+
+    s2tw = opencc.OpenCC("s2tw")
+    block = "".join(chr(i) for i in range(0x4E00, 0xA000))
+    assert simplified_chars(block) == [c for c in block if c not in _SHARED and s2tw.convert(c) != c]
+    assert simplified_chars("台灣占比布魯塞爾硅谷") == []
