@@ -105,6 +105,7 @@ def cache_key(settings: Settings, week_start: date, week_end: date, k_docs: int)
     files = sorted((settings.data_dir / "policy").glob("*.docs.json"))
     spec = importlib.util.find_spec("vectorstore")
     code = sorted(Path(spec.origin).parent.glob("*.py")) if spec and spec.origin else []
+    code += [Path(__file__), Path(__file__).with_name("policy_status.py")]  # selection and status rules
     parts = [CACHE_VERSION, settings.get("AGENT_EMBEDDER", ""), QUERIES, RECENT_DAYS, k_docs,
              week_start.isoformat(), week_end.isoformat(), [_stat(f) for f in files], [_stat(f) for f in code]]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
