@@ -10,7 +10,23 @@ Public surface (narrator and chat code against this)::
     index.list_docs() -> list[DocInfo] ; index.get(doc_id) -> DocInfo | None
 """
 
-from .index import PolicyIndex
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .models import DocInfo, IngestReport, Passage
 
+if TYPE_CHECKING:
+    from .index import PolicyIndex
+
 __all__ = ["DocInfo", "IngestReport", "Passage", "PolicyIndex"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the index (and chromadb, ~0.5 s) only when someone asks for it: reading the
+    models — e.g. the narrator's retrieval cache — must stay cheap."""
+    if name == "PolicyIndex":
+        from .index import PolicyIndex
+
+        return PolicyIndex
+    raise AttributeError(f"module 'vectorstore' has no attribute {name!r}")

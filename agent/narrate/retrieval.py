@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from agent.config import Settings
 from tools.atomic import write_text_atomic
+from vectorstore.models import Passage
 
 from .policy_status import DocStatus, doc_status
 
@@ -40,33 +41,12 @@ NOTE_NOT_CONSULTED = "本次未查詢政策索引"
 
 @dataclass
 class Retrieved:
-    passages: list[Any] = field(default_factory=list)  # vectorstore.Passage (or CachedPassage)
+    passages: list[Any] = field(default_factory=list)  # vectorstore.models.Passage
     docs: list[Any] = field(default_factory=list)  # vectorstore.DocInfo of every stored doc (in-force status)
     status: str = "ok"  # ok | empty | unavailable
     note: str = ""
     statuses: dict[str, DocStatus] = field(default_factory=dict)  # doc id -> status on the week's last day
     cached: bool = False
-
-
-class CachedPassage(BaseModel):
-    """A retrieved passage as stored in the retrieval cache (the fields of ``vectorstore.Passage``).
-
-    Why a copy of the shape: reading the cache must not import the index (chromadb alone takes
-    about half a second to import), which is the point of caching.
-    """
-
-    doc_id: str
-    chunk_id: str
-    title: str
-    title_orig: str
-    publish_date: date
-    url: str
-    text: str
-    score: float
-    notice_no: str = ""
-    effective_dates: list[date] = Field(default_factory=list)
-    category: str = "other"
-    publisher: str = ""
 
 
 class _CachedStatus(BaseModel):
@@ -82,7 +62,7 @@ class _CacheEntry(BaseModel):
     key: str
     status: str
     note: str = ""
-    passages: list[CachedPassage] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
     statuses: dict[str, _CachedStatus] = Field(default_factory=dict)
 
 
@@ -125,7 +105,7 @@ def _read_cache(path: Path, key: str) -> Retrieved | None:
 
 def _write_cache(path: Path, key: str, found: Retrieved) -> None:
     entry = _CacheEntry(key=key, status=found.status, note=found.note,
-                        passages=[CachedPassage.model_validate(p, from_attributes=True) for p in found.passages],
+                        passages=[Passage.model_validate(p, from_attributes=True) for p in found.passages],
                         statuses={k: _CachedStatus(**asdict(v)) for k, v in found.statuses.items()})
     try:
         write_text_atomic(path, entry.model_dump_json())
