@@ -45,7 +45,7 @@ lint: install
 
 bench: install-local
 	$(PY) bench/facts_bench.py
-	$(PY) bench/draft_bench.py
+	$(PY) bench/draft_bench.py --with-policy
 	$(PY) bench/policy_bench.py
 
 clean:
