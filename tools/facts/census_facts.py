@@ -238,8 +238,8 @@ def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
     if rng.basis == "ytd":
         res.flags.append(QualityFlag(
             code="partial_year", severity="info", subject={"scheme": "census", "period": rng.key},
-            message_zh=(f"美國普查局資料僅至 {latest}：{rng.label_zh} 為年初至今累計（非全年），"
-                        f"年增率與 {rng.year_before().label_zh} 同口徑比較"),
+            message_zh=(f"美國普查局資料僅至 {latest}：{rng.label_zh}為年初至今累計（非全年），"
+                        f"年增率與 {rng.year_before().label_zh}同口徑比較"),
         ))
     if bool(df["synthetic"].any()):
         res.flags.append(QualityFlag(
