@@ -172,6 +172,12 @@ def _ytd_crosscheck(df: pd.DataFrame, rng: cm.Range, yoy: Mapping[str, Mapping[s
     return flags
 
 
+def _partner_names(df: pd.DataFrame) -> dict[str, str]:
+    """zh-Hant name per Census country code; the API's own name (title case) where the table has none."""
+    names = df.drop_duplicates("cty_code").set_index("cty_code")["cty_name"]
+    return {str(c): name_zh(str(c), scheme="census", fallback=str(n).title()) for c, n in names.items()}
+
+
 def headline_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
     """Only the current-range balance per country: what another week's sheet led with."""
     res = CensusResult()
@@ -180,11 +186,11 @@ def headline_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
         return res
     rng = cm.current_range(str(df["period"].max()))
     srcs = _sources(df)
-    names = df.drop_duplicates("cty_code").set_index("cty_code")["cty_name"]
+    names = _partner_names(df)
     sums = cm.range_sums(df, rng).to_dict("index")
     for cty, row in sums.items():
         cty = str(cty)
-        pzh = name_zh(cty, scheme="census", fallback=str(names.get(cty, cty)).title())
+        pzh = names[cty]
         facts = [f for f in _value_facts(cty, pzh, rng, row, srcs[cty]) if f.kind == "balance"]
         if facts:
             res.facts += facts
@@ -202,7 +208,7 @@ def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
     rng = cm.current_range(latest)
     mrng = cm.month_range(latest)
     srcs = _sources(df)
-    names = df.drop_duplicates("cty_code").set_index("cty_code")["cty_name"]
+    names = _partner_names(df)
     yoy = cm.same_basis_yoy(df, rng).to_dict("index")
     myoy = cm.same_basis_yoy(df, mrng).to_dict("index")
     base_sums = cm.range_sums(df, rng.year_before()).to_dict("index")
@@ -212,7 +218,7 @@ def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
     base_gaps = cm.missing_months(df, rng.year_before())
     for cty in sorted(df["cty_code"].unique()):
         cty = str(cty)
-        pzh = name_zh(cty, scheme="census", fallback=str(names.get(cty, cty)).title())
+        pzh = names[cty]
         src = srcs[cty]
         row = yoy[cty]
         res.facts += _value_facts(cty, pzh, rng, {f: row[f"{f}_cur"] for f in cm.FLOWS}, src)
