@@ -6,13 +6,12 @@ changed embedder, chunk size or corpus against the same queries the test suite u
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from tools.errors import InputError
+from tools.jsonl import read_jsonl
 
 from .index import PolicyIndex
 from .models import SearchMode
@@ -39,21 +38,7 @@ class ModeScore(BaseModel):
 
 def load_queries(path: Path) -> list[EvalQuery]:
     """Read a JSONL eval set; a bad line names the file and line number."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read eval set {path}: {exc.strerror}") from exc
-    queries = []
-    for no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            queries.append(EvalQuery.model_validate(json.loads(line)))
-        except (ValueError, ValidationError) as exc:
-            raise InputError(f"{path}:{no}: not a valid eval query ({str(exc).splitlines()[0]})") from exc
-    if not queries:
-        raise InputError(f"{path}: no queries")
-    return queries
+    return read_jsonl(path, EvalQuery, "eval query")
 
 
 def first_hit_rank(ranked: Sequence[str], expected: Iterable[str]) -> int | None:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from agent.chat.answer import answer_in, refusal_problems, verify_line
 from agent.chat.context import ChatContext
 from agent.chat.models import Answer
-from tools.errors import InputError
+from tools.jsonl import read_jsonl
 
 
 class EvalItem(BaseModel):
@@ -37,19 +37,7 @@ class EvalItem(BaseModel):
 
 
 def load_eval(path: Path) -> list[EvalItem]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read eval set {path}: {exc}") from exc
-    items = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            items.append(EvalItem.model_validate_json(line))
-        except ValidationError as exc:
-            raise InputError(f"{path}:{n}: bad eval item: {exc.errors()[0]['msg']}") from exc
-    return items
+    return read_jsonl(path, EvalItem, "eval item")
 
 
 def _norm(text: str) -> str:
