@@ -51,19 +51,29 @@ def _prior(start: str, end: str) -> tuple[str, str]:
     return f"{int(start[:4]) - 1:04d}{start[4:]}", f"{int(end[:4]) - 1:04d}{end[4:]}"
 
 
-def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str,
-                 mirrored: bool = False) -> Reply:
-    lk = ctx.lookup
+def _partner_window(q: Query, ctx: ChatContext,
+                    partner: Country) -> tuple[str, list[str], tuple[str, str, bool]] | Reply:
+    """The partner's Census code, its stored months and the asked window — or the refusal that says
+    which of the three the data lacks (shared by single answers and monthly series)."""
     cty = partner.census
-    if not cty or cty not in lk.census_partners():
+    if not cty or cty not in ctx.lookup.census_partners():
         return refuse(q, ctx, f"美國普查局資料只涵蓋部分貿易夥伴，沒有{partner.name_zh}",
                       f"the US Census data here does not cover {partner.name_en}", scope="census")
-    months = lk.census_months(cty)
+    months = ctx.lookup.census_months(cty)
     window = census_window(q, months)
     if isinstance(window, str):
         return refuse(q, ctx, f"美國對{partner.name_zh}沒有{_asked_label(q)}的資料",
                       f"there is no US–{partner.name_en} data for {_asked_label(q, 'en')}", scope="census")
-    start, end, partial = window
+    return cty, months, window
+
+
+def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str,
+                 mirrored: bool = False) -> Reply:
+    lk = ctx.lookup
+    found = _partner_window(q, ctx, partner)
+    if isinstance(found, Reply):
+        return found
+    cty, months, (start, end, partial) = found
     lang = q.lang
     pname = country_name(partner, lang)
     if metric == "extreme":
@@ -166,16 +176,10 @@ def rank_reply(q: Query, ctx: ChatContext, kind: str) -> Reply:
 def series_reply(q: Query, ctx: ChatContext, partner: Country, kind: str) -> Reply:
     """One line per month for one partner (at most the last 24 months asked)."""
     lk = ctx.lookup
-    cty = partner.census
-    if not cty or cty not in lk.census_partners():
-        return refuse(q, ctx, f"美國普查局資料沒有{partner.name_zh}", f"no US Census data for {partner.name_en}",
-                      scope="census")
-    months = lk.census_months(cty)
-    window = census_window(q, months)
-    if isinstance(window, str):
-        return refuse(q, ctx, f"美國對{partner.name_zh}沒有{_asked_label(q)}的資料",
-                      f"no US–{partner.name_en} data for that period", scope="census")
-    start, end, _ = window
+    found = _partner_window(q, ctx, partner)
+    if isinstance(found, Reply):
+        return found
+    cty, _months, (start, end, _) = found
     lang = q.lang
     wanted = months_between(start, end)[-24:]
     facts = [f for m in wanted if (f := lk.census_value(cty, kind, m, m, partner.name_zh)) is not None]
