@@ -55,7 +55,7 @@ class ChatContext:
         try:
             passages = index.search(query, k=k, mode="hybrid", published_since=since, published_until=until)
         except AgentError as exc:  # a stale or broken index: say so instead of ending the session
-            self._index, self._index_error = None, str(exc)
+            self._index_failed(exc)
             return []
         hits: list[PolicyHit] = []
         seen: set[str] = set()
@@ -75,8 +75,8 @@ class ChatContext:
         try:
             docs = index.list_docs()
         except AgentError as exc:
-            self._index, self._index_error = None, str(exc)
-            return str(exc)
+            self._index_failed(exc)
+            return self._index_error
         if not docs:
             return "policy index is empty"
         dates = sorted(d.publish_date for d in docs)
@@ -90,9 +90,16 @@ class ChatContext:
 
             self._index = PolicyIndex(self.settings)
         except (ImportError, AgentError) as exc:
-            self._index_error = f"policy index unavailable ({exc}); run `agent policy ingest`"
-            log.info(self._index_error)
+            self._index_failed(exc)
         return self._index
+
+    def _index_failed(self, exc: Exception) -> None:
+        """Keep the detail in the log; answers get a fixed, number-free line (the detail can hold
+        counts and paths, and every number in an answer must be a cited fact)."""
+        log.info("policy index unusable: %s", exc)
+        self._index = None
+        self._index_error = ("policy index unusable (missing, or built by an older version or another "
+                             "embedder): run `agent policy ingest`")
 
 
 def latest_week(census: pd.DataFrame, comtrade: pd.DataFrame) -> str:
