@@ -16,7 +16,7 @@ import pandas as pd
 
 from agent.chat.lookup import Lookup
 from agent.config import Settings
-from tools.errors import AgentError, DataGapError, InputError
+from tools.errors import AgentError, DataGapError
 from tools.facts.model import FactSheet
 
 log = logging.getLogger(__name__)
@@ -117,17 +117,16 @@ def latest_week(census: pd.DataFrame, comtrade: pd.DataFrame) -> str:
 
 
 def build_sheet(store: Any, week: str) -> FactSheet | None:
-    """B's FactSheet for ``week``; None (on-demand facts only) when the builder is not available."""
-    try:
-        from tools.facts.build import build_fact_sheet
-    except ImportError:
-        return None
+    """The week's FactSheet; None (on-demand facts only) when the store cannot fill one for that week.
+
+    Only data gaps fall back: a bad week is the user's error, and anything else is a bug to surface.
+    """
+    from tools.facts.build import build_fact_sheet
+
     try:
         return build_fact_sheet(store, week)
-    except InputError:
-        raise
-    except Exception as exc:  # the chat still answers from on-demand facts built the same way
-        log.warning("fact sheet for %s unavailable (%s: %s); using on-demand facts", week, type(exc).__name__, exc)
+    except DataGapError as exc:
+        log.warning("fact sheet for %s unavailable (%s); using on-demand facts", week, exc)
         return None
 
 
