@@ -5,8 +5,6 @@ PIP     := $(VENV)/bin/pip -q
 AGENT   := $(VENV)/bin/agent
 PIPC    := -c constraints.txt
 WEEK    ?= 2026-W07
-# llama-cpp-python compiles from source (~5 min on 2 cores); the vision part is not needed.
-export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 
 .PHONY: demo test install install-local install-browser lint bench clean
 
