@@ -256,7 +256,7 @@ def evidence(passage: object, status: DocStatus | None = None) -> DocEvidence:
     # index's status metadata (expiry, a suspension and the notice declaring it) is vouched as well.
     extra = [d.isoformat() for d in status.dates()] + [status.notice_no, status.suspended_by] if status else []
     vouches = [published.isoformat(), *[d.isoformat() for d in effective], getattr(p, "notice_no", ""),
-               p.title, getattr(p, "title_orig", ""), *extra]  # type: ignore[attr-defined]
+               p.title, getattr(p, "title_orig", ""), doc_publisher(p), *extra]  # type: ignore[attr-defined]
     return DocEvidence(ref=ref, vouches=[v for v in dict.fromkeys(vouches) if v])
 
 
