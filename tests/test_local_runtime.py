@@ -126,3 +126,27 @@ def test_draft_with_a_broken_model_file_still_writes_the_page(tmp_path: Path) ->
     notice = [line for line in done.stderr.splitlines() if "local model unavailable" in line]
     assert len(notice) == 1 and "not a GGUF" in notice[0]
     assert list((tmp_path / "out").rglob("2026-W07*.md"))
+
+
+def test_chat_model_gets_the_openai_prompts_and_reask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A GGUF with a chat template is asked system + section prompt, then the shared re-ask turn."""
+    from agent.llm import LocalChatBackend, SectionRequest, Sentence
+    from agent.llm.gguf_runtime import Completion, GgufRuntime
+
+    seen: list[list[dict[str, str]]] = []
+
+    def fake_chat(self: GgufRuntime, messages: list[dict[str, str]], **_: object) -> Completion:
+        seen.append(messages)
+        return Completion('{"sentences": [{"text": "美國對台灣逆差擴大。", "fact_ids": ["f1"]}]}', 12, "stop")
+
+    monkeypatch.setattr(GgufRuntime, "chat", fake_chat)
+    model = write_gguf(tmp_path / "qwen.gguf", {"tokenizer.chat_template": "{{ messages }}"})
+    backend = LocalChatBackend(model)
+    assert backend.structured and backend.model == "qwen"
+    request = SectionRequest(section="summary", system="SYS", prompt="PROMPT", plans=[],
+                             reask_template="請修正：{rejected}")
+    first = backend.write(request)
+    assert [s.fact_ids for s in first.output.sentences] == [["f1"]] and first.tokens == 12
+    backend.revise(request, [(Sentence(text="錯句", fact_ids=["f1"]), ["數字 9 不在事實中"])])
+    assert [m["role"] for m in seen[0]] == ["system", "user"]
+    assert seen[1][-1]["content"].startswith("請修正：") and "數字 9 不在事實中" in seen[1][-1]["content"]
