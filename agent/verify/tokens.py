@@ -13,7 +13,6 @@ period is never mistaken for a subtraction or a negative number.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
@@ -21,26 +20,31 @@ from typing import Literal
 TokenKind = Literal["day", "month", "month_range", "year", "year_range", "week", "amount", "cn_number", "code"]
 
 
-def _decimal_digits() -> dict[str, str]:
-    """Every non-ASCII decimal digit (fullwidth, Arabic-Indic, Devanagari, …) → its ASCII digit."""
-    out = {}
-    for code in range(0x80, sys.maxunicode + 1):
-        c = chr(code)
-        if unicodedata.category(c) == "Nd":
-            out[c] = str(unicodedata.digit(c))
-    return out
+def _numeral_tables() -> tuple[dict[str, str], str]:
+    """(non-ASCII decimal digits → ASCII digit, characters that are a number on their own).
 
+    One pass over planes 0–1 (planes 2+ hold ideographs and no numerals) when the module loads.
+    """
+    digits: dict[str, str] = {}
+    standalone: list[str] = []
+    for code in range(0x80, 0x20000):
+        c = chr(code)
+        category = unicodedata.category(c)
+        if category == "Nd":
+            digits[c] = str(unicodedata.digit(c))
+        elif category in ("No", "Nl") and not (0x3000 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF):
+            standalone.append(c)
+    return digits, "".join(standalone)
+
+
+_DIGITS, _UNI_NUM = _numeral_tables()
 
 #: Decimal digits of any script and fullwidth signs are folded 1:1 so positions in the folded
 #: text match the original.
-_FOLD = str.maketrans({**_decimal_digits(),
-                       "％": "%", "＋": "+", "－": "-", "−": "-", "．": ".", "～": "~", "﹪": "%"})
+_FOLD = str.maketrans({**_DIGITS, "％": "%", "＋": "+", "－": "-", "−": "-", "．": ".", "～": "~", "﹪": "%"})
 
 #: Characters that are a number on their own (½, Ⅻ, ⑫, ⅩⅤ …): Unicode "other"/"letter" numbers,
 #: except the CJK ones, which the Chinese-numeral patterns read in context.
-_UNI_NUM = "".join(sorted(chr(c) for c in range(0x80, sys.maxunicode + 1)
-                          if unicodedata.category(chr(c)) in ("No", "Nl")
-                          and not (0x3000 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF)))
 _UNI_CLASS = "[" + re.escape(_UNI_NUM) + "]"
 
 _DASH = r"(?:[-–—~]|至|到)"
