@@ -51,6 +51,7 @@ def get_backend(name: str | None, settings: Settings) -> LLMBackend:
             model=settings.get("AGENT_LLM_MODEL") or "gpt-4o-mini",
             api_key=settings.get("OPENAI_API_KEY"),
             timeout=settings.float("AGENT_HTTP_TIMEOUT"),
+            deadline=settings.float("AGENT_LLM_DEADLINE"),
         )
     if chosen == "local":
         if not local_available():
