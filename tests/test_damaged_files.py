@@ -113,7 +113,7 @@ def test_a_rust_panic_in_chroma_is_a_store_error_and_the_draft_goes_on_without_p
     from vectorstore import index as index_module
 
     _index(tmp_path).ingest_docs(fixture_docs())
-    real_open = index_module.PolicyIndex.collection.fget
+    real_open = index_module.PolicyIndex.collection.fget  # type: ignore[attr-defined]
     assert real_open is not None
 
     def panicking(self: PolicyIndex) -> object:

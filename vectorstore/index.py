@@ -37,6 +37,8 @@ from .textclean import to_simplified
 log = logging.getLogger(__name__)
 
 BATCH = 16
+#: Longest query searched: e5 reads 512 tokens, so more text only costs time (16k chars took > 60 s).
+MAX_QUERY_CHARS = 1000
 CANDIDATES = 50
 RRF_K = 60
 #: On-disk layout of the policy index. 1: one registry ``policy/docs.json`` for every embedder;
@@ -543,6 +545,8 @@ class PolicyIndex:
         """
         if not query.strip():
             raise InputError("empty search query")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InputError(f"search query of {len(query)} characters; keep it under {MAX_QUERY_CHARS}")
         if mode not in ("hybrid", "dense", "lexical"):
             raise InputError(f"search mode must be hybrid, dense or lexical, got {mode!r}")
         if k < 1:
