@@ -252,6 +252,15 @@ def _month_zh(ym: str) -> str:
     return f"{int(parts[0])} 年 {int(parts[1])} 月" if len(parts) > 1 else f"{parts[0]} 年"
 
 
+def _backend_note(words: dict[str, str], backend: LLMBackend, kept: int) -> str:
+    """Who wrote the prose: a model only when at least one of its sentences reached the page."""
+    if backend.name == "template":
+        return words["backend_template"]
+    if kept == 0:  # the model failed or every sentence was replaced: the text is the template's
+        return words["backend_model_failed"].format(model=backend.model or backend.name)
+    return words["backend_model"].format(model=backend.model or backend.name)
+
+
 def _description(sheet: FactSheet) -> str:
     parts = []
     for cty in headline_partners(sheet)[:2]:
@@ -378,8 +387,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         "period_start": week.start.isoformat(),
         "period_end": week.end.isoformat(),
         "generated_at": week.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "backend_note": words["backend_template"] if backend.name == "template" else words["backend_model"].format(
-            model=backend.model or backend.name),
+        "backend_note": _backend_note(words, backend, kept),
         "sections": views,
         "coverage": _coverage(sheet),
         "policy_status": inputs.retrieved.status if passages else "empty",

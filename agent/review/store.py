@@ -191,6 +191,13 @@ class ReviewStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
             yield db
+        except OverflowError:  # sqlite integers are 64-bit; a longer item number cannot name an item
+            raise InputError("that item number is beyond any item in the review database") from None
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise StoreError(f"review database is busy: {exc}") from exc
+            raise StoreError(f"review database {self.path} is unreadable: {' '.join(str(exc).split())[:160]} "
+                             "(nothing was changed)") from exc
         finally:
             db.close()
 
@@ -205,7 +212,10 @@ class ReviewStore:
             try:
                 yield db
             except BaseException:
-                db.execute("ROLLBACK")
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # a damaged file can refuse the rollback too; the first error says why
                 raise
             db.execute("COMMIT")
 
