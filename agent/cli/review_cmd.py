@@ -173,10 +173,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """Replace the flagged text; numbers must be display forms of the claim's cited facts."""
         if text is None:
             current = _desk().item(item, week)
-            try:
-                edited = click.edit(current.text + "\n", extension=".md")
-            except click.ClickException as exc:  # the editor failed to start or exited non-zero
-                raise InputError(f"editor failed ({exc.format_message()}); nothing changed") from None
+            edited = click.edit(current.text + "\n", extension=".md")
             if edited is None or not edited.strip():
                 raise InputError("no text entered; nothing changed")
             text = edited
