@@ -64,6 +64,10 @@ def _source(rows: pd.DataFrame, dataset: str) -> SourceRef | None:
                      vintage=str(newest["vintage"]), synthetic=bool(rows["synthetic"].any()))
 
 
+def _refs(ref: SourceRef | None) -> list[SourceRef]:
+    return [ref] if ref is not None else []
+
+
 _FLOW_ZH = {"exports": "出口", "imports": "進口", "balance": "貿易差額"}
 
 
@@ -131,7 +135,7 @@ class Lookup:
         fact = Fact(id=f"census.{cty}.{kind}.{basis.value}.{start}_{end}", kind=kind, value=value, unit="USD",
                     period=period, subject={"reporter": US_CODE, "partner": cty, "partner_name": partner_zh},
                     label_zh=label, display=display, displays=list(dict.fromkeys([display, *fmt.usd_forms(value)])),
-                    source=_source(rows, CENSUS_DATASET))
+                    sources=_refs(_source(rows, CENSUS_DATASET)))
         return self._prefer_sheet(fact)
 
     def census_yoy(self, current: Fact, base: Fact) -> Fact | None:
@@ -150,7 +154,7 @@ class Lookup:
                     value=change, unit="pct", period=current.period, subject=dict(current.subject),
                     label_zh=f"{current.label_zh}較{base.period.label_zh}變化", display=fmt.signed_pct(change),
                     displays=fmt.pct_forms(change, signed=True), direction=direction,
-                    compares=[current.id, base.id], source=current.source, derived_from=[current.id, base.id])
+                    compares=[current.id, base.id], sources=_refs(current.source), derived_from=[current.id, base.id])
         return self._prefer_sheet(fact)
 
     def census_extreme(self, cty: str, kind: str, start: str, end: str, partner_zh: str, *,
@@ -183,7 +187,7 @@ class Lookup:
                     unit="USD", period=Period(start=first, end=last, basis=Basis.WINDOW,
                                                label_zh=month_label(first, last)),
                     subject={**monthly.subject, "month": month}, label_zh=f"美國對{partner_zh}{what}",
-                    display=monthly.display, displays=monthly.displays, source=monthly.source,
+                    display=monthly.display, displays=monthly.displays, sources=_refs(monthly.source),
                     derived_from=[monthly.id])
         return self._prefer_sheet(fact), monthly
 
@@ -218,7 +222,7 @@ class Lookup:
                  displays: list[str], extra: dict[str, str] | None = None) -> None:
             fact = Fact(id=fid, kind=kind, value=value, unit=unit, period=period,  # type: ignore[arg-type]
                         subject={**subj, **(extra or {})}, label_zh=label, display=display,
-                        displays=list(dict.fromkeys([display, *displays])), source=src)
+                        displays=list(dict.fromkeys([display, *displays])), sources=_refs(src))
             out[key] = self._prefer_sheet(fact)
 
         make("total", f"{base}.total", "total", total, "USD", f"{reporter_zh}{flow_zh}總額", fmt.usd(total),
@@ -260,10 +264,10 @@ class Lookup:
         base = f"comtrade.{reporter}.{flow}.{year}"
         v = Fact(id=f"{base}.partner.{partner}", kind="partner_value", value=value, unit="USD", period=period,
                  subject=subj, label_zh=f"{reporter_zh}對{partner_zh}{flow_zh}", display=fmt.usd(value),
-                 displays=fmt.usd_forms(value), source=src)
+                 displays=fmt.usd_forms(value), sources=_refs(src))
         sh = Fact(id=f"{base}.share.{partner}", kind="share", value=share, unit="pct", period=period, subject=subj,
                   label_zh=f"{partner_zh}占{reporter_zh}{flow_zh}比重", display=fmt.pct(share),
-                  displays=fmt.pct_forms(share), source=src)
+                  displays=fmt.pct_forms(share), sources=_refs(src))
         return self._prefer_sheet(v), self._prefer_sheet(sh)
 
     # --- quality -----------------------------------------------------------------------

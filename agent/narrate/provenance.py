@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tools.countries import name_zh
 from tools.facts import make
-from tools.facts.model import Fact, FactSheet
+from tools.facts.model import Fact, FactSheet, SourceRef
 
 CENSUS = "US Census 國際貿易 API"
 CENSUS_FULL = "US Census Bureau 國際貿易 API"
@@ -51,9 +51,10 @@ def census_queries(facts: list[Fact]) -> dict[str, list[str]]:
     """flow -> distinct Census query URLs the facts were read from (exports first)."""
     found: dict[str, list[str]] = {"exports": [], "imports": []}
     for fact in facts:
-        if fact.source and fact.source.dataset.startswith("census") and (flow := census_flow(fact.source.url)):
-            if fact.source.url not in found[flow]:
-                found[flow].append(fact.source.url)
+        for src in fact.sources:
+            if src.dataset.startswith("census") and (flow := src.flow or census_flow(src.url)):
+                if src.url not in found[flow]:
+                    found[flow].append(src.url)
     return {k: v for k, v in found.items() if v}
 
 
@@ -73,26 +74,21 @@ def comtrade_link(url: str, with_name: bool = True) -> Link:
     return Link(f"{COMTRADE}（{inner}）" if with_name else inner, url)
 
 
-def _is_balance(fact: Fact) -> bool:
-    return fact.kind in ("balance", "monthly_extreme") or ".balance." in fact.id
-
-
-def fact_links(fact: Fact, sheet: FactSheet) -> list[Link]:
-    """Where ``fact`` came from; a balance cites both the exports and the imports query."""
-    src = fact.source
-    if src is None or not src.url:
-        return [Link(fact.id, "")]
+def source_link(src: SourceRef, with_name: bool = True) -> Link:
+    """One stored answer as a readable link."""
     if src.dataset.startswith("census"):
-        if _is_balance(fact):
-            partner = fact.subject.get("partner")
-            same = [f for f in sheet.facts if f.subject.get("partner") == partner and f.kind in ("exports", "imports")]
-            queries = census_queries(same)
-            if queries:
-                return [census_link(flow, urls[0]) for flow, urls in queries.items()]
-        return [census_link(census_flow(src.url), src.url)]
+        return census_link(src.flow or census_flow(src.url), src.url, with_name=with_name)
     if src.dataset.startswith("comtrade"):
-        return [comtrade_link(src.url)]
-    return [Link(src.dataset, src.url)]
+        return comtrade_link(src.url, with_name=with_name)
+    return Link(src.dataset, src.url)
+
+
+def fact_links(fact: Fact, sheet: FactSheet | None = None) -> list[Link]:
+    """Where ``fact`` came from: every query it cites (a balance cites the exports and the imports query)."""
+    refs = [src for src in fact.sources if src.url]
+    if not refs:
+        return [Link(fact.id, "")]
+    return [source_link(src) for src in refs]
 
 
 def links_markdown(links: list[Link]) -> str:

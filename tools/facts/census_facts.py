@@ -19,6 +19,7 @@ import pandas as pd
 from tools import fmt
 from tools.countries import name_zh
 from tools.facts import make
+from tools.facts.key import FactKey, fact_id
 from tools.facts.model import Basis, Fact, QualityFlag, SourceRef
 from tools.metrics import census as cm
 
@@ -42,25 +43,25 @@ def _label(flow: str, partner_zh: str, value: float | None) -> str:
     return f"美國對{partner_zh}貿易{word}" if word in ("逆差", "順差") else f"美國對{partner_zh}貿易差額"
 
 
-def _sources(df: pd.DataFrame) -> dict[str, dict[str, SourceRef]]:
-    """Per country and flow, the snapshot of its newest month (all values are from the latest vintage).
+def _sources(df: pd.DataFrame) -> dict[str, dict[str, list[SourceRef]]]:
+    """Per country and flow, the queries its newest month came from (all values are from the latest vintage).
 
     Exports and imports are separate Census queries: each flow cites its own URL when the
-    store keeps it; the balance cites the newer of the two.
+    store keeps it; a balance is exports minus imports, so it cites both.
     """
     latest = df.sort_values(["cty_code", "fetched_at", "period"]).drop_duplicates("cty_code", keep="last")
     synthetic = df.groupby("cty_code")["synthetic"].any()
-    out: dict[str, dict[str, SourceRef]] = {}
+    out: dict[str, dict[str, list[SourceRef]]] = {}
     for r in latest.to_dict("records"):
         cty = str(r["cty_code"])
-        refs = {}
-        for flow, col in (("balance", "source_url"), ("exports", "exports_source_url"),
-                          ("imports", "imports_source_url")):
-            url = r.get(col)
+        refs: dict[str, SourceRef] = {}
+        for flow in ("exports", "imports"):
+            url = r.get(f"{flow}_source_url")
             url = str(url) if isinstance(url, str) and url and url != "nan" else str(r["source_url"])
             refs[flow] = make.source_ref("census", url, r["fetched_at"].to_pydatetime(), str(r["vintage"]),
-                                         bool(synthetic[r["cty_code"]]))
-        out[cty] = refs
+                                         bool(synthetic[r["cty_code"]]), flow=flow)
+        both = [refs["exports"]] + ([refs["imports"]] if refs["imports"].url != refs["exports"].url else [])
+        out[cty] = {"exports": [refs["exports"]], "imports": [refs["imports"]], "balance": both}
     return out
 
 
@@ -75,8 +76,14 @@ def _subject(cty: str, partner_zh: str, **extra: str) -> dict[str, str]:
             **extra}
 
 
+def census_key(cty: str, flow: str, rng: cm.Range, measure: str = "value") -> FactKey:
+    """The key of a Census figure of US trade with ``cty`` over ``rng``."""
+    return FactKey(source="census", reporter=US, partner=cty, flow=flow, measure=measure, basis=Basis(rng.basis),
+                   start=rng.start, end=rng.end)
+
+
 def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: Mapping[str, Any],
-                 src: Mapping[str, SourceRef]) -> list[Fact]:
+                 src: Mapping[str, list[SourceRef]]) -> list[Fact]:
     out = []
     per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
     for flow in cm.FLOWS:
@@ -84,15 +91,15 @@ def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: Mapping[str, Any],
         if v is None or (isinstance(v, float) and math.isnan(v)):
             continue
         out.append(make.usd_fact(
-            id=f"census.{cty}.{flow}.{rng.basis}.{rng.key}", kind=flow, value=v, period=per,
-            subject=_subject(cty, pzh, flow=flow), label_zh=_label(flow, pzh, v), source=src[flow],
+            key=census_key(cty, flow, rng), kind=flow, value=v, period=per,
+            subject=_subject(cty, pzh, flow=flow), label_zh=_label(flow, pzh, v), sources=src[flow],
             magnitude=(flow == "balance"),
         ))
     return out
 
 
 def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: Mapping[str, Any],
-               srcs: Mapping[str, SourceRef]) -> list[Fact]:
+               srcs: Mapping[str, list[SourceRef]]) -> list[Fact]:
     out = []
     base = rng.year_before()
     per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
@@ -100,10 +107,10 @@ def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: Mapping[str, Any],
         cur_v, base_v = row[f"{flow}_cur"], row[f"{flow}_base"]
         if math.isnan(cur_v) or math.isnan(base_v):
             continue
-        cur_id = f"census.{cty}.{flow}.{rng.basis}.{rng.key}"
-        base_id = f"census.{cty}.{flow}.{base.basis}.{base.key}"
+        cur_id = fact_id(census_key(cty, flow, rng))
+        base_id = fact_id(census_key(cty, flow, base))
         common: dict[str, Any] = dict(
-            id=f"census.{cty}.{flow}.yoy.{rng.key}", kind="yoy", period=per, source=srcs[flow],
+            key=census_key(cty, flow, rng, "yoy"), kind="yoy", period=per, sources=srcs[flow],
             compares=[cur_id, base_id], derived_from=[cur_id, base_id],
             subject=_subject(cty, pzh, flow=flow, base_period=base.key),
             note_zh=f"與 {base.label_zh} 同口徑比較",
@@ -126,7 +133,7 @@ def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: Mapping[str, Any],
     return out
 
 
-def _extreme_facts(cty: str, pzh: str, ext: Mapping[str, Any], src: SourceRef) -> list[Fact]:
+def _extreme_facts(cty: str, pzh: str, ext: Mapping[str, Any], src: list[SourceRef]) -> list[Fact]:
     out = []
     ws, we = str(ext["window_start"]), str(ext["window_end"])
     per = make.period(ws, we, Basis.WINDOW, f"{ws} 至 {we}")
@@ -137,9 +144,10 @@ def _extreme_facts(cty: str, pzh: str, ext: Mapping[str, Any], src: SourceRef) -
         if (name == "max_deficit" and value >= 0) or (name == "max_surplus" and value <= 0):
             continue
         out.append(make.usd_fact(
-            id=f"census.{cty}.balance.{name}.{ws}_{we}", kind="monthly_extreme", value=value, period=per,
+            key=FactKey(source="census", reporter=US, partner=cty, flow="balance", measure=name, basis=Basis.WINDOW,
+                        start=ws, end=we), kind="monthly_extreme", value=value, period=per,
             subject=_subject(cty, pzh, flow="balance", month=str(month), extreme=name),
-            label_zh=f"美國對{pzh}單月貿易{word}（{ws} 以來最大，{month}）", source=src, magnitude=True,
+            label_zh=f"美國對{pzh}單月貿易{word}（{ws} 以來最大，{month}）", sources=src, magnitude=True,
             note_zh=f"比較範圍為資料庫內連續月份 {ws} 至 {we}（共 {int(ext['months'])} 個月），非歷史紀錄",
         ))
     return out
@@ -233,7 +241,7 @@ def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
         if cty in ext:
             res.facts += _extreme_facts(cty, pzh, ext[cty], src["balance"])
         if not math.isnan(row["balance_cur"]):
-            res.headline[cty] = f"census.{cty}.balance.{rng.basis}.{rng.key}"
+            res.headline[cty] = fact_id(census_key(cty, "balance", rng))
         missing = gaps.get(cty, []) + base_gaps.get(cty, [])
         if missing:
             res.flags.append(QualityFlag(

@@ -28,9 +28,13 @@ def dataset_of(source: str, url: str) -> str:
     return f"comtrade.{m.group(1)}.{m.group(2)}.{m.group(3)}.{m.group(4)}" if m else "comtrade"
 
 
-def source_ref(source: str, url: str, fetched_at: datetime, vintage: str, synthetic: bool) -> SourceRef:
-    return SourceRef(dataset=dataset_of(source, url), url=url or "", fetched_at=fetched_at, vintage=str(vintage),
-                     synthetic=bool(synthetic))
+def source_ref(source: str, url: str, fetched_at: datetime, vintage: str, synthetic: bool, *,
+               dataset: str = "", flow: str = "", window: str = "", reporter: str = "",
+               partner: str = "") -> SourceRef:
+    """A citation of one stored answer; ``dataset``/``flow``/``window`` as the client recorded them."""
+    return SourceRef(dataset=dataset or dataset_of(source, url), url=url or "", fetched_at=fetched_at,
+                     vintage=str(vintage), synthetic=bool(synthetic), flow=flow, window=window, reporter=reporter,
+                     partner=partner)
 
 
 @lru_cache(maxsize=4096)
