@@ -71,10 +71,14 @@ def latest_census(sheet: FactSheet, cty: str, flow: str) -> Fact | None:
 
 
 def change_of(sheet: FactSheet, current: Fact) -> Change | None:
-    """The yoy fact comparing ``current`` with its same-basis base, if the sheet has one."""
+    """The yoy fact comparing ``current`` with its same-basis base, if the sheet has one.
+
+    A balance that changed sign has a text change (由順差轉為逆差, no direction): it is a change too.
+    """
     by_id = sheet.by_id()
     for fact in sheet.facts:
-        if fact.direction is not None and fact.compares and fact.compares[0] == current.id:
+        is_change = fact.direction is not None or (fact.kind == "yoy" and fact.unit == "text")
+        if is_change and fact.compares and fact.compares[0] == current.id:
             base = by_id.get(fact.compares[1]) if len(fact.compares) > 1 else None
             return Change(current=current, base=base, change=fact)
     return None

@@ -12,25 +12,18 @@ Why it is built this way:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
 
 import pandas as pd
 
 from tools.countries import resolve
 from tools.errors import DataGapError
 from tools.facts import make
-from tools.facts.census_facts import CensusResult, census_facts, headline_facts
-from tools.facts.comtrade_facts import comtrade_facts, mirror_facts
+from tools.facts.census_facts import CensusResult, headline_facts
 from tools.facts.key import FactKey
 from tools.facts.model import Basis, Fact, FactSheet, Period, QualityFlag
+from tools.facts.registry import Producers, StoreTables, TradeStore
 from tools.metrics import census as cm
 from tools.weeks import ReportWeek, census_last_month, census_release_date, comtrade_last_year, parse_week
-
-
-class TradeStore(Protocol):
-    def census_monthly(self) -> pd.DataFrame: ...
-    def comtrade_annual(self) -> pd.DataFrame: ...
-    def census_revisions(self) -> pd.DataFrame: ...
 
 
 def _reporter_codes(reporters: Iterable[int | str] | None) -> list[int] | None:
@@ -79,12 +72,13 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
     facts: list[Fact] = []
     flags: list[QualityFlag] = []
 
-    cres = census_facts(census_in, c_cut) if not census_in.empty else CensusResult()
+    producers = Producers(StoreTables(census=census, comtrade=comtrade, store=store))
+    cres = producers.get("census").sheet(c_cut) if not census_in.empty else CensusResult()
     facts += cres.facts
     flags += cres.flags
     if not census_in.empty:
         sheet.data_cutoff["census"] = str(census_in["period"].max())
-    tres = comtrade_facts(comtrade_in, y_cut) if not comtrade_in.empty else None
+    tres = producers.get("comtrade").sheet(y_cut, codes) if not comtrade_in.empty else None
     if tres is not None:
         facts += tres.facts
         flags += tres.flags
@@ -95,9 +89,9 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
                 and f.subject["year"] == str(year)}
         reps = sorted(tres.years)
         csrc = next((f.source for f in cres.facts if f.source is not None), None)
-        mf, mflags = mirror_facts(comtrade, year, reps, top3, _census_full_year(census_in, year), csrc)
-        facts += mf
-        flags += mflags
+        mirror = producers.get("comtrade").mirror(year, reps, top3, _census_full_year(census_in, year), csrc)
+        facts += mirror.facts
+        flags += mirror.flags
 
     facts += _cutoff_facts(rw, sheet.data_cutoff)
     flags += _stale_flags(rw, c_cut, y_cut, census, comtrade, with_census, codes)

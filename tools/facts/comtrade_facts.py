@@ -77,8 +77,13 @@ def _subject(r: int, rzh: str, flow: str, year: int, **extra: str) -> dict[str, 
     return {"scheme": "comtrade", "reporter": str(r), "reporter_name": rzh, "flow": flow, "year": str(year), **extra}
 
 
-def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | None = None) -> ComtradeResult:
-    """All Comtrade facts for years up to ``last_year`` (the week's cut-off)."""
+def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | None = None, *,
+                   all_partners: bool = False) -> ComtradeResult:
+    """All Comtrade facts for years up to ``last_year`` (the week's cut-off).
+
+    Partner values and shares are made for each reporter's top partners and the FOCUS economies;
+    ``all_partners`` makes them for every partner (chat asks for any one).
+    """
     res = ComtradeResult()
     df = annual[annual["year"] <= last_year]
     if reporters is not None:
@@ -161,7 +166,7 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
             ))
 
     # Partner values and shares: top-N and focus partners.
-    pick = shared[(shared["rank"] <= TOP_PARTNERS) | shared["partner_code"].isin(FOCUS)]
+    pick = shared if all_partners else shared[(shared["rank"] <= TOP_PARTNERS) | shared["partner_code"].isin(FOCUS)]
     pnames = {int(c): _pzh(int(c), str(d)) for c, d in
               pick.drop_duplicates("partner_code")[["partner_code", "partner_desc"]].itertuples(index=False)}
     for p in pick.itertuples(index=False):
@@ -189,6 +194,17 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
             message_zh=f"占比與 HHI 不計入：{names}；其他亞洲未列明（490）即台灣，予以保留",
         ))
     return res
+
+
+def reporter_year_facts(annual: pd.DataFrame, reporter: int, flow: str, year: int, *,
+                        all_partners: bool = False) -> list[Fact]:
+    """On demand (chat): one reporter's facts for one flow and year, made exactly as the sheet makes them."""
+    df = annual[(annual["reporter_code"] == reporter) & (annual["flow"] == flow)
+                & annual["year"].isin([year, year - 1])]
+    if df[df["year"] == year].empty:
+        return []
+    res = comtrade_facts(df, year, [reporter], all_partners=all_partners)
+    return [f for f in res.facts if f.key.start == str(year)]
 
 
 def _coverage_flags(sel: pd.DataFrame, summ: pd.DataFrame, rzh: dict[int, str],
