@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tools.countries import name_zh
 from tools.facts import make
-from tools.facts.model import Fact, FactSheet, SourceRef
+from tools.facts.model import Fact, FactKey, FactSheet, SourceRef
 
 CENSUS = "US Census 國際貿易 API"
 CENSUS_FULL = "US Census Bureau 國際貿易 API"
@@ -133,7 +133,9 @@ def data_source_lines(sheet: FactSheet, used: list[Fact]) -> SourceLines:
                       "years": (years, "UN Comtrade 年度數")}
             for key, (value, label) in counts.items():
                 facts[f"sources:comtrade.{key}"] = make.count_fact(
-                    id=f"sources.comtrade.{key}", kind="count", value=float(value), period=period, label_zh=label)
+                    key=FactKey(source="comtrade", measure=key, view="sources", basis=period.basis,
+                                start=period.start, end=period.end),
+                    kind="count", value=float(value), period=period, label_zh=label)
             example = min(answers, key=lambda u: (answers[u][1] != year_list[-1], answers[u][2] != "X", answers[u]))
             link = comtrade_link(example, with_name=False)
             labels.append(link.label)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import httpx
 
-from agent.config import SPECS, Settings
 from tools.errors import InputError, SourceError
+from tools.settings import SPECS, Settings
 from tools.sources.census import DEFAULT_COUNTRIES, CensusClient, check_level, check_month
 from tools.sources.comtrade import DEFAULT_REPORTERS, DEFAULT_YEARS, FLOWS, ComtradeClient
 from tools.sources.http import HttpPolicy, SourceHttp
