@@ -247,3 +247,6 @@ def test_a_balance_cites_both_queries_and_an_import_figure_the_imports_query(sam
     assert [s.flow for s in balance.sources] == ["exports", "imports"]
     assert [s.flow for s in imports.sources] == ["imports"]
     assert "/imports/" in imports.sources[0].url and "/exports/" in balance.sources[0].url
+    assert imports.sources[0].dataset == "census.intltrade.hs" and imports.sources[0].window  # as the client asked
+    hhi = sheet.get("comtrade.392.X.2024.hhi").sources[0]
+    assert (hhi.reporter, hhi.window, hhi.flow) == ("392", "2024", "X")

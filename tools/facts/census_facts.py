@@ -59,11 +59,18 @@ def _sources(df: pd.DataFrame) -> dict[str, dict[str, list[SourceRef]]]:
         for flow in ("exports", "imports"):
             url = r.get(f"{flow}_source_url")
             url = str(url) if isinstance(url, str) and url and url != "nan" else str(r["source_url"])
+            window = r.get(f"{flow}_window")
             refs[flow] = make.source_ref("census", url, r["fetched_at"].to_pydatetime(), str(r["vintage"]),
-                                         bool(synthetic[r["cty_code"]]), flow=flow)
+                                         bool(synthetic[r["cty_code"]]), dataset=_text(r.get("dataset")), flow=flow,
+                                         window=_text(window), reporter=US)
         both = [refs["exports"]] + ([refs["imports"]] if refs["imports"].url != refs["exports"].url else [])
         out[cty] = {"exports": [refs["exports"]], "imports": [refs["imports"]], "balance": both}
     return out
+
+
+def _text(value: object) -> str:
+    """A stored text cell ('' for a missing one: answers stored before provenance was recorded)."""
+    return value if isinstance(value, str) and value != "nan" else ""
 
 
 def _months_zh(months: list[str]) -> str:

@@ -55,14 +55,18 @@ def _group_sources(df: pd.DataFrame) -> dict[tuple[int, int, str], tuple[SourceR
     keys = conc.KEYS
     g = df.groupby(keys)
     # One stored answer per (reporter, year, flow) in practice; cite the newest if several.
-    first = df.loc[g["fetched_at"].idxmax(), keys + ["source_url", "vintage", "fetched_at"]]
+    asked = [c for c in ("dataset", "q_flow", "q_window", "q_partner") if c in df.columns]
+    first = df.loc[g["fetched_at"].idxmax(), keys + ["source_url", "vintage", "fetched_at"] + asked]
     flags = g[["synthetic", "row_capped"]].any()
     out = {}
-    for r in first.itertuples(index=False):
-        k = (int(r.reporter_code), int(r.year), str(r.flow))
+    for r in first.to_dict("records"):
+        k = (int(r["reporter_code"]), int(r["year"]), str(r["flow"]))
         synth, capped = flags.loc[k]
-        ref = make.source_ref("comtrade", str(r.source_url), r.fetched_at.to_pydatetime(), str(r.vintage),
-                              bool(synth))
+        # What the client recorded; answers stored before that fall back to the cell's own key.
+        ref = make.source_ref("comtrade", str(r["source_url"]), r["fetched_at"].to_pydatetime(), str(r["vintage"]),
+                              bool(synth), dataset=str(r.get("dataset") or ""), flow=str(r.get("q_flow") or k[2]),
+                              window=str(r.get("q_window") or k[1]), reporter=str(k[0]),
+                              partner=str(r.get("q_partner") or ""))
         out[k] = (ref, bool(capped))
     return out
 
