@@ -1,6 +1,6 @@
 """Per-source knowledge, declared once: a source is one client (tools/sources/<name>.py) plus this spec.
 
-Why: base-URL setting names, staleness, the sample's routes and the dataset label used to live in
+Why: base-URL setting names, staleness and the dataset label used to live in
 five shared modules (records.SOURCES, fetch.BASE_SETTINGS, store.STALE_AFTER, facts.make.dataset_of,
 provenance parsing URLs). Adding a source meant finding all of them. Now they are fields of
 one ``SourceSpec``; the fetcher, the store and the fact layer read it.
@@ -25,7 +25,7 @@ class SourceSpec:
     key_setting: str  # setting holding the API key ('' when the source takes none)
     stale_after: timedelta  # `agent sources` calls the newest check older than this stale
     dataset: str  # dataset label when the client records none (e.g. answers stored before provenance)
-    sample_dir: str  # data/sample/<sample_dir>/routes.json answers the offline fetch
+    # The offline sample needs no entry here: every data/sample/*/routes.json is read (tools.sources.sample).
     kind: Literal["trade", "documents"] = "trade"
 
 
@@ -33,13 +33,13 @@ SOURCE_SPECS: dict[SourceName, SourceSpec] = {
     spec.name: spec for spec in (
         # Annual data trickles in over months.
         SourceSpec("comtrade", "UN Comtrade", "COMTRADE_BASE_URL", "COMTRADE_API_KEY", timedelta(days=90),
-                   "comtrade", "comtrade"),
+                   "comtrade"),
         # Census publishes monthly.
         SourceSpec("census", "US Census 國際貿易 API", "CENSUS_API_BASE", "CENSUS_API_KEY", timedelta(days=35),
-                   "census.intltrade", "census"),
+                   "census.intltrade"),
         # MOFCOM posts weekly.
         SourceSpec("mofcom", "商務部出口管制資訊網", "MOFCOM_BASE_URL", "", timedelta(days=7), "mofcom.exportcontrol",
-                   "mofcom", kind="documents"),
+                   kind="documents"),
     )
 }
 
