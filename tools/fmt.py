@@ -185,3 +185,62 @@ def balance_word(value: float) -> str:
     if value is None or math.isnan(value) or value == 0:
         return "平衡"
     return "順差" if value > 0 else "逆差"
+
+
+# --- English forms (answers to English questions) -----------------------------------------------
+BILLION = 1e9
+MILLION = 1e6
+TRILLION = 1e12
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+
+
+def _usd_en_parts(value: float) -> tuple[str, str]:
+    """(number, scale word) for an English USD amount: trillions with two decimals, billions and
+    millions with one; thresholds on the rounded figure (999.96 billion is 1.00 trillion)."""
+    a = abs(value)
+    sign = "-" if value < 0 else ""
+    if a >= 999.995 * BILLION:
+        return sign + _num(a / TRILLION, 2), "trillion"
+    if a >= 999.95 * MILLION:
+        return sign + _num(a / BILLION, 1), "billion"
+    n = _num(a / MILLION, 1)
+    return (sign + n if n != "0.0" else n), "million"
+
+
+def usd_en(value: float) -> str:
+    """Primary English display of a USD amount: 'USD 126.9 billion', 'USD 1.03 trillion', 'USD 845.2 million'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    num, word = _usd_en_parts(value)
+    return f"USD {num} {word}"
+
+
+def usd_en_forms(value: float) -> list[str]:
+    """Every English form a writer may use for ``value``: the primary form, its magnitude (prose says
+    'a deficit of USD 126.9 billion'), 'US$'/'$' spellings and the two-decimal billion form."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    out: list[str] = []
+    for v in (value, abs(value)) if value < 0 else (value,):
+        num, word = _usd_en_parts(v)
+        nums = [(num, word)]
+        if word == "billion":
+            nums.append((_num(v / BILLION, 2), word))
+        for n, w in nums:
+            out += [f"USD {n} {w}", f"US${n} {w}", f"${n} {w}", f"{n} {w}"]
+    return list(dict.fromkeys(out))
+
+
+def period_en(start: str, end: str) -> str:
+    """An English period of months: '2025-01','2025-11' → 'January–November 2025'; one month →
+    'October 2025'; Jan–Dec → 'full-year 2024'; across years → 'March 2024–February 2025'."""
+    y1, m1 = (int(p) for p in start.split("-"))
+    y2, m2 = (int(p) for p in end.split("-"))
+    if (y1, m1) == (y2, m2):
+        return f"{MONTHS_EN[m1 - 1]} {y1}"
+    if y1 == y2 and m1 == 1 and m2 == 12:
+        return f"full-year {y1}"
+    if y1 == y2:
+        return f"{MONTHS_EN[m1 - 1]}–{MONTHS_EN[m2 - 1]} {y1}"
+    return f"{MONTHS_EN[m1 - 1]} {y1}–{MONTHS_EN[m2 - 1]} {y2}"

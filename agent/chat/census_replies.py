@@ -9,7 +9,7 @@ import re
 from agent.chat.context import ChatContext
 from agent.chat.lookup import month_label, months_between
 from agent.chat.parse import Query
-from agent.chat.phrasing import Lang, country_name, period_en, period_label
+from agent.chat.phrasing import Lang, country_name, period_en, period_label, shown, usd
 from agent.chat.reply import Reply, refuse, run_start
 from agent.chat.templates import render
 from tools import fmt
@@ -91,11 +91,11 @@ def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str,
     if lang == "en" and kind in ("exports", "imports"):
         where = "to" if kind == "exports" else "from"
         line = (f"According to US Census data, US {kind} {where} {pname} in {period_en(start, end)} were "
-                f"{fmt.usd(value)}.")
+                f"{usd(value, lang)}.")
     else:
         line = render("census_value", lang, period=period_label(start, end, lang), partner=pname,
                       metric=word_zh if lang == "zh" else word_en,
-                      value=fmt.usd(abs(value)) if kind == "balance" else fact.display)
+                      value=shown(fact, lang, magnitude=kind == "balance"))
     if lang == "zh" and kind == "imports":
         line = line.replace(f"美國對{pname}的進口", f"美國自{pname}的進口")
     lines = [line]
@@ -115,16 +115,21 @@ def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str,
                 f"turned from a {'deficit' if base.value < 0 else 'surplus'} to a "
                 f"{'deficit' if (fact.value or 0) < 0 else 'surplus'}")
             lines.append(render("census_flip", lang, base_period=period_label(bstart, bend, lang),
-                                base_value=fmt.usd(abs(base.value)), change=flipped))
+                                base_value=usd(abs(base.value), lang), change=flipped))
         elif yoy is not None and yoy.value is not None:
             facts += [base, yoy]
             direction = fmt.direction_word(yoy.value, "balance" if kind == "balance" else "flow")
             if lang == "en":
                 direction = {"擴大": "widened", "收窄": "narrowed", "增長": "grew", "減少": "fell"}.get(direction,
                                                                                                    "was flat")
-            base_value = fmt.usd(abs(base.value)) if kind == "balance" else base.display
+            base_value = shown(base, lang, magnitude=kind == "balance")
             lines.append(render("census_yoy", lang, base_period=period_label(bstart, bend, lang), base_value=base_value,
                                 direction=direction, change=yoy.display))
+            from agent.chat.derived_replies import change_lines  # derived replies use census_window
+
+            more, more_facts = change_lines(q, ctx, fact, partner)
+            lines += more
+            facts += more_facts
     elif q.yoy:
         lines.append(render("no_data", lang, reason=(f"沒有{month_label(bstart, bend)}的同期資料可比較" if lang == "zh"
                                                      else f"no same-period data for {period_en(bstart, bend)}")))
@@ -137,11 +142,9 @@ def _metric_words(kind: str, value: float, lang: Lang) -> str:
     return {"exports": "exports", "imports": "imports"}.get(kind) or ("deficit" if value < 0 else "surplus")
 
 
-def _shown(fact: Fact) -> str:
+def _shown(fact: Fact, lang: Lang = "zh") -> str:
     """The display a sentence uses: a balance by its magnitude (the word says which side)."""
-    if fact.kind == "balance" and fact.value is not None:
-        return fmt.usd(abs(fact.value))
-    return fact.display
+    return shown(fact, lang, magnitude=fact.kind == "balance")
 
 
 def rank_reply(q: Query, ctx: ChatContext, kind: str) -> Reply:
@@ -166,7 +169,7 @@ def rank_reply(q: Query, ctx: ChatContext, kind: str) -> Reply:
         known = _census_country(f.subject["partner"])
         name = (known.name_zh if lang == "zh" else known.name_en) if known else f.subject["partner"]
         items.append(f"{name}（{_metric_words(kind, f.value or 0, lang)} {_shown(f)}）" if lang == "zh"
-                     else f"{name} ({_metric_words(kind, f.value or 0, lang)} {_shown(f)})")
+                     else f"{name} ({_metric_words(kind, f.value or 0, lang)} {_shown(f, lang)})")
     label = period_label(start, end, lang)
     if lang == "zh":
         what = {"exports": "出口", "imports": "進口"}.get(kind, "貿易逆差")
@@ -196,7 +199,7 @@ def series_reply(q: Query, ctx: ChatContext, partner: Country, kind: str) -> Rep
     for f in facts:
         label = period_label(f.period.start, f.period.end, lang)
         lines.append(f"・{label}：{_metric_words(kind, f.value or 0, lang)} {_shown(f)}" if lang == "zh"
-                     else f"- {label}: {_metric_words(kind, f.value or 0, lang)} {_shown(f)}")
+                     else f"- {label}: {_metric_words(kind, f.value or 0, lang)} {_shown(f, lang)}")
     return Reply(lines=lines, facts=facts)
 
 
@@ -255,5 +258,5 @@ def _extreme_reply(q: Query, ctx: ChatContext, partner: Country, cty: str, month
         line = render("census_extreme", lang, window=period_en(start, end), what=what,
                       extreme="lowest" if lowest else "highest", be="was" if kind == "balance" else "were",
                       month=period_en(month, month),
-                      value=fmt.usd(abs(extreme.value or 0)))
+                      value=usd(abs(extreme.value or 0), lang))
     return Reply(lines=[line], facts=[extreme, monthly])

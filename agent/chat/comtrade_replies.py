@@ -6,7 +6,7 @@ import re
 
 from agent.chat.context import ChatContext
 from agent.chat.parse import Query
-from agent.chat.phrasing import Lang, country_name, year_label
+from agent.chat.phrasing import Lang, country_name, shown, year_label
 from agent.chat.reply import Reply, refuse
 from agent.chat.templates import render
 from tools.countries import Country, by_comtrade, name_zh
@@ -60,13 +60,13 @@ def comtrade_reply(q: Query, ctx: ChatContext, reporter: Country) -> Reply:
             continue
         code_p = int(pv.subject["partner"])
         items.append(render("comtrade_partner", lang, name=partner_name(code_p, names.get(code_p, ""), lang),
-                            value=pv.display, share=sh.display))
+                            value=shown(pv, lang), share=sh.display))
         used += [pv, sh]
     sep = "、" if lang == "zh" else "; "
     lines = []
     if q.metric == "total" and not q.top:
         lines.append(render("comtrade_total", lang, year=year_label(year, lang), reporter=country_name(reporter, lang),
-                            flow=flow_word, total=facts["total"].display, count=facts["partner_count"].display))
+                            flow=flow_word, total=shown(facts["total"], lang), count=facts["partner_count"].display))
         used += [facts["total"], facts["partner_count"]]
     else:
         lines.append(render("comtrade_top", lang, year=year_label(year, lang), reporter=country_name(reporter, lang),
@@ -108,7 +108,7 @@ def comtrade_pair_reply(q: Query, ctx: ChatContext, reporter: Country, partner: 
     else:
         where = "to" if flow == "X" else "from"
         line = (f"According to UN Comtrade, {reporter.name_en}'s {'exports' if flow == 'X' else 'imports'} {where} "
-                f"{partner.name_en} in {year} were {value.display}, {share.display} of the total.")
+                f"{partner.name_en} in {year} were {shown(value, lang)}, {share.display} of the total.")
     lines = [line]
     if value.source is not None and value.source.synthetic:
         lines.append(render("comtrade_synthetic", lang))

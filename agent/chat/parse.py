@@ -229,7 +229,7 @@ def parse_period(text: str) -> PeriodSpec:
 
 
 _BASE_YEAR = re.compile(r"(?:compared (?:with|to)|than|vs\.?|versus|比|較|较|相比)[^0-9]{0,30}?((?:19|20)\d{2})"
-                        r"(?!\s*年?\s*\d{1,2}\s*月)", re.IGNORECASE)
+                        r"(?!\s*年?\s*\d{1,2}\s*(?:月|[-–—~到至]))", re.IGNORECASE)
 _COMPARE_LAST = re.compile(r"(?:比|較|较|than|from|vs\.?|versus|compared (?:with|to))\s*(?:去年|上年|last year)|"
                            r"(?:去年|上年)\s*同期|same (?:period|months?) (?:of )?last year", re.IGNORECASE)
 

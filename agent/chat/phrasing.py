@@ -5,19 +5,31 @@ from __future__ import annotations
 from typing import Literal
 
 from agent.chat.lookup import month_label
+from tools import fmt
 from tools.countries import Country
+from tools.facts.model import Fact
 
 Lang = Literal["zh", "en"]
 
 
 def period_en(start: str, end: str) -> str:
-    """English period in ISO months ('2025-01–2025-11', '2025-10', 'full-year 2024'): a bare year would
-    read as a full year, which a year-to-date figure is not."""
-    if start == end:
-        return start
-    if start[:4] == end[:4] and start.endswith("-01") and end.endswith("-12"):
-        return f"full-year {start[:4]}"
-    return f"{start}–{end}"
+    """English period in month names ('January–November 2025', 'October 2025', 'full-year 2024'): a bare
+    year would read as a full year, which a year-to-date figure is not. Written by ``tools.fmt``."""
+    return fmt.period_en(start, end)
+
+
+def usd(value: float, lang: Lang) -> str:
+    """A USD amount in the reader's language: 'USD 1,269 億' or 'USD 126.9 billion' (``tools.fmt``)."""
+    return fmt.usd(value) if lang == "zh" else fmt.usd_en(value)
+
+
+def shown(fact: Fact, lang: Lang, *, magnitude: bool = False) -> str:
+    """A fact's display in the reader's language: English number words for USD amounts in English."""
+    if fact.unit == "USD" and fact.value is not None and lang == "en":
+        return fmt.usd_en(abs(fact.value) if magnitude else fact.value)
+    if magnitude and fact.unit == "USD" and fact.value is not None:
+        return fmt.usd(abs(fact.value))
+    return fact.display
 
 
 def period_label(start: str, end: str, lang: Lang) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from agent.chat import census_replies, comtrade_replies, policy_replies, quality_replies
+from agent.chat import census_replies, comtrade_replies, derived_replies, policy_replies, quality_replies
+from agent.chat import query as structured
 from agent.chat.context import ChatContext
 from agent.chat.parse import Query
 from agent.chat.reply import Reply, refuse
@@ -89,6 +90,14 @@ def route(q: Query, ctx: ChatContext) -> Reply:
     partners = [c for c in countries if not _is_us(c)]
     us_named = any(_is_us(c) for c in countries)
     metric = q.metric
+    if (us_named and len(partners) == 1 and metric in ("exports", "imports") and structured.SHARE_WORDS.search(q.text)
+            and structured.US_TOTAL.search(q.text)):
+        # "What share of total US imports come from Taiwan?": the US's own (Comtrade) table has the total.
+        us = next(c for c in countries if _is_us(c))
+        return comtrade_replies.comtrade_pair_reply(q, ctx, us, partners[0])
+    derived = _derived_query(q, partners, us_named)
+    if derived is not None:
+        return derived_replies.derived_reply(q, ctx, derived, partners)
     if q.rank and not partners and metric in ("balance", "exports", "imports", None):
         return census_replies.rank_reply(q, ctx, metric or "balance")
     comtrade_shape = metric in ("concentration", "total") or q.top
@@ -132,6 +141,22 @@ def route(q: Query, ctx: ChatContext) -> Reply:
         # 「台灣對美國出口」: the partner is the exporter; in US statistics that is US imports from it.
         return census_replies.census_reply(q, ctx, partners[0], "imports" if kind == "exports" else "exports", mirrored=True)
     return census_replies.census_reply(q, ctx, partners[0], kind)
+
+
+def _derived_query(q: Query, partners: list[Country], us_named: bool) -> structured.TradeQuery | None:
+    """The structured query of a sum/share/compare/total-trade question about US partners, or None.
+
+    Questions about a reporter's own partner table (「日本出口最大市場」, "China's exports to the US")
+    keep the Comtrade route: a derived Census figure there would answer another question.
+    """
+    if q.top or q.metric in ("concentration", "extreme", "quality") or q.series:
+        return None
+    if partners and not us_named and _reporter_phrasing(q, partners[0]):
+        return None
+    if partners and q.metric in ("exports", "imports") and _reporter_phrasing(q, partners[0]) and (
+            structured.flow_of(q) != "total"):
+        return None
+    return structured.from_parsed(q, [c.name_en for c in partners], us_named)
 
 
 def _us_first(q: Query, countries: list[Country]) -> bool:

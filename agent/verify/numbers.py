@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from tools import fmt
 from tools.facts.model import Basis, Fact
 
 from .tokens import Token, number_tokens
@@ -111,11 +112,35 @@ def _add_period(allowed: _Allowed, fact: Fact) -> None:
                 _add_date_token(allowed, tok)
 
 
+def _english_forms(fact: Fact) -> list[str]:
+    """The English display forms of a USD fact (``USD 126.9 billion``): an English answer cites the same
+    fact as a zh-Hant one, so its English spelling is vouched for by the same value, via ``tools.fmt``."""
+    if fact.unit != "USD" or fact.value is None:
+        return []
+    return fmt.usd_en_forms(fact.value)
+
+
+_EN_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+_EN_RANGE_2Y = re.compile(rf"{_EN_MONTH}\s+((?:19|20)\d{{2}})\s*[–—-]\s*{_EN_MONTH}\s+((?:19|20)\d{{2}})")
+_EN_RANGE = re.compile(rf"{_EN_MONTH}\s*[–—-]\s*{_EN_MONTH},?\s+((?:19|20)\d{{2}})")
+_EN_ONE = re.compile(rf"{_EN_MONTH},?\s+((?:19|20)\d{{2}})")
+
+
+def english_periods(text: str) -> str:
+    """'January–November 2025' → '2025-01–2025-11', 'October 2025' → '2025-10' (the forms ``tools.fmt.period_en``
+    writes), so an English period is checked against the cited facts' periods like an ISO one."""
+    def num(name: str) -> int:
+        return fmt.MONTHS_EN.index(name) + 1
+    text = _EN_RANGE_2Y.sub(lambda m: f"{m[2]}-{num(m[1]):02d}–{m[4]}-{num(m[3]):02d}", text)
+    text = _EN_RANGE.sub(lambda m: f"{m[3]}-{num(m[1]):02d}–{m[3]}-{num(m[2]):02d}", text)
+    return _EN_ONE.sub(lambda m: f"{m[2]}-{num(m[1]):02d}", text)
+
+
 def allowed_for(facts: Iterable[Fact], doc_dates: Iterable[str | date] = ()) -> _Allowed:
     """Collect every display form and date the cited facts/documents allow."""
     allowed = _Allowed()
     for fact in facts:
-        for display in {fact.display, *fact.displays}:
+        for display in {fact.display, *fact.displays, *_english_forms(fact)}:
             if display:
                 _add_display(allowed, display)
         _add_period(allowed, fact)
@@ -203,7 +228,7 @@ def check_text(text: str, facts: Iterable[Fact], doc_dates: Iterable[str | date]
     for fact_id in referenced_ids(text):
         if fact_id not in by_id:
             problems.append(f"引用了未提供的數據 id「{fact_id}」 (unknown fact reference)")
-    rendered = render_refs(text, cited)
+    rendered = english_periods(render_refs(text, cited))
     allowed = allowed_for(cited, doc_dates)
     for tok in number_tokens(rendered):
         problem = _check_token(tok, allowed, rendered)

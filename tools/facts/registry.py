@@ -107,4 +107,5 @@ class Producers:
 
 
 # Producers register themselves on import.
+from tools.facts import derived as _derived  # noqa: E402,F401
 from tools.facts import producers as _producers  # noqa: E402,F401

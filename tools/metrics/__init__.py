@@ -3,5 +3,5 @@
 Modules: ``growth`` (same-basis change of a flow or a balance), ``census`` (monthly bilateral
 series: balance, period sums, same-basis YoY, monthly extremes), ``concentration`` (partner
 shares, HHI, top-N, excluded aggregates), ``mirror`` (A's exports vs B's imports),
-``quality`` (coverage checks).
+``quality`` (coverage checks), ``combine`` (sums, differences, shares and rankings of figures).
 """
