@@ -197,10 +197,10 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
 
 def _usd_en_parts(value: float) -> tuple[str, str]:
     """(number, scale word) for an English USD amount: trillions with two decimals, billions and
-    millions with one; thresholds on the rounded figure (999.96 billion is 1.00 trillion)."""
+    millions with one; thresholds on the rounded figure (999.96 billion shows as 1.00 trillion, never 1,000.0 billion)."""
     a = abs(value)
     sign = "-" if value < 0 else ""
-    if a >= 999.995 * BILLION:
+    if a >= 999.95 * BILLION:
         return sign + _num(a / TRILLION, 2), "trillion"
     if a >= 999.95 * MILLION:
         return sign + _num(a / BILLION, 1), "billion"
