@@ -18,6 +18,7 @@ from tools import fmt
 from tools.countries import Country, by_census
 from tools.facts import derived
 from tools.facts.model import Fact
+from tools.facts.producers import DerivedProducer
 
 FLOW_EN = {"exports": "exports", "imports": "imports", "balance": "trade balance", "total": "total trade"}
 
@@ -46,7 +47,7 @@ def _name(c: Country, lang: Lang) -> str:
     return c.name_zh if lang == "zh" else c.name_en
 
 
-def _producer(ctx: ChatContext) -> derived.DerivedProducer:
+def _producer(ctx: ChatContext) -> DerivedProducer:
     return ctx.lookup.producers.get("derived")  # type: ignore[no-any-return]
 
 

@@ -1,43 +1,135 @@
-"""Derived facts: figures computed from other facts (sums, changes, shares, comparisons, rankings).
+"""Derived figures as facts: sums, changes, shares and rankings computed from other facts, never by a model.
 
-Why facts and not prose arithmetic: "exports plus imports", "the five partners together",
-"China's share of that", "how much more than a year ago" are the questions analysts ask
-next, and a model (or a template) adding two numbers is exactly the invented figure the
-verifier exists to stop. Each derived fact is made here from input facts by the pure
-functions of ``tools.metrics.combine``; it records its inputs (``derived_from``, fact ids),
-its formula (``subject['formula']``, written over those ids), a basis label (its inputs'
-period, which must be one and the same basis for a sum or a share), and every source of
-every input (``sources``), so it is cited and verified like any stored figure.
-
-Keys: ``source='derived'``, ``partner`` names the partners ('5700+5820' for a group,
-'5880-4280' for "Japan minus Germany", '5700/5700+5820' for a share), ``measure`` says the
-operation (sum, change, diff, share, rank), ``flow`` is exports | imports | balance | total.
-``DerivedProducer`` (registered as ``derived``) makes them for Census partners on demand.
+Why facts: an analyst's follow-up ("exports plus imports", "China's share of these five deficits",
+"how much more than a year earlier") needs a number the sheet does not hold. Computing it here, from
+facts the producers made, gives it a key, a printable id, every source of its inputs, the ids of
+those inputs (``derived_from``) and the formula in words (``formula``), so chat cites it like any
+fact and the verifier accepts only its display forms. Pure functions; no I/O.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
-from tools.facts import census_facts as cf
+from tools import fmt
 from tools.facts import make
 from tools.facts.key import FactKey
 from tools.facts.model import Fact, Period, SourceRef
-from tools.facts.registry import StoreTables, register
 from tools.metrics import combine, growth
+from tools.metrics.growth import pct_change
 
+DERIVED = "derived"
 US = "842"
 FLOW_ZH = {"exports": "出口", "imports": "進口", "balance": "貿易差額", "total": "貿易總額（出口＋進口）"}
 
 
-def _sources(inputs: Sequence[Fact]) -> list[SourceRef]:
-    """Every source of every input, each query URL once (order of first appearance)."""
-    seen: dict[tuple[str, str], SourceRef] = {}
-    for f in inputs:
-        for s in f.sources:
-            seen.setdefault((s.url, s.flow), s)
-    return list(seen.values())
+def _sources(facts: Sequence[Fact]) -> list[SourceRef]:
+    out: list[SourceRef] = []
+    for fact in facts:
+        for src in fact.sources:
+            if all(src.url != s.url or src.flow != s.flow for s in out):
+                out.append(src)
+    return out
+
+
+def _one_period(facts: Sequence[Fact]) -> Fact:
+    first = facts[0]
+    if any((f.key.basis, f.key.start, f.key.end) != (first.key.basis, first.key.start, first.key.end) for f in facts):
+        raise ValueError("derived figures combine facts of one period and basis only")
+    if any(f.unit != first.unit for f in facts):
+        raise ValueError("derived figures combine facts of one unit only")
+    return first
+
+
+def _key(inputs: Sequence[Fact], measure: str, flow: str | None = None) -> FactKey:
+    first = inputs[0]
+    partners = "+".join(sorted({f.key.partner for f in inputs if f.key.partner}))
+    flows = sorted({f.key.flow for f in inputs})
+    return FactKey(source=DERIVED, reporter=first.key.reporter, partner=partners,
+                   flow=flow if flow is not None else "+".join(flows), measure=measure, basis=first.key.basis,
+                   start=first.key.start, end=first.key.end)
+
+
+def total(inputs: Sequence[Fact], label_zh: str) -> Fact | None:
+    """The sum of USD facts of one period (a group of partners, or exports + imports)."""
+    if not inputs or any(f.value is None for f in inputs):
+        return None
+    first = _one_period(inputs)
+    value = sum(float(f.value) for f in inputs if f.value is not None)
+    return make.usd_fact(key=_key(inputs, "sum"), kind="derived_sum", value=value, period=first.period,
+                         subject={"reporter": first.key.reporter}, label_zh=label_zh, sources=_sources(inputs),
+                         derived_from=[f.id for f in inputs], formula=" + ".join(f.id for f in inputs),
+                         magnitude=any(f.key.flow == "balance" for f in inputs))
+
+
+def change(current: Fact, base: Fact, label_zh: str) -> Fact | None:
+    """The absolute change current − base (USD) of one series over two periods of the same basis."""
+    if current.value is None or base.value is None or current.key.series != base.key.series:
+        return None
+    if current.key.basis != base.key.basis:
+        raise ValueError("a change compares two periods of the same basis only")
+    key = current.key.with_(source=DERIVED, measure=f"change_from_{base.key.start}_{base.key.end}")
+    return make.usd_fact(key=key, kind="derived_change", value=current.value - base.value, period=current.period,
+                         subject=dict(current.subject), label_zh=label_zh, sources=_sources([current, base]),
+                         derived_from=[current.id, base.id], formula=f"{current.id} − {base.id}")
+
+
+def share(part: Fact, whole: Sequence[Fact], label_zh: str) -> Fact | None:
+    """``part`` as a percentage of the sum of ``whole`` (which includes it), e.g. one partner's deficit of five."""
+    if part.value is None or any(f.value is None for f in whole) or part.id not in {f.id for f in whole}:
+        return None
+    _one_period([part, *whole])
+    denominator = sum(float(f.value) for f in whole if f.value is not None)
+    if denominator == 0:
+        return None
+    value = float(part.value) / denominator * 100.0
+    key = _key(whole, f"share_of_{part.key.partner or part.key.reporter}")
+    return make.pct_fact(key=key, kind="derived_share", value=value, period=part.period,
+                         subject={"reporter": part.key.reporter, "partner": part.key.partner}, label_zh=label_zh,
+                         sources=_sources(whole), derived_from=[part.id, *(f.id for f in whole)],
+                         formula=f"{part.id} ÷ ({' + '.join(f.id for f in whole)}) × 100")
+
+
+def relative_change(current: Fact, base: Fact, label_zh: str) -> Fact | None:
+    """(current − base) ÷ |base| × 100 of a flow; a balance's change goes through the producers' sign rule."""
+    if current.value is None or base.value is None or current.key.flow == "balance":
+        return None
+    pct = pct_change(current.value, base.value)
+    if pct is None:
+        return None
+    key = current.key.with_(source=DERIVED, measure=f"pct_change_from_{base.key.start}_{base.key.end}")
+    return make.pct_fact(key=key, kind="derived_pct_change", value=pct, signed=True,
+                         direction="flat" if pct == 0 else ("up" if pct > 0 else "down"), period=current.period,
+                         subject=dict(current.subject), label_zh=label_zh, sources=_sources([current, base]),
+                         derived_from=[current.id, base.id], formula=f"({current.id} − {base.id}) ÷ |{base.id}| × 100")
+
+
+def ranking(inputs: Sequence[Fact], *, largest_deficit_first: bool = False) -> list[Fact]:
+    """The rank (1 = largest) of each input among them: by value, or by deficit size for balances."""
+    valued = [f for f in inputs if f.value is not None]
+    if not valued:
+        return []
+    _one_period(valued)
+    order = sorted(valued, key=lambda f: (float(f.value or 0.0) if largest_deficit_first else -float(f.value or 0.0)))
+    group = "+".join(sorted({f.key.partner for f in valued}))
+    out = []
+    for rank, fact in enumerate(order, start=1):
+        key = fact.key.with_(source=DERIVED, measure=f"rank_in_{group}")
+        out.append(make.count_fact(key=key, kind="derived_rank", value=float(rank), period=fact.period,
+                                   subject=dict(fact.subject), label_zh=f"{fact.label_zh}排名（{len(order)} 個中）",
+                                   sources=_sources([fact]), derived_from=[f.id for f in order],
+                                   formula=f"rank of {fact.id} among {len(order)}",
+                                   note_zh=f"{fmt.count(rank)}／{fmt.count(len(order))}"))
+    return out
+
+
+# --- the chat's derived figures (issue 13): US trade with Census partners --------------------------------
+# Keys: ``partner`` names the partners ('5700+5820' for a group, '5880-4280' for "Japan minus Germany",
+# '5700/5700+5820' for a share), ``measure`` the operation (sum, change, yoy, diff, share, rank), ``flow``
+# exports | imports | balance | total. Unlike the functions above, these never raise on mixed periods:
+# they return None, which the chat turns into a refusal. ``DerivedProducer`` (tools/facts/producers.py)
+# makes them on demand from the Census producer's sums.
 
 
 def _same_period(inputs: Sequence[Fact]) -> Period | None:
@@ -48,7 +140,7 @@ def _same_period(inputs: Sequence[Fact]) -> Period | None:
     return first
 
 
-def _key(partner: str, flow: str, measure: str, per: Period) -> FactKey:
+def _dkey(partner: str, flow: str, measure: str, per: Period) -> FactKey:
     return FactKey(source="derived", reporter=US, partner=partner, flow=flow, measure=measure, basis=per.basis,
                    start=per.start, end=per.end)
 
@@ -76,8 +168,9 @@ def sum_fact(inputs: Sequence[Fact], *, flow: str, label_zh: str = "") -> Fact |
     names = "、".join(dict.fromkeys(_name(f) for f in inputs))
     label = label_zh or (f"美國對{names}{FLOW_ZH.get(flow, flow)}合計" if len(partners) > 1
                          else f"美國對{names}{FLOW_ZH.get(flow, flow)}")
-    return make.usd_fact(key=_key(partner, flow, "sum", per), kind="derived_sum", value=value, period=per,
+    return make.usd_fact(key=_dkey(partner, flow, "sum", per), kind="derived_sum", value=value, period=per,
                          subject=_subject(inputs, " + ".join(f.id for f in inputs), flow=flow), label_zh=label,
+                         formula=" + ".join(f.id for f in inputs),
                          sources=_sources(inputs), derived_from=[f.id for f in inputs],
                          magnitude=(flow == "balance"), note_zh=f"{per.label_zh}，{len(inputs)} 項同期數據加總")
 
@@ -102,11 +195,11 @@ def change_fact(current: Fact, base: Fact) -> Fact | None:
     formula = f"|{current.id}| − |{base.id}|" if balance else f"{current.id} − {base.id}"
     per = current.period
     word = ("擴大" if (value or 0) > 0 else "收窄") if balance else ("增加" if (value or 0) > 0 else "減少")
-    return make.usd_fact(key=_key(current.key.partner, current.key.flow, "change", per), kind="derived_change",
+    return make.usd_fact(key=_dkey(current.key.partner, current.key.flow, "change", per), kind="derived_change",
                          value=value, period=per,
                          subject=_subject([current, base], formula, flow=current.key.flow,
                                           base_period=f"{base.period.start}_{base.period.end}"),
-                         label_zh=f"{current.label_zh}較 {base.period.label_zh}{word}金額",
+                         label_zh=f"{current.label_zh}較 {base.period.label_zh}{word}金額", formula=formula,
                          sources=_sources([current, base]), derived_from=[current.id, base.id],
                          compares=[current.id, base.id], magnitude=True,
                          direction="flat" if not value else ("up" if value > 0 else "down"),
@@ -123,8 +216,9 @@ def pct_change_fact(current: Fact, base: Fact) -> Fact | None:
     if ch.pct is None:
         return None
     per = current.period
-    return make.pct_fact(key=_key(current.key.partner, current.key.flow, "yoy", per), kind="yoy", value=ch.pct,
+    return make.pct_fact(key=_dkey(current.key.partner, current.key.flow, "yoy", per), kind="yoy", value=ch.pct,
                          signed=True, direction=ch.direction, period=per,
+                         formula=f"({current.id} − {base.id}) ÷ |{base.id}| × 100",
                          subject=_subject([current, base], f"({current.id} − {base.id}) / |{base.id}| × 100",
                                           flow=current.key.flow, base_period=f"{base.period.start}_{base.period.end}"),
                          label_zh=f"{current.label_zh}年增率（較 {base.period.label_zh}）", sources=_sources([current, base]),
@@ -145,10 +239,10 @@ def diff_fact(first: Fact, second: Fact) -> Fact | None:
         return None  # a deficit and a surplus differ in kind, not by an amount
     value = combine.difference(abs(a), abs(b)) if balance else combine.difference(a, b)
     formula = f"|{first.id}| − |{second.id}|" if balance else f"{first.id} − {second.id}"
-    return make.usd_fact(key=_key(f"{first.key.partner}-{second.key.partner}", first.key.flow, "diff", per),
+    return make.usd_fact(key=_dkey(f"{first.key.partner}-{second.key.partner}", first.key.flow, "diff", per),
                          kind="derived_diff", value=value, period=per,
                          subject=_subject([first, second], formula, flow=first.key.flow),
-                         label_zh=f"{_name(first)}與{_name(second)}{FLOW_ZH.get(first.key.flow, '')}之差",
+                         label_zh=f"{_name(first)}與{_name(second)}{FLOW_ZH.get(first.key.flow, '')}之差", formula=formula,
                          sources=_sources([first, second]), derived_from=[first.id, second.id], magnitude=True)
 
 
@@ -160,10 +254,10 @@ def share_fact(part: Fact, whole: Fact, members: Sequence[str] = ()) -> Fact | N
     value = combine.share(part.value, whole.value)
     if value is None:
         return None
-    return make.pct_fact(key=_key(f"{part.key.partner}/{whole.key.partner}", part.key.flow, "share", per),
+    return make.pct_fact(key=_dkey(f"{part.key.partner}/{whole.key.partner}", part.key.flow, "share", per),
                          kind="derived_share", value=value, period=per,
                          subject=_subject([part, whole], f"{part.id} / {whole.id} × 100", flow=part.key.flow),
-                         label_zh=f"{part.label_zh}占{whole.label_zh}的比重",
+                         label_zh=f"{part.label_zh}占{whole.label_zh}的比重", formula=f"{part.id} ÷ {whole.id} × 100",
                          sources=_sources([part, whole]), derived_from=[part.id, whole.id])
 
 
@@ -178,57 +272,9 @@ def rank_fact(inputs: Sequence[Fact]) -> Fact | None:
     by_code = {f.key.partner: f for f in inputs}
     order = combine.ranking({c: float(f.value or 0) for c, f in by_code.items()}, largest_deficit=(flow == "balance"))
     names = [_name(by_code[c]) for c in order]
-    return make.text_fact(text=" > ".join(names), key=_key(",".join(order), flow, "rank", per), kind="derived_rank",
+    return make.text_fact(text=" > ".join(names), key=_dkey(",".join(order), flow, "rank", per), kind="derived_rank",
                           period=per, subject=_subject([by_code[c] for c in order], "order by " + (
                               "deficit (most negative balance first)" if flow == "balance" else "value, largest first"),
                               flow=flow, order=",".join(order)),
                           label_zh=f"美國對{'、'.join(names)}{FLOW_ZH.get(flow, flow)}排名（由大到小）",
                           sources=_sources(inputs), derived_from=[by_code[c].id for c in order])
-
-
-@register("derived")
-class DerivedProducer:
-    """Derived figures of US trade with Census partners, from the Census producer's sums."""
-
-    source = "derived"
-
-    def __init__(self, tables: StoreTables) -> None:
-        self.monthly = tables.census
-
-    def value(self, cty: str, flow: str, start: str, end: str, partner_zh: str | None = None) -> Fact | None:
-        """A partner's exports/imports/balance, or total trade (exports + imports) over the months."""
-        if flow == "total":
-            ex = cf.sum_fact(self.monthly, cty, "exports", start, end, partner_zh)
-            im = cf.sum_fact(self.monthly, cty, "imports", start, end, partner_zh)
-            if ex is None or im is None:
-                return None
-            return sum_fact([ex, im], flow="total")
-        return cf.sum_fact(self.monthly, cty, flow, start, end, partner_zh)
-
-    def group(self, ctys: Sequence[str], flow: str, start: str, end: str,
-              names: dict[str, str] | None = None) -> tuple[Fact, list[Fact]] | None:
-        """The group's sum of ``flow`` and each member's fact (None unless every member has every month)."""
-        members = [self.value(c, flow, start, end, (names or {}).get(c)) for c in ctys]
-        if not members or any(m is None for m in members):
-            return None
-        got = [m for m in members if m is not None]
-        total = sum_fact(got, flow=flow)
-        return (total, got) if total is not None else None
-
-    def change(self, cty: str, flow: str, start: str, end: str, base_start: str, base_end: str,
-               partner_zh: str | None = None) -> tuple[Fact, Fact, Fact] | None:
-        """(current, base, absolute change) for one partner between two same-basis windows."""
-        cur = self.value(cty, flow, start, end, partner_zh)
-        base = self.value(cty, flow, base_start, base_end, partner_zh)
-        if cur is None or base is None:
-            return None
-        ch = change_fact(cur, base)
-        return (cur, base, ch) if ch is not None else None
-
-    def info(self) -> dict[str, Any]:
-        return {"source": self.source, "operations": ["sum", "change", "diff", "share", "rank"]}
-
-
-def group_key(members: Sequence[str]) -> str:
-    """How a group of partners is named in keys: codes joined by '+' in the order given."""
-    return "+".join(members)

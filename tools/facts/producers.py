@@ -7,10 +7,13 @@ same keys, labels, displays and rules (same basis, sign flip, aggregate exclusio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from tools.facts import census_facts as cf
 from tools.facts import comtrade_facts as tf
+from tools.facts import derived
 from tools.facts.model import Fact
 from tools.facts.registry import Produced, StoreTables, register
 
@@ -83,3 +86,48 @@ class ComtradeProducer:
     def reporter_year(self, reporter: int, flow: str, year: int, *, all_partners: bool = False) -> list[Fact]:
         """One reporter's facts for a flow and year (total, change, HHI, top-3 share, partners)."""
         return tf.reporter_year_facts(self.annual, reporter, flow, year, all_partners=all_partners)
+
+
+@register("derived")
+class DerivedProducer:
+    """Derived figures of US trade with Census partners, from the Census producer's sums."""
+
+    source = "derived"
+
+    def __init__(self, tables: StoreTables) -> None:
+        self.monthly = tables.census
+
+    def week(self, rw: object) -> Produced:
+        """Nothing of its own for the week's sheet: derived figures are made when a question asks for them."""
+        return Produced()
+
+    def value(self, cty: str, flow: str, start: str, end: str, partner_zh: str | None = None) -> Fact | None:
+        """A partner's exports/imports/balance, or total trade (exports + imports) over the months."""
+        if flow == "total":
+            ex = cf.sum_fact(self.monthly, cty, "exports", start, end, partner_zh)
+            im = cf.sum_fact(self.monthly, cty, "imports", start, end, partner_zh)
+            if ex is None or im is None:
+                return None
+            return derived.sum_fact([ex, im], flow="total")
+        return cf.sum_fact(self.monthly, cty, flow, start, end, partner_zh)
+
+    def group(self, ctys: Sequence[str], flow: str, start: str, end: str,
+              names: dict[str, str] | None = None) -> tuple[Fact, list[Fact]] | None:
+        """The group's sum of ``flow`` and each member's fact (None unless every member has every month)."""
+        members = [self.value(c, flow, start, end, (names or {}).get(c)) for c in ctys]
+        if not members or any(m is None for m in members):
+            return None
+        got = [m for m in members if m is not None]
+        total = derived.sum_fact(got, flow=flow)
+        return (total, got) if total is not None else None
+
+    def change(self, cty: str, flow: str, start: str, end: str, base_start: str, base_end: str,
+               partner_zh: str | None = None) -> tuple[Fact, Fact, Fact] | None:
+        """(current, base, absolute change) for one partner between two same-basis windows."""
+        cur = self.value(cty, flow, start, end, partner_zh)
+        base = self.value(cty, flow, base_start, base_end, partner_zh)
+        if cur is None or base is None:
+            return None
+        ch = derived.change_fact(cur, base)
+        return (cur, base, ch) if ch is not None else None
+
