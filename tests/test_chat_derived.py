@@ -162,3 +162,76 @@ def test_the_verifier_accepts_the_english_form_of_a_cited_fact_and_nothing_near_
     assert check_text(good.replace(fmt.usd_en(total.value), off), [total])
     assert check_text(good.replace("January–November", "January–December"), [total])
     assert check_text(good, []), "an uncited English amount must not pass"
+
+
+# --- the issue's questions, answered from the store ------------------------------------------
+@pytest.fixture(scope="module")
+def chat_ctx(tmp_path_factory: pytest.TempPathFactory, monthly: pd.DataFrame):  # type: ignore[no-untyped-def]
+    from agent.chat.context import load_context
+    from agent.config import load_settings
+
+    path = tmp_path_factory.mktemp("derived-chat")
+    env = {**os.environ, "AGENT_DATA_DIR": str(path), "AGENT_LLM": ""}
+    done = subprocess.run([sys.executable, "-m", "agent", "fetch", "--from-sample"], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return load_context(load_settings({"AGENT_DATA_DIR": str(path)}))
+
+
+def _yi(x: float) -> str:
+    return fmt.usd(abs(x))
+
+
+@pytest.mark.parametrize("question,figures", [
+    ("What was total US trade (exports plus imports) with Taiwan in January-November 2025?",
+     lambda m: [fmt.usd_en(_store_sum(m, "5830", "total", "2025-01", "2025-11")), "January–November 2025"]),
+    ("日本和德國，哪一個與美國的貿易逆差較大？",
+     lambda m: [_yi(_store_sum(m, "4280", "balance", "2025-01", "2025-11")),
+                _yi(_store_sum(m, "5880", "balance", "2025-01", "2025-11")), "德國的逆差較大",
+                _yi(abs(_store_sum(m, "4280", "balance", "2025-01", "2025-11"))
+                    - abs(_store_sum(m, "5880", "balance", "2025-01", "2025-11")))]),
+    ("美國對中國的貿易逆差占這五個夥伴合計逆差的比例是多少？",
+     lambda m: [fmt.pct(_store_sum(m, "5700", "balance", "2025-01", "2025-11")
+                        / sum(_store_sum(m, c, "balance", "2025-01", "2025-11") for c in PARTNERS) * 100)]),
+    ("美國自台灣進口 2025 年 1-11 月比 2024 年同期增加了多少金額？",
+     lambda m: [_yi(_store_sum(m, "5830", "imports", "2025-01", "2025-11")
+                    - _store_sum(m, "5830", "imports", "2024-01", "2024-11")), "增加"]),
+])
+def test_the_issue_questions_get_the_store_figures_in_the_question_language(
+        chat_ctx, monthly: pd.DataFrame, question: str, figures) -> None:  # type: ignore[no-untyped-def]
+    from agent.chat.answer import answer_in
+
+    ans = answer_in(question, chat_ctx)
+    assert not ans.refused and not ans.problems, ans.text
+    for fig in figures(monthly):
+        assert fig in ans.text, (fig, ans.text)
+    assert any(f.key.source == "derived" for f in ans.facts.values())
+    if question.isascii():
+        assert "億" not in ans.text
+
+
+def test_citations_list_each_query_once_and_json_keeps_every_source(chat_ctx) -> None:  # type: ignore[no-untyped-def]
+    from agent.chat.answer import answer_in
+    from agent.chat.citations import source_lines
+
+    ans = answer_in("美國對中國的貿易逆差占這五個夥伴合計逆差的比例是多少？", chat_ctx)
+    lines = source_lines(ans)
+    urls = {s.url for f in ans.facts.values() for s in f.sources}
+    printed = [ln for ln in lines if "https://" in ln]
+    assert len(printed) == len(urls) == len({ln.split()[-1] for ln in printed})
+    assert all(f"[fact] {fid}" in "\n".join(lines) for fid in ans.fact_ids)
+    dumped = ans.model_dump()
+    assert all(dumped["facts"][fid]["sources"] for fid in ans.fact_ids)
+
+
+@pytest.mark.parametrize("question", [
+    "美國對中國逆差占美國全球逆差的比例是多少？",  # no world row for balances
+    "中國的逆差占這些國家合計的比例？",  # a group that cannot be named
+    "Which is larger, the US deficit with France or with Germany?",  # France is not in the data
+])
+def test_questions_the_query_cannot_express_are_refused_with_what_can_be_asked(chat_ctx, question: str) -> None:  # type: ignore[no-untyped-def]
+    from agent.chat.answer import answer_in
+
+    ans = answer_in(question, chat_ctx)
+    assert ans.refused and ans.available
+    assert not ans.facts

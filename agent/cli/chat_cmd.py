@@ -54,14 +54,11 @@ def print_answer(ans, show_sources: bool = True) -> None:  # type: ignore[no-unt
 def print_sources(ans) -> None:  # type: ignore[no-untyped-def]
     if not ans.fact_ids and not ans.docs:
         return
+    from agent.chat.citations import source_lines
+
     console.print("來源 sources:", style="bold")
-    for fid in ans.fact_ids:
-        fact = ans.facts.get(fid)
-        refs = fact.sources if fact is not None else []
-        src = "；".join(f"{s.dataset}{' (synthetic)' if s.synthetic else ''} {s.url}" for s in refs)
-        console.print(Text(f"  [fact] {fid}{' — ' + src if src else ''}"), highlight=False, soft_wrap=True)
-    for doc in ans.docs:
-        console.print(Text(f"  [doc] {doc.title} ({doc.date}) {doc.url}"), highlight=False, soft_wrap=True)
+    for line in source_lines(ans):  # each query URL once; --json keeps every source of every fact
+        console.print(Text(line), highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
