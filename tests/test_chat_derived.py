@@ -235,3 +235,19 @@ def test_questions_the_query_cannot_express_are_refused_with_what_can_be_asked(c
     ans = answer_in(question, chat_ctx)
     assert ans.refused and ans.available
     assert not ans.facts
+
+
+def test_the_llm_tool_hands_out_the_same_derived_facts_as_the_router(chat_ctx) -> None:  # type: ignore[no-untyped-def]
+    from agent.chat.agent_tools import ToolSession
+    from agent.chat.answer import answer_in
+
+    tools = ToolSession(chat_ctx)
+    got = tools.derived_figure("China,all", flow="balance", measure="share", start="2025-01", end="2025-11")
+    routed = answer_in("美國對中國的貿易逆差占這五個夥伴合計逆差的比例是多少？", chat_ctx)
+    share = got["facts"][0]
+    assert share["id"] in routed.fact_ids and ".share." in share["id"] and share["display"] in routed.text
+    assert tools.facts[share["id"]].value == routed.facts[share["id"]].value
+    total = tools.derived_figure("Taiwan", flow="total", measure="sum", start="2025-01", end="2025-11")
+    assert total["facts"][0]["id"] == "derived.842.5830.total.sum.ytd.2025-01_2025-11"
+    assert "error" in tools.derived_figure("Taiwan", flow="GDP")
+    assert "error" in tools.derived_figure("France,Germany", measure="compare")

@@ -21,7 +21,7 @@ from agent.chat.context import ChatContext
 from agent.chat.lookup import month_label, months_between
 from agent.chat.models import DocCite
 from agent.chat.reply import available, run_start
-from tools.countries import Country, resolve
+from tools.countries import Country, by_census, resolve
 from tools.errors import InputError
 from tools.facts.model import Fact
 
@@ -182,6 +182,61 @@ class ToolSession:
             docs.append({**cite.model_dump(), "passage": h.text[:300]})
         return {"documents": docs}
 
+    def derived_figure(self, partners: str, flow: str = "balance", measure: str = "sum", start: str = "",
+                       end: str = "") -> dict[str, Any]:
+        """Figures computed by tools, never by you: ``partners`` comma-separated (e.g. "Japan,Germany";
+        "China,all" = China first, then every other partner in the data); ``flow`` exports | imports | balance | total (exports plus
+        imports); ``measure`` sum (total of the group) | share (the first partner's share of the group) |
+        compare (each partner, the ranking and the gap between the top two) | change (first partner
+        against the same months a year earlier, in USD); months start..end (YYYY-MM)."""
+        from agent.chat.query import TradeQuery
+        from tools.facts import derived
+
+        names = [p.strip() for p in partners.split(",") if p.strip()]
+        everyone = any(n.lower() == "all" for n in names)
+        names = [n for n in names if n.lower() != "all"]
+        try:
+            tq = TradeQuery(partners=names, all_partners=everyone, flow=flow,  # type: ignore[arg-type]
+                            measure=measure)  # type: ignore[arg-type]
+        except ValueError:
+            return {"error": "flow must be exports, imports, balance or total; measure sum, share, compare or change"}
+        members: list[Country] = []
+        for name in tq.partners:
+            c = self._partner(name)
+            if isinstance(c, dict):
+                return c
+            members.append(c)
+        if tq.all_partners:
+            rest = [k for code in sorted(self.ctx.lookup.census_partners()) if (k := by_census(code)) is not None]
+            members += [k for k in rest if k not in members]
+        if not members or (tq.measure in ("share", "compare") and len(members) < 2):
+            return {"error": "name the partners (share and compare need at least two, or 'all')"}
+        months = sorted(set.intersection(*(set(self.ctx.lookup.census_months(c.census)) for c in members)))
+        end = end or months[-1]
+        start = start or f"{end[:4]}-01"
+        if any(m not in months for m in months_between(start, end)):
+            return {"error": f"no data for {month_label(start, end)}", "coverage": f"{months[0]}..{months[-1]}"}
+        prod = self.ctx.lookup.producers.get("derived")
+        codes = [str(c.census) for c in members]
+        if tq.measure == "change":
+            base = (f"{int(start[:4]) - 1:04d}{start[4:]}", f"{int(end[:4]) - 1:04d}{end[4:]}")
+            got = prod.change(codes[0], tq.flow, start, end, *base, members[0].name_zh)
+            if got is None:
+                return {"error": "no same-basis change (a base month is missing, or the balance changed sign)"}
+            return {"facts": self._keep(*got)}
+        group = prod.group(codes, tq.flow, start, end, {str(c.census): c.name_zh for c in members})
+        if group is None:
+            return {"error": f"no data for {month_label(start, end)}"}
+        total, facts = group
+        if tq.measure == "share":
+            return {"facts": self._keep(derived.share_fact(facts[0], total), facts[0], total)}
+        if tq.measure == "compare":
+            rank = derived.rank_fact(facts)
+            order = rank.subject["order"].split(",") if rank is not None else codes
+            by_code = {f.key.partner: f for f in facts}
+            return {"facts": self._keep(*facts, rank, derived.diff_fact(by_code[order[0]], by_code[order[1]]))}
+        return {"facts": self._keep(total, *facts)}
+
     def data_coverage(self) -> dict[str, Any]:
         """What the store holds: partners and months, reporters and years, policy documents."""
         return {"available": available(self.ctx, "en")}
@@ -199,7 +254,7 @@ class ToolSession:
 
         return [wrap(f) for f in (self.trade_value, self.same_basis_yoy, self.monthly_series, self.monthly_extreme,
                                   self.top_partners, self.partner_value, self.quality_flags, self.policy_search,
-                                  self.data_coverage)]
+                                  self.derived_figure, self.data_coverage)]
 
 
 def _schema(fn: Any) -> Any:
