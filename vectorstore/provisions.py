@@ -124,6 +124,7 @@ _ITEM_PHRASE = re.compile(
 _ENTITY = re.compile(
     r"[\u4e00-\u9fff·A-Za-z]{2,24}?(?:公司|株式会社|株式會社|银行|銀行|集团|集團|研究所|研究院|大学|大學|实验室|實驗室)"
     r"(?:[（(][A-Za-z][^（）()]{1,60}[）)])?"
+    r"(?:\d+家[\u4e00-\u9fff]{0,6}?子公司)?"
     r"|(?<![A-Za-z])(?:[A-Z][A-Za-z.&\-]*\s){1,4}(?:Inc\.|LLC|Ltd\.?|Bankas|Corporation|Co\.,? Ltd\.?)"
 )
 #: Words that end the phrase before an entity name ('决定将…公司', '…和…公司').
@@ -382,6 +383,12 @@ def measures_of(doc: StoredDoc, provisions: Iterable[Provision] | None = None) -
         if re.search("上述[^。；]{0,8}(?:实体|企业|實體|企業|机构|機構)", m.quote) and not any(
                 t.kind == "entity" for t in targets):
             targets = entities + targets
+        elif re.search(r"等\s*\d+\s*家", m.quote) and m.role in ("list", "countermeasure", "delist"):
+            named = {t.value for t in targets}
+            targets = [e for e in entities if e.value not in named and not any(
+                re.sub(r"[（(].*", "", e.value) == n for n in named)] + targets
+            targets = _distinct_entities(t for t in targets if t.kind == "entity") + [
+                t for t in targets if t.kind != "entity"]
         out.append(Measure(
             measure=m, items=items, codes=codes,
             targets=targets,
@@ -406,8 +413,11 @@ def key_measure(measures: Iterable[Measure]) -> Measure | None:
     def asked(m: Measure) -> bool:  # a journalist's question reports, it does not decide
         return bool(re.match(r"(?:有记者问|记者问|问|有記者問|記者問|問)[:：]", m.measure.quote)) or "？" in m.measure.quote
 
-    ranked = sorted(measures, key=lambda m: (asked(m), not re.search("决定|決定", m.measure.quote),
-                                             MEASURE_RANK.get(m.measure.role, 9),
+    def rank(m: Measure) -> int:  # a ban naming no item is the consequence of a listing, not the measure
+        return MEASURE_RANK["countermeasure"] + 1 if m.measure.role == "prohibit" and not m.items else \
+            MEASURE_RANK.get(m.measure.role, 9)
+
+    ranked = sorted(measures, key=lambda m: (asked(m), not re.search("决定|決定", m.measure.quote), rank(m),
                                              -(len(m.items) + len(m.targets) + len(m.codes)), m.measure.start or 0))
     return ranked[0] if ranked else None
 
