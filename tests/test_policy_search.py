@@ -142,3 +142,11 @@ def test_cli_bad_input_is_one_line_and_exit_2(data_dir: Path) -> None:
 def test_cli_search_on_an_empty_index_says_what_to_do(tmp_path: Path) -> None:
     done = agent(tmp_path, "policy", "search", "稀土")
     assert done.returncode == 1 and "agent policy ingest" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_ask_what_the_japan_measure_prohibits_answers_with_provision_quote_and_link(data_dir: Path) -> None:
+    done = agent(data_dir, "ask", "對日本的兩用物項出口管制禁止什麼？")
+    assert done.returncode == 0, done.stderr
+    assert "禁止兩用物項出口，對象為日本軍事使用者" in done.stdout
+    assert "原文：「" in done.stdout and "禁止所有两用物项向日本军事用户" in done.stdout
+    assert "/gndt/202601/1204.html" in done.stdout

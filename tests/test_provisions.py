@@ -4,33 +4,22 @@ bundled sample texts exactly as ingest builds them (no index, no embedder)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from policy_helpers import sample_records
 
-from tools.sources.models import PolicyDoc
 from vectorstore.files import read_policy_file
 from vectorstore.models import DocRecord
 from vectorstore.provisions import key_measure, measures_of, provisions_of, values
 from vectorstore.records import to_record
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
-SOURCES = [SAMPLE / "mofcom" / "source" / f"exportcontrol_article_texts_{n}.jsonl" for n in ("verbatim", "more")]
 
 
 def _records() -> dict[str, DocRecord]:
-    out = {}
-    for path in SOURCES:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            a = json.loads(line)
-            doc = PolicyDoc(url=a["url"], title=a["title"], publish_date=date.fromisoformat(a["date"]),
-                            body_text=a["body_text"], publisher=a.get("original_source_field") or "",
-                            fetched_at="2026-01-29T07:39:37Z")
-            rec = to_record(doc)
-            out[rec.doc_id] = rec
-    return out
+    return {k: v for k, v in sample_records().items() if k.startswith("mofcom-")}
 
 
 @pytest.fixture(scope="module")

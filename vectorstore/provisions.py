@@ -273,9 +273,9 @@ def _items(b: _Builder) -> None:
         b.add("control_code", m.group(1), m.start(1), m.end(1))
     for intro in _HS_INTRO.finditer(b.text):
         pos = intro.end()
-        while (m := _HS_NEXT.match(b.text, pos)) is not None:
-            b.add("hs_code", m.group(1), m.start(1), m.end(1))
-            pos = m.end()
+        while (hs := _HS_NEXT.match(b.text, pos)) is not None:
+            b.add("hs_code", hs.group(1), hs.start(1), hs.end(1))
+            pos = hs.end()
     for m in _ITEM_LINE.finditer(b.text):
         line_end = b.text.find("\n", m.start())
         line = b.text[m.start(): line_end if line_end >= 0 else len(b.text)]
@@ -361,13 +361,13 @@ MEASURE_RANK: dict[str, int] = {"prohibit": 0, "list": 1, "countermeasure": 2, "
                                 "licence": 5, "delist": 6}
 
 
-def measures_of(doc: StoredDoc, provisions: Iterable[Provision] | None = None) -> list[Measure]:
+def measures_of(doc: StoredDoc | None, provisions: Iterable[Provision] | None = None) -> list[Measure]:
     """Each measure with what its own sentence names (items, codes, targets, dates, notices).
 
     A notice whose operative sentence says only '下列物项' gets the listed items of the whole
     document: the list it points to is the rest of the text.
     """
-    found = list(provisions) if provisions is not None else provisions_of(doc)
+    found = list(provisions) if provisions is not None else provisions_of(doc) if doc is not None else []
     listed = [p for p in found if p.kind == "item" and p.role == "listed"]
     entities = _distinct_entities(p for p in found if p.kind == "entity")
     codes_all = [p for p in found if p.kind in ("control_code", "hs_code")]

@@ -28,8 +28,8 @@ from . import render
 from .compare import compare_sheets
 from .policy_status import doc_status
 from .prompts import load_prompt
-from .quotes import attach_quotes
 from .provenance import Link, SourceLines, data_source_lines
+from .quotes import attach_quotes
 from .retrieval import NOTE_NOT_CONSULTED, Retrieved
 from .sections import (
     Paragraph,

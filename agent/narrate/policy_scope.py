@@ -58,17 +58,7 @@ def doc_measure(provisions: list[Provision]) -> Measure | None:
     if not provisions:
         return None
 
-    class _Stub:
-        doc_id = provisions[0].doc_id
-        text = ""
-        title_orig = ""
-        publish_date = date.min
-        notice_no = ""
-        notice_key = ""
-        suspends: list[str] = []
-        suspension_until = None
-
-    return key_measure(measures_of(_Stub(), provisions))
+    return key_measure(measures_of(None, provisions))
 
 
 def _item_text(p: Provision) -> str:
@@ -232,7 +222,8 @@ def upcoming_dates(passages: Iterable[Any], provisions: dict[str, list[Provision
                 entry = out.setdefault((p.doc_id, day), ProvisionDate(p.doc_id, to_traditional(p.title), p.url, day,
                                                                       prov.role, []))
                 entry.provision_ids.append(prov.id)
-        for day, role in ((status.suspended_until, "suspension"), (status.suspends_until, "suspension")):
-            if day is not None and day > week_end:
-                out.setdefault((p.doc_id, day), ProvisionDate(p.doc_id, to_traditional(p.title), p.url, day, role, []))
+        for paused in (status.suspended_until, status.suspends_until):
+            if paused is not None and paused > week_end:
+                out.setdefault((p.doc_id, paused), ProvisionDate(p.doc_id, to_traditional(p.title), p.url, paused,
+                                                                 "suspension", []))
     return sorted(out.values(), key=lambda d: (d.day, d.doc_id))

@@ -17,8 +17,11 @@ from .script import to_traditional
 
 
 class ProvisionLike(Protocol):
-    kind: str
-    value: str
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
 
 
 _DATE_ISO = re.compile(r"(?<!\d)(20\d{2})-(\d{2})-(\d{2})(?!\d)")
