@@ -324,15 +324,18 @@ def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str,
         e = docs[p.doc_id]  # type: ignore[attr-defined]
         status = statuses.get(e.ref.doc_id) or DocStatus(effective=list(getattr(p, "effective_dates", []) or []))
         published = date.fromisoformat(e.ref.date)
+        scope = scope_line(p, provisions.get(e.ref.doc_id, []))
+        note = _status_note(p, status)
+        if scope is not None:  # what the extracted provisions say the measure does (restatable as written)
+            note = "；".join(x for x in (note, f"條文要點：{scope.text.rstrip('。')}") if x)
         view = PassageView(doc_id=e.ref.doc_id, title=e.ref.title, date=e.ref.date, text=e.ref.passage[:600],
-                           status=_status_note(p, status))
+                           status=note)
         fallback = policy_sentence(e.ref.title, published, getattr(p, "publisher", ""), status, day or published,
                                    note=getattr(p, "category", "") == "analyst_note")
         plan = SentencePlan(key=f"policy.{e.ref.doc_id}", facts=(), fallback=fallback, doc_ids=(e.ref.doc_id,),
                             passage=view)
         plans.append(plan)
         keys = [plan.key]
-        scope = scope_line(p, provisions.get(e.ref.doc_id, []))
         if scope is not None:
             plans.append(SentencePlan(key=f"policy.{e.ref.doc_id}.scope", facts=(), fallback=scope.text,
                                       doc_ids=(e.ref.doc_id,), passage=view))
