@@ -145,6 +145,8 @@ def test_cli_search_on_an_empty_index_says_what_to_do(tmp_path: Path) -> None:
 
 
 def test_ask_what_the_japan_measure_prohibits_answers_with_provision_quote_and_link(data_dir: Path) -> None:
+    fetched = agent(data_dir, "fetch", "--from-sample")  # `ask` needs the trade data as well
+    assert fetched.returncode == 0, fetched.stderr
     done = agent(data_dir, "ask", "對日本的兩用物項出口管制禁止什麼？")
     assert done.returncode == 0, done.stderr
     assert "禁止兩用物項出口，對象為日本軍事使用者" in done.stdout
