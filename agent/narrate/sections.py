@@ -15,6 +15,7 @@ from typing import Any
 from agent.llm import FactLine, PassageView, SentencePlan
 from agent.sidecar import DocRef
 from agent.verify import to_traditional
+from tools import markup
 from tools.facts.model import Fact, FactSheet
 
 from . import facts_view as fv
@@ -271,7 +272,7 @@ def evidence(passage: object, status: DocStatus | None = None, provisions: list[
     # index's status metadata (expiry, a suspension and the notice declaring it) is vouched as well.
     extra = [d.isoformat() for d in status.dates()] + [status.notice_no, status.suspended_by] if status else []
     vouches = [published.isoformat(), *[d.isoformat() for d in effective], getattr(p, "notice_no", ""),
-               p.title, getattr(p, "title_orig", ""), *extra]  # type: ignore[attr-defined]
+               p.title, getattr(p, "title_orig", ""), doc_publisher(p), *extra]  # type: ignore[attr-defined]
     vouches += provision_vouches(provisions or [])
     return DocEvidence(ref=ref, vouches=[v for v in dict.fromkeys(vouches) if v], provisions=list(provisions or []))
 
@@ -337,16 +338,16 @@ def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str,
         plans.append(plan)
         keys = [plan.key]
         if scope is not None:
-            plans.append(SentencePlan(key=f"policy.{e.ref.doc_id}.scope", facts=(), fallback=scope.text,
+            plans.append(SentencePlan(key=f"policy.{e.ref.doc_id}.scope", facts=(), fallback=markup.text(scope.text),
                                       doc_ids=(e.ref.doc_id,), passage=view))
             keys.append(plans[-1].key)
-        publisher = doc_publisher(p)
-        paragraphs.append(Paragraph(e.ref.title, keys, [], f"{publisher}，發布於 {e.ref.date}",
+        publisher = markup.text(doc_publisher(p))
+        paragraphs.append(Paragraph(markup.text(e.ref.title), keys, [], f"{publisher}，發布於 {e.ref.date}",
                                     doc_ids=[e.ref.doc_id]))
         impact_plans.append(SentencePlan(key=f"impact.{e.ref.doc_id}", facts=(), fallback="",
                                          doc_ids=(e.ref.doc_id,), passage=view))
-        rows.append([e.ref.title, e.ref.date, _effective_cell(status),
-                     f"[原文]({e.ref.url})" if e.ref.url else "—"])
+        rows.append([markup.text(e.ref.title), e.ref.date, _effective_cell(status),
+                     markup.link("原文", e.ref.url) if markup.safe_url(e.ref.url) else "—"])
     spec = SectionSpec(key="policy", plans=plans, facts={}, docs=docs, policy=True)
     impact_facts = {f.id: f for cty in headline_partners(sheet)[:2]
                     if (ch := fv.census_change(sheet, cty, "balance")) for f in (ch.current, ch.change)}
@@ -395,7 +396,8 @@ def watchlist(sheet: FactSheet, passages: list[object], week_end: date,
     words = {"effective": "生效日為", "expiry": "有效期至", "suspension": "暫停期至"}
     for when in upcoming_dates(passages, provisions or {}, statuses or {}, week_end):
         text = spaced(words.get(when.role, "日期為"), " ", when.day.isoformat(), "，請追蹤執行情況。")
-        items.append(WatchItem(title=when.title, text=text,
-                               basis=Link(f"「{when.title}」", when.url).markdown() if when.url else f"「{when.title}」",
+        items.append(WatchItem(title=markup.text(when.title), text=text,
+                               basis=Link(f"「{when.title}」", when.url).markdown() if when.url else
+                               f"「{markup.text(when.title)}」",
                                doc_ids=[when.doc_id], provision_ids=when.provision_ids))
     return items
