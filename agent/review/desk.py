@@ -17,6 +17,7 @@ from agent.review.drafts import Draft, check_week, find_weeks, load_draft, publi
 from agent.review.edits import EditCheck, check_edit
 from agent.review.publish import compose, write_atomic
 from agent.review.store import Decision, Item, ReviewStore, SyncResult, WeekSummary, _now
+from agent.site.files import copy_charts
 from tools.errors import InputError, StoreError, VerificationError
 
 log = logging.getLogger(__name__)
@@ -105,5 +106,6 @@ class ReviewDesk:
         composed = compose(draft, items, published_at=at, published_by=published_by)
         path = published_path(self.output_dir, week)
         write_atomic(path, composed.markdown)
+        copy_charts(draft.files.markdown, path)
         self.store.record_publication(week, path, published_by, composed.reviewers, draft.content_hash)
         return Published(week, path, composed.reviewers, composed.counts, at)

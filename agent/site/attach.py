@@ -19,6 +19,7 @@ from agent.narrate.trace import page_text
 from agent.sidecar import ChartRef, Sidecar
 from agent.site.chart_facts import ChartFacts
 from agent.site.charts import Chart, balance_chart, contribution_chart, hhi_chart
+from agent.site.files import charts_of
 from agent.site.svg import render_svg
 from agent.verify import check_text
 from tools.atomic import write_text_atomic
@@ -38,10 +39,6 @@ class Attached:
 def charts_for(facts: ChartFacts) -> list[Chart]:
     made = [balance_chart(facts.monthly_balance), hhi_chart(facts.hhi), contribution_chart(facts.contributions)]
     return [c for c in made if c is not None]
-
-
-def chart_dir(markdown_path: Path) -> Path:
-    return markdown_path.parent / markdown_path.stem / "charts"
 
 
 def figure_markdown(ref: ChartRef) -> str:
@@ -72,7 +69,7 @@ def attach_charts(markdown_path: Path, sidecar_path: Path, facts: ChartFacts) ->
     charts = charts_for(facts)
     sidecar = Sidecar.model_validate_json(sidecar_path.read_text(encoding="utf-8"))
     markdown = markdown_path.read_text(encoding="utf-8")
-    out_dir = chart_dir(markdown_path)
+    out_dir = charts_of(markdown_path)
     files: list[Path] = []
     for chart in charts:
         if any(c.id == chart.ref.id for c in sidecar.charts):
