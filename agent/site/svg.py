@@ -73,15 +73,21 @@ def render_svg(chart: Chart) -> str:
 def _line(ax: Axes, chart: Chart) -> None:
     months = sorted({x for s in chart.series for x, _, _ in s.points})
     index = {m: i for i, m in enumerate(months)}
+    ends: list[tuple[float, float, str, str]] = []  # (x, y, label, colour) of the labelled points
     for n, series in enumerate(chart.series):
         xs = [index[x] for x, _, _ in series.points]
         ys = [y for _, y, _ in series.points]
         color = COLORS[n % len(COLORS)]
         ax.plot(xs, ys, color=color, linewidth=1.6, label=series.name)
-        for x, y, label in zip(xs, ys, (lab for _, _, lab in series.points), strict=True):
-            if label:
-                ax.annotate(label, (x, y), textcoords="offset points", xytext=(-4, 6),
-                            ha="right", fontsize=7.5, color=color)
+        ends += [(x, y, lab, color) for x, y, (_, _, lab) in zip(xs, ys, series.points, strict=True) if lab]
+    all_y = [y for s in chart.series for _, y, _ in s.points] + [0.0]
+    gap = (max(all_y) - min(all_y)) * 0.055
+    placed: list[float] = []
+    for x, y, label, color in sorted(ends, key=lambda e: e[1]):  # spread end labels so none overlap
+        at = max(y, placed[-1] + gap) if placed else y
+        placed.append(at)
+        ax.annotate(label, (x, y), xytext=(x + 0.4, at), va="center", ha="left", fontsize=7.5, color=color)
+    ax.set_xlim(-0.5, len(months) + 3.5)
     ax.axhline(0, color="#333333", linewidth=0.8)
     step = max(1, len(months) // 8)
     ax.set_xticks(range(0, len(months), step))
