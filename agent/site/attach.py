@@ -25,8 +25,10 @@ from agent.verify import check_text
 from tools.atomic import write_text_atomic
 from tools.errors import VerificationError
 
-#: Which section heading each chart kind illustrates (first match wins; else before the nav include).
-SECTION_OF = {"balance_monthly": ("## 二、",), "hs_contribution": ("## 二、",), "hhi": ("## 四、",)}
+#: Words of the ``## `` heading of the section each chart kind illustrates (first match wins;
+#: no such section: the figure goes before the nav include, or at the end).
+SECTION_OF = {"balance_monthly": ("進口重點", "貿易差額"), "hs_contribution": ("進口重點", "貿易差額"),
+              "hhi": ("集中度",)}
 _NAV = re.compile(r"^\{%\s*include\s+report-nav\.html.*%\}\s*$", re.M)
 
 
@@ -51,8 +53,8 @@ def insert_figure(markdown: str, ref: ChartRef) -> str:
     """Insert before the ``---`` that closes the chart's section (or before the nav include, or at the end)."""
     block = "\n" + figure_markdown(ref) + "\n"
     lines = markdown.splitlines(keepends=True)
-    for prefix in SECTION_OF.get(ref.kind, ()):
-        start = next((i for i, line in enumerate(lines) if line.startswith(prefix)), None)
+    for words in SECTION_OF.get(ref.kind, ()):
+        start = next((i for i, line in enumerate(lines) if line.startswith("## ") and words in line), None)
         if start is None:
             continue
         end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == "---"), None)

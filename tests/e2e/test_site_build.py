@@ -42,6 +42,9 @@ def test_the_briefing_keeps_its_classes_tables_charts_and_nav(built_site: tuple[
         assert (out / W07 / chart["file"]).read_text(encoding="utf-8").lstrip().startswith("<?xml")
         assert f'src="{chart["file"]}"' in page
         assert chart["fact_ids"] and all(fid in side["facts"] for fid in chart["fact_ids"])
+    sections = re.split(r"<h2 ", page)
+    assert "balance-monthly.svg" in next(s for s in sections if "進口重點" in s.split("</h2>")[0])
+    assert "export-hhi.svg" in next(s for s in sections if "集中度" in s.split("</h2>")[0])
     # previous week is published: a link; next week is not: text, never a dead link
     assert 'rel="prev" href="/Narrator/trade_briefing/2026-W06-trade-briefing/"' in page
     assert 'rel="next"' not in page and "（未刊出）" in page
