@@ -48,14 +48,17 @@ def chart_facts(store: Store, sheet: FactSheet) -> ChartFacts:
         census = census[census["period"] <= c_cut].reset_index(drop=True)
     if y_cut and not comtrade.empty:
         comtrade = comtrade[comtrade["year"] <= int(y_cut)].reset_index(drop=True)
-    lookup = Lookup(census=census, comtrade=comtrade, sheet=sheet)
     monthly: list[Fact] = []
     if not census.empty:
         for cty, name in _partners(sheet).items():
-            for month in lookup.census_months(cty):
-                fact = lookup.census_value(cty, "balance", month, month, name)
+            # one partner's rows per lookup: a long history stays quick to walk month by month
+            partner = Lookup(census=census[census["cty_code"] == cty].reset_index(drop=True),
+                             comtrade=comtrade.iloc[0:0], sheet=sheet)
+            for month in partner.census_months(cty):
+                fact = partner.census_value(cty, "balance", month, month, name)
                 if fact is not None:
                     monthly.append(fact)
+    lookup = Lookup(census=census.iloc[0:0], comtrade=comtrade, sheet=sheet)
     hhi: list[Fact] = []
     if not comtrade.empty:
         for reporter, name in _reporters(sheet).items():
