@@ -67,3 +67,36 @@ def test_liquid_in_report_text_is_shown_as_written(bundled_site: PublishedSite, 
     text = re.sub(r"<[^>]+>", "", html)
     assert "{{ site.title }}{% include report-nav.html %}{% raw %}x{% endraw %}" in text
     assert "{% capture a %}executed{% endcapture %}{{ a }}" in text
+
+
+def test_site_serve_previews_the_built_site_on_loopback(bundled_site: PublishedSite, tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = subprocess.Popen([sys.executable, "-m", "agent", "site", "serve", "--port", str(port),
+                               "--out", str(tmp_path / "_site")], env=bundled_site.env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/{W07}/", timeout=1, trust_env=False)
+                break
+            except httpx.HTTPError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"agent site serve did not start: {server.stderr.read() if server.stderr else ''!r}"
+                                         ) from None
+                time.sleep(0.3)
+        assert page.status_code == 200 and "貿易動態簡報" in page.text
+        chart = httpx.get(f"http://127.0.0.1:{port}/{W07}/charts/export-hhi.svg", timeout=5, trust_env=False)
+        assert chart.headers["content-type"] == "image/svg+xml"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
