@@ -87,3 +87,25 @@ def test_the_hhi_chart_says_only_numbers_of_the_facts_it_draws() -> None:
                       chart.y_label, chart.series, chart.facts)
     with pytest.raises(VerificationError, match="1,234"):
         _checked(bad)
+
+
+def _contribution(hs: str, name: str, value: float, display: str) -> Fact:
+    from tools.facts.model import Basis, Period
+
+    return Fact(id=f"census.5830.imports.hs{hs}.contribution.2025-01_2025-11", kind="contribution", value=value,
+                unit="USD", period=Period(start="2025-01", end="2025-11", basis=Basis.YTD, label_zh="2025 年 1–11 月"),
+                subject={"partner": "5830", "hs": hs, "hs_name": name, "change_label": "美國自台灣進口增加"},
+                label_zh=f"HS {hs} 對美國自台灣進口變動的貢獻", display=display, displays=[display])
+
+
+def test_hs_contributions_are_drawn_largest_first_from_contribution_facts() -> None:
+    from agent.site.charts import contribution_chart
+
+    facts = [_contribution("84", "HS 84 機械", 2.1e10, "USD 210 億"),
+             _contribution("85", "HS 85 電機", 6.3e10, "USD 630 億"),
+             _contribution("90", "HS 90 光學儀器", -1.2e9, "USD -12 億")]
+    chart = contribution_chart(facts)
+    assert chart is not None and chart.style == "hbars"
+    assert [p[0] for p in chart.series[0].points] == ["HS 85 電機", "HS 84 機械", "HS 90 光學儀器"]
+    assert "2025 年 1–11 月" in chart.ref.caption and set(chart.ref.fact_ids) == {f.id for f in facts}
+    assert contribution_chart([]) is None

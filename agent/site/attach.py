@@ -18,7 +18,7 @@ from pathlib import Path
 from agent.narrate.trace import page_text
 from agent.sidecar import ChartRef, Sidecar
 from agent.site.chart_facts import ChartFacts
-from agent.site.charts import Chart, balance_chart, contribution_chart, hhi_chart
+from agent.site.charts import Chart, balance_chart, codes_of, contribution_chart, hhi_chart
 from agent.site.files import charts_of
 from agent.site.svg import render_svg
 from agent.verify import check_text
@@ -80,7 +80,8 @@ def attach_charts(markdown_path: Path, sidecar_path: Path, facts: ChartFacts) ->
         sidecar.charts.append(chart.ref)
         sidecar.facts.update({f.id: f for f in chart.facts})
     added = "\n".join(figure_markdown(c.ref) for c in charts)
-    problems = check_text(page_text(added), list(sidecar.facts.values()))
+    problems = check_text(page_text(added), list(sidecar.facts.values()),
+                          codes_of(f for c in charts for f in c.facts))
     if problems:
         raise VerificationError(f"charts would bring untraced numbers onto {markdown_path.name}: "
                                 + "; ".join(problems[:5]))
