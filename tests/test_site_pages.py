@@ -109,3 +109,17 @@ def test_hs_contributions_are_drawn_largest_first_from_contribution_facts() -> N
     assert [p[0] for p in chart.series[0].points] == ["HS 85 電機", "HS 84 機械", "HS 90 光學儀器"]
     assert "2025 年 1–11 月" in chart.ref.caption and set(chart.ref.fact_ids) == {f.id for f in facts}
     assert contribution_chart([]) is None
+
+
+def test_an_unreadable_page_is_named_not_silently_dropped(tmp_path: Path) -> None:
+    from agent.site.build import published_pages
+
+    docs = tmp_path / "docs" / "Narrator" / "trade_briefing"
+    docs.mkdir(parents=True)
+    (docs / "2026-W07-trade-briefing.md").write_text(PUBLISHED, encoding="utf-8")
+    (docs / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    (docs / "draft.md").write_text(PUBLISHED.replace("published_at", "drafted_at"), encoding="utf-8")
+    skipped: list[str] = []
+    found = published_pages(tmp_path, skipped)
+    assert [p.url for _, p in found] == ["/Narrator/trade_briefing/2026-W07-trade-briefing/"]
+    assert len(skipped) == 1 and "broken.md" in skipped[0]

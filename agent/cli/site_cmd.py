@@ -35,6 +35,8 @@ def run_build(source: Path | None, out: Path | None) -> Path:
 
     src = site_source(source)
     result = build_site(src, out or src / "_site")
+    for line in result.skipped:
+        console.print(Text(f"skipped unreadable page {line}", style="red"))
     for line in result.warnings:
         console.print(Text(f"jekyll: {line}", style="yellow"))
     console.print(Text(f"built {len(result.pages)} published page(s) from {src} in {result.seconds:.1f} s"))

@@ -34,6 +34,7 @@ class BuildResult:
     pages: list[SitePage]
     warnings: list[str]
     seconds: float
+    skipped: list[str]  # pages under the source that could not be read (left out, named here)
 
 
 def docs_root(source_dir: Path) -> Path:
@@ -42,8 +43,8 @@ def docs_root(source_dir: Path) -> Path:
     return docs if docs.is_dir() else source_dir
 
 
-def published_pages(source_dir: Path) -> list[tuple[Path, SitePage]]:
-    """Every published page under the site source (drafts and unreadable files are left out)."""
+def published_pages(source_dir: Path, skipped: list[str] | None = None) -> list[tuple[Path, SitePage]]:
+    """Every published page under the site source; drafts are left out, unreadable files named in ``skipped``."""
     root = docs_root(source_dir)
     if not root.is_dir():  # nothing published yet: the site is its index page alone
         return []
@@ -54,7 +55,9 @@ def published_pages(source_dir: Path) -> list[tuple[Path, SitePage]]:
             continue
         try:
             page = site_page(PurePosixPath(rel.as_posix()), path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            if skipped is not None:
+                skipped.append(f"{path}: {str(exc).splitlines()[0]}")
             continue
         if page is not None:
             found.append((path, page))
@@ -71,10 +74,10 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def stage(source_dir: Path, staging: Path) -> list[SitePage]:
+def stage(source_dir: Path, staging: Path, skipped: list[str] | None = None) -> list[SitePage]:
     """Fill ``staging`` with the theme, the published pages (with their charts), nav data and index."""
     shutil.copytree(THEME, staging, dirs_exist_ok=True)
-    found = published_pages(source_dir)
+    found = published_pages(source_dir, skipped)
     for path, page in found:
         target = staging / page.url.strip("/")
         _write(target.with_name(target.name + ".md"), page_text(page))
@@ -105,7 +108,8 @@ def build_site(source_dir: Path, out_dir: Path, *, jekyll: str = JEKYLL) -> Buil
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="agent-site-") as tmp:
         staging = Path(tmp) / "src"
-        pages = stage(source_dir, staging)
+        skipped: list[str] = []
+        pages = stage(source_dir, staging, skipped)
         cmd = [exe, "build", "--source", str(staging), "--destination", str(out_dir.resolve()),
                "--disable-disk-cache"]
         try:
@@ -117,4 +121,4 @@ def build_site(source_dir: Path, out_dir: Path, *, jekyll: str = JEKYLL) -> Buil
     if done.returncode != 0:
         detail = "; ".join(warnings[-3:]) or (output[-1] if output else "no output")
         raise StoreError(f"jekyll build failed (exit {done.returncode}): {detail}")
-    return BuildResult(out_dir, out_dir / "index.html", pages, warnings, time.perf_counter() - started)
+    return BuildResult(out_dir, out_dir / "index.html", pages, warnings, time.perf_counter() - started, skipped)
