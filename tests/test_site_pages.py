@@ -123,3 +123,23 @@ def test_an_unreadable_page_is_named_not_silently_dropped(tmp_path: Path) -> Non
     found = published_pages(tmp_path, skipped)
     assert [p.url for _, p in found] == ["/Narrator/trade_briefing/2026-W07-trade-briefing/"]
     assert len(skipped) == 1 and "broken.md" in skipped[0]
+
+
+def test_a_build_never_empties_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    from agent.site.build import MARKER, check_out_dir
+    from tools.errors import InputError
+
+    source = tmp_path / "site"
+    (source / "docs").mkdir(parents=True)
+    with pytest.raises(InputError, match="holds the site source"):
+        check_out_dir(source, tmp_path)
+    with pytest.raises(InputError, match="holds the site source"):
+        check_out_dir(source, source)
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(InputError, match="not empty"):
+        check_out_dir(source, other)
+    (other / MARKER).write_text("", encoding="utf-8")
+    check_out_dir(source, other)  # an earlier build may be replaced
+    check_out_dir(source, source / "_site")  # the default, inside the source, is fine

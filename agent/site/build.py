@@ -24,6 +24,8 @@ from tools.errors import ConfigError, InputError, StoreError
 
 THEME = Path(__file__).parent / "theme"
 JEKYLL = "jekyll"
+#: Written into every build: Jekyll empties its destination, so only a folder holding this is replaced.
+MARKER = ".agent-site-build"
 _NOISE = re.compile(r"warn|deprecat|error|invalid|conflict", re.I)
 
 
@@ -95,6 +97,15 @@ def stage(source_dir: Path, staging: Path, skipped: list[str] | None = None) -> 
     return pages
 
 
+def check_out_dir(source_dir: Path, out_dir: Path) -> None:
+    """Refuse a destination whose contents a build would destroy (Jekyll empties it first)."""
+    src, out = source_dir.resolve(), out_dir.resolve()
+    if out == src or src.is_relative_to(out):
+        raise InputError(f"refusing to build into {out_dir}: it holds the site source {source_dir}")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise InputError(f"refusing to replace {out_dir}: it is not empty and not an earlier `agent site build`")
+
+
 def jekyll_available(jekyll: str = JEKYLL) -> bool:
     return shutil.which(jekyll) is not None
 
@@ -105,6 +116,7 @@ def build_site(source_dir: Path, out_dir: Path, *, jekyll: str = JEKYLL) -> Buil
     if exe is None:
         raise ConfigError(f"{jekyll} not found: install Debian's jekyll, ruby-jekyll-seo-tag and "
                           "ruby-jekyll-sitemap (`make install-site`)")
+    check_out_dir(source_dir, out_dir)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="agent-site-") as tmp:
         staging = Path(tmp) / "src"
@@ -121,4 +133,6 @@ def build_site(source_dir: Path, out_dir: Path, *, jekyll: str = JEKYLL) -> Buil
     if done.returncode != 0:
         detail = "; ".join(warnings[-3:]) or (output[-1] if output else "no output")
         raise StoreError(f"jekyll build failed (exit {done.returncode}): {detail}")
+    (out_dir / MARKER).write_text("built by `agent site build`; the next build replaces this folder\n",
+                                  encoding="utf-8")
     return BuildResult(out_dir, out_dir / "index.html", pages, warnings, time.perf_counter() - started, skipped)
