@@ -22,6 +22,7 @@ from agent.site.charts import Chart, balance_chart, codes_of, contribution_chart
 from agent.site.files import charts_of
 from agent.site.svg import render_svg
 from agent.verify import check_text
+from tools import markup
 from tools.atomic import write_text_atomic
 from tools.errors import VerificationError
 
@@ -44,9 +45,11 @@ def charts_for(facts: ChartFacts) -> list[Chart]:
 
 
 def figure_markdown(ref: ChartRef) -> str:
-    """The figure as kramdown: an image with alt text and a caption paragraph (class ``chart-caption``)."""
-    alt = ref.alt.replace("]", "」").replace("[", "「")
-    return f"![{alt}]({ref.file})\n{{: .chart}}\n\n{ref.caption}\n{{: .chart-caption}}\n"
+    """The figure as kramdown: an image with alt text and a caption paragraph (class ``chart-caption``).
+
+    Names in the text come from stored data, so they go through the one escaping module like any
+    scraped field: nothing in them can open a link, a tag, a table cell or Liquid."""
+    return f"![{markup.text(ref.alt)}]({ref.file})\n{{: .chart}}\n\n{markup.text(ref.caption)}\n{{: .chart-caption}}\n"
 
 
 def insert_figure(markdown: str, ref: ChartRef) -> str:
