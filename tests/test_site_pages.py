@@ -143,3 +143,14 @@ def test_a_build_never_empties_a_folder_it_did_not_make(tmp_path: Path) -> None:
     (other / MARKER).write_text("", encoding="utf-8")
     check_out_dir(source, other)  # an earlier build may be replaced
     check_out_dir(source, source / "_site")  # the default, inside the source, is fine
+
+
+def test_a_figure_cannot_open_markup_from_the_names_it_quotes() -> None:
+    from agent.sidecar import ChartRef
+    from agent.site.attach import figure_markdown
+
+    ref = ChartRef(id="x", kind="hhi", file="charts/x.svg", title="t", alt="圖](javascript:alert(1)) {{ site.title }}",
+                   caption="名稱 <script>|{% raw %}", fact_ids=[], labels=[])
+    figure = figure_markdown(ref)
+    assert figure.count("](") == 1 and figure.startswith("![") and "](charts/x.svg)" in figure
+    assert "{{" not in figure and "{%" not in figure and "<script>" not in figure and "|" not in figure
