@@ -24,16 +24,16 @@ class ChartFacts:
 def _partners(sheet: FactSheet) -> dict[str, str]:
     """Census partners the sheet reports on (code → zh name), in the sheet's order."""
     out: dict[str, str] = {}
-    for fact in sheet.facts:
-        if fact.id.startswith("census.") and fact.kind == "balance" and "partner" in fact.subject:
+    for fact in sheet.find(kind="balance", source="census"):
+        if "partner" in fact.subject:
             out.setdefault(fact.subject["partner"], fact.subject.get("partner_name", fact.subject["partner"]))
     return out
 
 
 def _reporters(sheet: FactSheet) -> dict[int, str]:
     out: dict[int, str] = {}
-    for fact in sheet.facts:
-        if fact.kind == "hhi" and fact.subject.get("flow") == "X":
+    for fact in sheet.find(kind="hhi", source="comtrade"):
+        if fact.subject.get("flow") == "X":
             out.setdefault(int(fact.subject["reporter"]), fact.subject.get("reporter_name", fact.subject["reporter"]))
     return out
 
