@@ -35,6 +35,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("CENSUS_API_BASE", "https://api.census.gov/data/timeseries/intltrade", "US Census international trade API base"),
     SettingSpec("CENSUS_API_KEY", "", "US Census API key, sent as key=", secret=True),
     SettingSpec("MOFCOM_BASE_URL", "http://exportcontrol.mofcom.gov.cn", "MOFCOM export-control site base URL"),
+    SettingSpec("WORLDBANK_API_BASE", "https://api.worldbank.org", "World Bank Indicators API base URL (no key)"),
+    SettingSpec("FEDERAL_REGISTER_BASE_URL", "https://www.federalregister.gov", "Federal Register API base URL (no key)"),
     SettingSpec("AGENT_LLM", "", "LLM backend: openai | local | template (empty: auto)"),
     SettingSpec("AGENT_LLM_BASE_URL", "", "OpenAI-compatible endpoint base URL"),
     SettingSpec("AGENT_LLM_MODEL", "gpt-4o-mini", "Model name for the openai backend"),

@@ -43,7 +43,9 @@ def test_fetch_from_sample_as_a_user_would(tmp_path: Path) -> None:
     comtrade = store.comtrade_annual()
     assert comtrade["synthetic"].any() and not comtrade.loc[
         (comtrade.reporter_code == 842) & (comtrade.partner_code == 392) & (comtrade.year == 2023), "synthetic"].any()
-    assert len(store.policy_docs()) == 12
+    docs = store.policy_docs()
+    assert len([d for d in docs if not d.doc_number]) == 12 and len([d for d in docs if d.doc_number]) == 165
+    assert len(store.worldbank_indicators()) == 4 * 5 * 7
     again = agent("fetch", "--from-sample", data_dir=data)
     assert again.returncode == 0 and len(store.manifest()) == len(Store(data).manifest())
     assert "new" in again.stdout
@@ -73,7 +75,7 @@ def test_bad_source_is_one_line_and_exit_2_from_the_console(tmp_path: Path) -> N
     result = agent("fetch", "--source", "nope", data_dir=tmp_path / "d")
     assert result.returncode == 2
     assert [line for line in result.stderr.splitlines() if line.strip()] == [
-        "error: unknown source 'nope'; choose from comtrade, census, mofcom"]
+        "error: unknown source 'nope'; choose from comtrade, census, mofcom, worldbank, federal-register"]
 
 
 @pytest.mark.parametrize("args", [

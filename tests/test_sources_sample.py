@@ -21,7 +21,7 @@ def script(name: str) -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("name", ["census", "comtrade", "mofcom"])
+@pytest.mark.parametrize("name", ["census", "comtrade", "mofcom", "worldbank", "federal_register"])
 def test_committed_sample_is_exactly_what_its_script_writes(name: str, tmp_path: Path) -> None:
     script(f"make_{name}_sample").main(tmp_path)
     for written in tmp_path.rglob("*"):

@@ -20,14 +20,23 @@ from agent.config import SPECS, Settings
 from tools.errors import InputError, SourceError
 from tools.sources.census import DEFAULT_COUNTRIES, CensusClient, check_level, check_month
 from tools.sources.comtrade import DEFAULT_REPORTERS, DEFAULT_YEARS, FLOWS, ComtradeClient
+from tools.sources.federal_register import FederalRegisterClient, window_start
 from tools.sources.http import HttpPolicy, SourceHttp
 from tools.sources.mofcom import DEFAULT_COLUMNS, MofcomClient
 from tools.sources.records import SOURCES, Fetched, SourceName
-from tools.sources.sample import SAMPLE_CENSUS_WINDOWS, SAMPLE_COMTRADE_PAIR, sample_transport
+from tools.sources.sample import (
+    SAMPLE_CENSUS_WINDOWS,
+    SAMPLE_COMTRADE_PAIR,
+    SAMPLE_FR_SINCE,
+    sample_transport,
+)
+from tools.sources.worldbank import DEFAULT_ECONOMIES, INDICATORS, WorldBankClient
+from tools.sources.worldbank import DEFAULT_YEARS as WB_YEARS
 from tools.store import Store
 
 BASE_SETTINGS: dict[SourceName, str] = {
     "census": "CENSUS_API_BASE", "comtrade": "COMTRADE_BASE_URL", "mofcom": "MOFCOM_BASE_URL",
+    "worldbank": "WORLDBANK_API_BASE", "federal-register": "FEDERAL_REGISTER_BASE_URL",
 }
 _DEFAULTS = {s.name: s.default for s in SPECS}
 
@@ -44,6 +53,8 @@ class FetchOptions:
     mofcom_pages: int = 3
     #: Census only: fetch HS-level detail at this COMM_LVL (HS2/HS4/HS6/HS10) instead of country totals.
     hs_level: str | None = None
+    #: Federal Register only: first publication day (YYYY-MM-DD) of the BIS search (default: Jan 1 last year).
+    fr_since: str | None = None
 
 
 @dataclass
@@ -132,6 +143,19 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
             (f"mofcom column {c}", functools.partial(mofcom.column, c, options.mofcom_pages, known))
             for c in DEFAULT_COLUMNS
         ]
+    if "worldbank" in http:
+        worldbank = WorldBankClient(http["worldbank"], bases["worldbank"])
+        jobs["worldbank"] = [
+            (f"worldbank {i}", functools.partial(worldbank.indicator, i, DEFAULT_ECONOMIES, WB_YEARS))
+            for i in INDICATORS
+        ]
+    if "federal-register" in http:
+        fr = FederalRegisterClient(http["federal-register"], bases["federal-register"])
+        if options.from_sample:
+            since = SAMPLE_FR_SINCE
+        else:
+            since = options.fr_since or window_start()
+        jobs["federal-register"] = [(f"federal-register BIS since {since}", functools.partial(fr.documents, since))]
     return jobs
 
 

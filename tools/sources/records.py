@@ -16,8 +16,8 @@ from typing import Literal
 
 from tools.sources.models import PolicyDoc
 
-SourceName = Literal["census", "comtrade", "mofcom"]
-SOURCES: tuple[SourceName, ...] = ("comtrade", "census", "mofcom")
+SourceName = Literal["census", "comtrade", "mofcom", "worldbank", "federal-register"]
+SOURCES: tuple[SourceName, ...] = ("comtrade", "census", "mofcom", "worldbank", "federal-register")
 
 #: Query parameters that are credentials: never stored, never part of a query key.
 SECRET_PARAMS = frozenset({"key", "subscription-key"})
@@ -98,6 +98,18 @@ class ComtradeRow:
 
 
 @dataclass(frozen=True)
+class WorldBankRow:
+    """One annual observation of one World Bank indicator for one economy (None = not published)."""
+
+    iso3: str
+    country_name: str
+    indicator: str  # e.g. NY.GDP.MKTP.KD.ZG
+    indicator_name: str
+    year: int
+    value: float | None
+
+
+@dataclass(frozen=True)
 class Fetched:
     """A validated answer: its raw bytes and what was parsed from them."""
 
@@ -106,4 +118,5 @@ class Fetched:
     census_hs: list[CensusHsRow] = field(default_factory=list)
     comtrade: list[ComtradeRow] = field(default_factory=list)
     policy: list[PolicyDoc] = field(default_factory=list)
+    worldbank: list[WorldBankRow] = field(default_factory=list)
     row_capped: bool = False

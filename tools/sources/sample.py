@@ -24,6 +24,8 @@ from tools.sources.records import SECRET_PARAMS
 SAMPLE_CENSUS_WINDOWS = (("2024-01", "2025-11", True), ("2023-09", "2023-09", False))
 #: The one real Comtrade answer bundled: USA–Japan 2023, both flows, captured without breakdown filters.
 SAMPLE_COMTRADE_PAIR = (842, 392, 2023)
+#: The bundled Federal Register capture: every BIS document published from this day (165 of them).
+SAMPLE_FR_SINCE = "2025-01-01"
 
 
 def _key(method: str, path: str, params: list[tuple[str, str]], form: list[tuple[str, str]]) -> str:
