@@ -8,7 +8,7 @@ at the configured base with the query of ``next_page_url`` (so a mirror or the s
 answering, and a server cannot send the client elsewhere), and it must be the page after
 the one just read. An HTML page (maintenance, blocked) or an ``errors`` object is refused.
 
-What is kept: document number, title, type, abstract (the document's text in the corpus),
+What is kept: document number, title, type, abstract (title + abstract are the document's text),
 publication date, effective date when the answer carries one (``effective_on``; a missing
 or null field stays unknown, never guessed from the publication date), FR citation, agency
 names and the docket number.
@@ -166,7 +166,7 @@ def to_doc(result: Result, raw: RawResponse) -> PolicyDoc:
         url=canonical_url(result.html_url),
         title=result.title.strip(),
         publish_date=date.fromisoformat(result.publication_date),
-        body_text=abstract or result.title.strip(),
+        body_text=f"{result.title.strip()}\n\n{abstract}" if abstract else result.title.strip(),
         publisher="; ".join(a for a in agencies if a),
         column=f"federal-register/{result.type.lower().replace(' ', '-')}",
         notice_no=result.citation or "",
