@@ -38,6 +38,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("WORLDBANK_API_BASE", "https://api.worldbank.org", "World Bank Indicators API base URL (no key)"),
     SettingSpec("FEDERAL_REGISTER_BASE_URL", "https://www.federalregister.gov", "Federal Register API base URL (no key)"),
     SettingSpec("AGENT_LLM", "", "LLM backend: openai | local | template (empty: auto)"),
+    SettingSpec("AGENT_LOCAL_MODEL", "", "GGUF file for the local backend (empty: the bundled Gemma 3 270M)"),
     SettingSpec("AGENT_LLM_BASE_URL", "", "OpenAI-compatible endpoint base URL"),
     SettingSpec("AGENT_LLM_MODEL", "gpt-4o-mini", "Model name for the openai backend"),
     SettingSpec("OPENAI_API_KEY", "", "API key for the OpenAI-compatible endpoint", secret=True),
