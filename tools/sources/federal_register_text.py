@@ -17,7 +17,7 @@ from typing import Literal
 LISTS = ("Entity List", "Unverified List", "Military End-User List")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
           "ten": 10, "eleven": 11, "twelve": 12}
-_SENTENCE = re.compile(r"[^.]+(?:\.(?=\s|$)|$)")
+_SENTENCE = re.compile(r"[^.\n]+(?:\.(?=\s|$))?")
 _ACTION = re.compile(
     r"\b(?P<verb>adding|removing)\s+(?P<n>\d+|" + "|".join(_WORDS) + r")\s+(?P<what>entities|entity|entries|entry|persons|parties)",
     re.IGNORECASE,
