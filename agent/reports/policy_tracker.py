@@ -76,6 +76,7 @@ class Section:
     heading: str
     lines: list[str] = field(default_factory=list)
     doc_ids: list[str] = field(default_factory=list)
+    fact_ids: list[str] = field(default_factory=list)  # every figure in ``lines`` is the display of one of these
 
 
 def source_zh(doc: DocRecord) -> str:

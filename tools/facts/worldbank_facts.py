@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -61,7 +62,7 @@ def worldbank_facts(df: pd.DataFrame, years: tuple[int, int] | None = None) -> W
                 subject={"scheme": "worldbank", "economy": iso3, "indicator": str(row.indicator), "year": str(year)},
             ))
             continue
-        common = dict(
+        common: dict[str, Any] = dict(
             id=fact_id(iso3, measure, year), kind=measure, value=float(row.value),
             period=make.year_period(year),
             subject={"scheme": "worldbank", "economy": iso3, "economy_name": who, "indicator": str(row.indicator),
