@@ -8,7 +8,7 @@ from __future__ import annotations
 from agent.config import Settings
 from agent.reports.corpus import report_docs
 from agent.reports.policy_tracker import Month
-from agent.reports.supply_chain import SupplyChainInputs
+from agent.reports.supply_chain import SupplyChainInputs, derived_facts
 from tools.facts.build import build_fact_sheet
 from tools.facts.worldbank_facts import worldbank_facts
 from tools.store import Store
@@ -23,6 +23,8 @@ def month_week(month: Month) -> str:
 def supply_chain_inputs(settings: Settings, month: Month) -> SupplyChainInputs:
     store = Store(settings.data_dir)
     sheet = build_fact_sheet(store, month_week(month))
-    wb = store.worldbank_indicators()
-    return SupplyChainInputs(month=month, sheet=sheet, census=store.census_monthly(), worldbank=worldbank_facts(wb),
-                             docs=report_docs(settings), hs=store.census_hs("HS2"))
+    census = store.census_monthly()
+    hs = store.census_hs("HS2")
+    return SupplyChainInputs(month=month, sheet=sheet, census=census,
+                             worldbank=worldbank_facts(store.worldbank_indicators()), docs=report_docs(settings),
+                             hs=hs, extra=derived_facts(sheet, census, hs))

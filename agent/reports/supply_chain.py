@@ -122,10 +122,9 @@ def trade_section(inp: SupplyChainInputs) -> Section:
         name = next((f.subject.get("partner_name", cty) for f in inp.sheet.facts if f.subject.get("partner") == cty), "")
         if not name:
             continue
-        source = next((f.source for f in inp.sheet.facts if f.subject.get("partner") == cty and f.source), None)
-        trend = trend_facts(inp.census[inp.census["period"] <= last], cty, last, name, source)
-        inp.extra += [f for f in trend if f.id not in {g.id for g in inp.extra}]
-        tf = {f.id: f for f in trend}
+        tf = {i: f for i, f in {**facts, **{f.id: f for f in inp.extra}}.items()
+              if i.startswith(f"census.{cty}.balance.3m")}
+        trend = list(tf.values())
         used = section.fact_ids
         extreme = next((f for f in inp.sheet.facts if f.id.startswith(f"census.{cty}.balance.max_deficit.")), None)
         cells = [
@@ -144,23 +143,42 @@ def trade_section(inp: SupplyChainInputs) -> Section:
     return section
 
 
-def commodity_section(inp: SupplyChainInputs, top: int = 5) -> Section:
-    """Top HS2 chapters of US imports from each partner in the data month and their share of that month's imports."""
+def commodity_section(inp: SupplyChainInputs) -> Section:
+    """Top HS2 chapters of US imports from each partner in the data month and their share (facts from ``hs_facts``)."""
     section = Section("商品結構（HS2 章）")
     last = data_month(inp.sheet)
-    hs = inp.hs
-    if hs is None or hs.empty or last not in set(hs["period"]):
+    facts = {**inp.sheet.by_id(), **{f.id: f for f in inp.extra}}
+    for cty in PARTNERS:
+        values = [f for i, f in facts.items() if i.startswith(f"census_hs.{cty}.imports.HS2.") and ".share." not in i
+                  and i.endswith(f".{last}")]
+        if not values:
+            continue
+        values.sort(key=lambda f: -(f.value or 0.0))
+        parts = []
+        for value in values:
+            share = facts.get(value.id.replace(f".{last}", f".share.{last}"))
+            section.fact_ids += [value.id] + ([share.id] if share else [])
+            parts.append(f"HS{value.subject['commodity']} {value.display}" + (f"（{share.display}）" if share else ""))
+        section.lines.append(f"- {values[0].subject.get('partner_name', cty)}：" + "；".join(parts))
+    if not section.lines:
         section.lines.append("- 本期無 HS 細項資料（可用 `agent fetch --source census --hs HS2` 取得），本節從略")
-        return section
+    return section
+
+
+def hs_facts(hs: pd.DataFrame | None, census: pd.DataFrame, sheet: FactSheet, top: int = 5) -> list[Fact]:
+    """Top HS2 import chapters per partner in the data month, with their share of that month's imports."""
+    last = data_month(sheet)
+    if hs is None or hs.empty or not last:
+        return []
     month = hs[(hs["period"] == last) & (hs["flow"] == "imports") & (hs["comm_lvl"] == "HS2")]
-    totals = inp.census[inp.census["period"] == last].set_index("cty_code")["imports_usd"]
+    totals = census[census["period"] == last].set_index("cty_code")["imports_usd"]
+    out: list[Fact] = []
+    per = make.period(last, last, Basis.MONTH, f"{int(last[:4])} 年 {int(last[5:])} 月")
     for cty in PARTNERS:
         rows = month[month["cty_code"] == cty].dropna(subset=["value_usd"]).nlargest(top, "value_usd")
         if rows.empty or cty not in totals.index or not totals[cty]:
             continue
-        name = next((f.subject.get("partner_name", cty) for f in inp.sheet.facts if f.subject.get("partner") == cty), cty)
-        per = make.period(last, last, Basis.MONTH, f"{int(last[:4])} 年 {int(last[5:])} 月")
-        parts = []
+        name = next((f.subject.get("partner_name", cty) for f in sheet.facts if f.subject.get("partner") == cty), cty)
         for r in rows.itertuples(index=False):
             subj = {"scheme": "census_hs", "partner": cty, "partner_name": name, "commodity": str(r.commodity)}
             value = make.usd_fact(id=f"census_hs.{cty}.imports.HS2.{r.commodity}.{last}", kind="imports",
@@ -170,11 +188,22 @@ def commodity_section(inp: SupplyChainInputs, top: int = 5) -> Section:
                                   value=float(r.value_usd) / float(totals[cty]) * 100.0, period=per, subject=subj,
                                   derived_from=[value.id, f"census.{cty}.imports.month.{last}_{last}"],
                                   label_zh=f"HS{r.commodity} 占美國自{name}進口比重")
-            inp.extra += [value, share]
-            section.fact_ids += [value.id, share.id]
-            parts.append(f"HS{r.commodity} {value.display}（{share.display}）")
-        section.lines.append(f"- {name}：" + "；".join(parts))
-    return section
+            out += [value, share]
+    return out
+
+
+def derived_facts(sheet: FactSheet, census: pd.DataFrame, hs: pd.DataFrame | None = None) -> list[Fact]:
+    """What the month adds to the shared fact sheet: three-month trends per partner and HS2 structure."""
+    last = data_month(sheet)
+    out: list[Fact] = []
+    if last:
+        upto = census[census["period"] <= last]
+        for cty in PARTNERS:
+            name = next((f.subject.get("partner_name", "") for f in sheet.facts if f.subject.get("partner") == cty), "")
+            source = next((f.source for f in sheet.facts if f.subject.get("partner") == cty and f.source), None)
+            if name:
+                out += trend_facts(upto, cty, last, name, source)
+    return out + hs_facts(hs, census, sheet)
 
 
 def concentration_section(inp: SupplyChainInputs) -> Section:
