@@ -30,7 +30,7 @@ def test_october_2025_lists_both_sources_in_date_order_with_quotes(docs: list[Do
     assert {"mofcom-1170", "mofcom-1175", "mofcom-1176", "fr-2025-19508"} <= set(documents.doc_ids)
     text = "\n".join(documents.lines)
     assert "公告2025年第55號 公佈對超硬材料" in text and "生效日：2025-11-08" in text  # superhard materials
-    assert "稀土相關技術" in text and "> 八、本公告自发布之日起实施。" in text  # rare-earth technology, quoted
+    assert "稀土相關技術" in text and "> 八、本公告自發布之日起實施。" in text  # rare-earth technology, quoted
     assert "90 FR 48193，文件號 2025-19508" in text
     assert "> In this rule, the Bureau of Industry and Security (BIS) amends" in text  # the list-change sentence only
 

@@ -26,6 +26,7 @@ from datetime import date
 from tools.sources.federal_register_text import list_changes
 from vectorstore.inforce import starts_on, suspended_on
 from vectorstore.models import DocRecord
+from vectorstore.textclean import to_traditional
 
 TITLE = "出口管制政策追蹤"
 PARENT = "出口管制政策追蹤"
@@ -92,7 +93,7 @@ def reference(doc: DocRecord) -> str:
     if doc.doc_number:
         number = f"{doc.citation}，文件號 {doc.doc_number}" if doc.citation else f"文件號 {doc.doc_number}"
     else:
-        number = doc.notice_no or "無公告編號"
+        number = to_traditional(doc.notice_no) if doc.notice_no else "無公告編號"
     return f"{number}，[原文]({doc.url})" if doc.url else number
 
 
@@ -100,7 +101,8 @@ def key_sentence(doc: DocRecord) -> tuple[str, int, int]:
     """The document's own sentence worth quoting, with its offsets in the stored text.
 
     MOFCOM: the sentence stating when it applies; FR: the sentence stating a list change,
-    else the first sentence of the abstract. Empty when the text has none.
+    else the first sentence of the abstract. Empty when the text has none. The offsets point
+    into the stored (simplified) text; ``quote`` converts what the page shows to zh-Hant.
     """
     text = doc.text
     if doc.source_kind == "federal_register":
@@ -118,6 +120,12 @@ def key_sentence(doc: DocRecord) -> tuple[str, int, int]:
     return (m.group().strip(), m.start(), m.end()) if m else ("", 0, 0)
 
 
+def quote(doc: DocRecord) -> str:
+    """The key sentence as the page shows it (zh-Hant; English FR text unchanged)."""
+    text = key_sentence(doc)[0]
+    return to_traditional(text) if doc.source_kind != "federal_register" else text
+
+
 def docs_of_month(docs: Sequence[DocRecord], month: Month) -> list[DocRecord]:
     """Every MOFCOM and Federal Register document published in the month, oldest first (notes excluded)."""
     picked = [d for d in docs if month.first <= d.publish_date <= month.last and d.source_kind != "analyst_note"]
@@ -131,9 +139,9 @@ def documents_section(docs: Sequence[DocRecord], month: Month) -> Section:
                      else "生效日：擷取資料未載明")
         kind = f"（{doc.doc_type}）" if doc.doc_type else ""
         section.lines.append(f"- **{doc.publish_date.isoformat()}** {source_zh(doc)}{kind}：{doc.title}（{reference(doc)}）；{effective}")
-        quote, _, _ = key_sentence(doc)
-        if quote:
-            section.lines.append(f"  > {quote}")
+        shown = quote(doc)
+        if shown:
+            section.lines.append(f"  > {shown}")
         section.doc_ids.append(doc.doc_id)
     if not section.lines:
         section.lines.append("- 本月沒有已擷取的文件")
@@ -149,7 +157,7 @@ def status_on(doc: DocRecord, day: date, docs: Sequence[DocRecord]) -> str:
     pause = suspended_on(doc, day, docs)
     if pause is not None:
         until = f"暫停至 {pause.suspension_until.isoformat()}" if pause.suspension_until else "暫停中"
-        return f"{until}（{pause.notice_no or pause.title}）"
+        return f"{until}（{to_traditional(pause.notice_no) if pause.notice_no else pause.title}）"
     if not doc.effective_dates:
         return "已發布（生效日未載明）"
     return "生效中"

@@ -18,7 +18,7 @@ from datetime import date
 
 import pandas as pd
 
-from agent.reports.policy_tracker import Month, Section, docs_of_month, key_sentence, reference, source_zh
+from agent.reports.policy_tracker import Month, Section, docs_of_month, quote, reference, source_zh
 from tools.facts import make
 from tools.facts.model import Basis, Fact, FactSheet, QualityFlag, SourceRef
 from tools.facts.worldbank_facts import NOT_COVERED_ZH, WorldBankResult
@@ -258,9 +258,9 @@ def policy_section(inp: SupplyChainInputs) -> Section:
         if doc.category == "press" and not doc.notice_no:
             continue  # spokesperson answers explain measures; the tracker lists them
         section.lines.append(f"- {doc.publish_date.isoformat()} {source_zh(doc)}：{doc.title}（{reference(doc)}）")
-        quote, _, _ = key_sentence(doc)
-        if quote:
-            section.lines.append(f"  > {quote}")
+        shown = quote(doc)
+        if shown:
+            section.lines.append(f"  > {shown}")
         section.doc_ids.append(doc.doc_id)
     if not section.lines:
         section.lines.append("- 本月沒有已擷取的管制文件")
