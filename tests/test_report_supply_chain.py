@@ -42,7 +42,9 @@ def test_three_month_trend_is_a_derived_fact_with_its_inputs(inputs: SupplyChain
     cur, prev = (extra[i] for i in change.derived_from)
     assert cur.value is not None and prev.value is not None and change.value is not None
     assert abs(change.value - (abs(cur.value) - abs(prev.value)) / abs(prev.value) * 100) < 1e-9
-    months = inputs.census[(inputs.census.cty_code == "5830") & inputs.census.period.between("2025-09", "2025-11")]
+    census = inputs.census
+    assert census is not None
+    months = census[(census.cty_code == "5830") & census.period.between("2025-09", "2025-11")]
     assert abs(cur.value - float((months.exports_usd - months.imports_usd).sum())) < 1
 
 

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from tools.facts import make
+from tools.facts.model import Basis, Fact
 from tools.sources.federal_register_text import list_changes
 from vectorstore.inforce import starts_on, suspended_on
 from vectorstore.models import DocRecord
@@ -183,25 +185,45 @@ def controls_section(docs: Sequence[DocRecord], month: Month) -> Section:
     return section
 
 
-def list_changes_section(docs: Sequence[DocRecord], month: Month) -> Section:
-    """Entities added to / removed from each list in the month, by destination, as the abstracts state."""
-    section = Section("清單異動（依清單與目的地）")
+def list_change_facts(docs: Sequence[DocRecord], month: Month) -> tuple[list[Fact], list[str]]:
+    """Entities added/removed per (list, action, destination) in the month, as count facts, and the documents used."""
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    used: list[str] = []
     for doc in docs_of_month(docs, month):
         if doc.source_kind != "federal_register":
             continue
         for change in list_changes(doc.text):
-            if doc.doc_id not in section.doc_ids:
-                section.doc_ids.append(doc.doc_id)
+            if doc.doc_id not in used:
+                used.append(doc.doc_id)
             for country, n in change.by_country:
                 counts[(change.list_name, change.action, country)] += n
-    if not counts:
+    per = make.period(month.label, month.label, Basis.MONTH, month.label_zh)
+    facts = []
+    for (name, action, country), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1], -kv[1])):
+        word = "新增" if action == "add" else "移除"
+        slug = name.lower().replace(" ", "_").replace("-", "_")
+        facts.append(make.count_fact(
+            id=f"fr.{slug}.{action}.{country.lower().replace(' ', '_')}.{month.label}", kind="list_change",
+            value=float(n), period=per, derived_from=used,
+            subject={"scheme": "federal_register", "list": name, "action": action, "country": country},
+            label_zh=f"{_LIST_ZH.get(name, name)}{word}{_COUNTRY_ZH.get(country, country)}實體筆數（{month.label_zh}）",
+        ))
+    return facts, used
+
+
+def list_changes_section(docs: Sequence[DocRecord], month: Month) -> Section:
+    """Entities added to / removed from each list in the month, by destination, as the abstracts state."""
+    section = Section("清單異動（依清單與目的地）")
+    facts, section.doc_ids = list_change_facts(docs, month)
+    if not facts:
         section.lines.append("- 本月已擷取文件未載有清單新增或移除")
         return section
     section.lines += ["| 清單 | 異動 | 目的地 | 筆數 |", "|---|---|---|---|"]
-    for (name, action, country), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1], -kv[1])):
+    for f in facts:
+        name, action, country = f.subject["list"], f.subject["action"], f.subject["country"]
         section.lines.append(f"| {_LIST_ZH.get(name, name)} | {'新增' if action == 'add' else '移除'} | "
-                             f"{_COUNTRY_ZH.get(country, country)} | {n} |")
+                             f"{_COUNTRY_ZH.get(country, country)} | {f.display} |")
+        section.fact_ids.append(f.id)
     cited = "、".join(next(d for d in docs if d.doc_id == i).citation or i for i in section.doc_ids)
     section.lines.append(f"\n資料依據：{cited} 摘要所列各目的地筆數（美國清單；中國不可靠實體清單與管控名單另見上列文件）。")
     return section

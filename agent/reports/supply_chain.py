@@ -37,7 +37,7 @@ ECONOMIES = ((842, "USA"), (156, "CHN"), (392, "JPN"), (410, "KOR"), (276, "DEU"
 class SupplyChainInputs:
     month: Month
     sheet: FactSheet
-    census: pd.DataFrame  # store.census_monthly(), latest vintage
+    census: pd.DataFrame | None  # store.census_monthly(), latest vintage (only to derive facts)
     worldbank: WorldBankResult
     docs: Sequence[DocRecord] = ()
     hs: pd.DataFrame | None = None  # store.census_hs("HS2"): optional commodity detail
