@@ -145,7 +145,7 @@ def trade_section(inp: SupplyChainInputs) -> Section:
 
 def commodity_section(inp: SupplyChainInputs) -> Section:
     """Top HS2 chapters of US imports from each partner in the data month and their share (facts from ``hs_facts``)."""
-    section = Section("商品結構（HS2 章）")
+    section = Section("商品結構（HS 章別）")
     last = data_month(inp.sheet)
     facts = {**inp.sheet.by_id(), **{f.id: f for f in inp.extra}}
     for cty in PARTNERS:
@@ -161,7 +161,7 @@ def commodity_section(inp: SupplyChainInputs) -> Section:
             parts.append(f"HS{value.subject['commodity']} {value.display}" + (f"（{share.display}）" if share else ""))
         section.lines.append(f"- {values[0].subject.get('partner_name', cty)}：" + "；".join(parts))
     if not section.lines:
-        section.lines.append("- 本期無 HS 細項資料（可用 `agent fetch --source census --hs HS2` 取得），本節從略")
+        section.lines.append("- 本期無 HS 細項資料（可用 `agent fetch` 的 `--hs` 選項取得），本節從略")
     return section
 
 

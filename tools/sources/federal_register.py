@@ -169,7 +169,8 @@ def to_doc(result: Result, raw: RawResponse) -> PolicyDoc:
         body_text=f"{result.title.strip()}\n\n{abstract}" if abstract else result.title.strip(),
         publisher="; ".join(a for a in agencies if a),
         column=f"federal-register/{result.type.lower().replace(' ', '-')}",
-        notice_no=result.citation or "",
+        # The FR citation lives in ``citation``: ``notice_no`` is a MOFCOM 公告 number, which the in-force
+        # rules and the narrator's vouching read as such.
         effective_dates=[date.fromisoformat(result.effective_on)] if result.effective_on else [],
         language="en",
         fetched_at=raw.fetched_at,
