@@ -47,7 +47,7 @@ def ctx(data_dir: Path) -> ChatContext:
 def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AGENT_DATA_DIR": str(data_dir), "AGENT_LLM": ""}
     return subprocess.run([sys.executable, "-m", "agent", *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=600)  # the first call ingests the policy corpus (179 docs)
 
 
 # --- parsing -------------------------------------------------------------------------------

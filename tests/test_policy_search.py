@@ -25,18 +25,19 @@ EVAL = Path(__file__).parent / "data" / "policy_eval.jsonl"
 
 #: Floors measured on the bundled corpus (12 MOFCOM pages + 165 Federal Register documents +
 #: 2 analyst notes; 48 MOFCOM/note queries + 12 Chinese queries for English FR documents) on
-#: 2026-12-02: dense 0.533/0.800/0.670, lexical 0.817/0.950/0.884, hybrid 0.700/0.933/0.826
+#: 2026-12-02: dense 0.550/0.800/0.675, lexical 0.833/0.967/0.906, hybrid 0.767/0.967/0.865
 #: (hit@1 / hit@3 / MRR). Before the FR documents (14 docs, 48 queries, 2026-11-24): dense
 #: 0.708/0.917/0.814, lexical 0.896/0.979/0.936, hybrid 0.896/1.000/0.941 — 165 English
 #: distractors cost hybrid hit@1 most. Set a little below, so a regression fails and noise does not.
 FLOORS = {
     "dense": {"hit3": 0.75, "mrr": 0.62},
-    "lexical": {"hit3": 0.92, "mrr": 0.85},
-    "hybrid": {"hit1": 0.65, "hit3": 0.90, "mrr": 0.78},
+    "lexical": {"hit3": 0.93, "mrr": 0.87},
+    "hybrid": {"hit1": 0.72, "hit3": 0.93, "mrr": 0.83},
 }
 #: Chinese queries for English Federal Register documents (the 12 queries noted "Federal Register"):
-#: hybrid 0.417/0.750/0.624 on 2026-12-02; 0.000/0.000/0.000 before the glossary was read both ways.
-FR_FLOORS = {"hit3": 0.70, "mrr": 0.55}
+#: hybrid 0.583/0.917/0.734 on 2026-12-02; 0.000/0.000/0.000 before the glossary was read both ways
+#: (and 0.000/0.250/0.183 for dense alone before dense ranks alternated the corpus languages).
+FR_FLOORS = {"hit3": 0.85, "mrr": 0.68}
 
 
 def _env(data_dir: Path) -> dict[str, str]:
@@ -51,7 +52,7 @@ def agent(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         cwd=data_dir,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,  # ingesting 179 documents takes minutes on a loaded 2-core machine
     )
 
 
@@ -113,8 +114,7 @@ def test_retrieval_eval_meets_measured_floors_and_hybrid_is_not_worse(index: Pol
     for mode, floors in FLOORS.items():
         for metric, floor in floors.items():
             assert getattr(scores[mode], metric) >= floor, (mode, metric, getattr(scores[mode], metric))
-    # With English and Chinese documents together, lexical (glossary both ways) edges hybrid on hit@3.
-    assert scores["hybrid"].hit3 >= scores["dense"].hit3 and scores["hybrid"].mrr >= scores["dense"].mrr
+    assert scores["hybrid"].hit3 >= max(scores["dense"].hit3, scores["lexical"].hit3)
 
 
 def test_chinese_queries_find_english_federal_register_rules(index: PolicyIndex) -> None:

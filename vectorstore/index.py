@@ -62,6 +62,17 @@ def _metadata(rec: DocRecord) -> dict[str, Any]:
     return rec.model_dump(exclude={"fetched_at", "aliases", "n_chunks", "text"})
 
 
+def _chunk_size(rec: DocRecord) -> dict[str, int]:
+    """Chunk limits in characters by language: an English sentence needs ~3x the characters of a Chinese one.
+
+    Why: with the Chinese limits a Federal Register abstract became three fragments (three
+    embeddings, three near-identical candidates); at these limits it is one passage.
+    """
+    if rec.language.startswith("en"):
+        return {"max_chars": 1000, "overlap_chars": 200}
+    return {}
+
+
 def _interleave_languages(ranked: list[tuple[str, float]], language: dict[str, str]) -> list[tuple[str, float]]:
     """Dense ranks taken in turn from each corpus language, best first.
 
@@ -368,7 +379,7 @@ class PolicyIndex:
             committed.setdefault(k, v)
         if registry_changed:
             self._save(committed)
-        plan = [(stored[i], chunk_text(stored[i].text)) for i in pending_ids]
+        plan = [(stored[i], chunk_text(stored[i].text, **_chunk_size(stored[i]))) for i in pending_ids]
         total = sum(len(chunks) for _, chunks in plan)
         done = 0
         for rec, chunks in plan:
