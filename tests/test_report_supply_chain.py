@@ -85,3 +85,27 @@ def test_page_front_matter_and_file_name(inputs: SupplyChainInputs) -> None:
     page = render(inputs, date(2026, 12, 2))
     assert "parent: 供應鏈分析報告" in page and page.startswith("---\nlayout: default\n")
     assert file_name(Month.parse("2026-01")) == "2026-01-supply-chain-analysis.md"
+
+
+def test_hs2_structure_when_detail_is_stored(inputs: SupplyChainInputs) -> None:
+    """A hand-made HS2 frame (test data, not a capture): top chapters with their share of the month's imports."""
+    import pandas as pd
+
+    from agent.reports.supply_chain import hs_facts
+
+    census = inputs.census
+    assert census is not None
+    total = float(census[(census.cty_code == "5830") & (census.period == "2025-11")]["imports_usd"].iloc[0])
+    hs = pd.DataFrame([
+        {"comm_lvl": "HS2", "flow": "imports", "commodity": c, "cty_code": "5830", "period": "2025-11", "value_usd": v}
+        for c, v in (("84", total * 0.5), ("85", total * 0.3), ("90", total * 0.05))
+    ])
+    facts = {f.id: f for f in hs_facts(hs, census, inputs.sheet, top=2)}
+    assert set(facts) == {"census_hs.5830.imports.HS2.84.2025-11", "census_hs.5830.imports.HS2.84.share.2025-11",
+                          "census_hs.5830.imports.HS2.85.2025-11", "census_hs.5830.imports.HS2.85.share.2025-11"}
+    assert facts["census_hs.5830.imports.HS2.84.share.2025-11"].display == "50.0%"
+    with_hs = SupplyChainInputs(month=inputs.month, sheet=inputs.sheet, census=census, worldbank=inputs.worldbank,
+                                extra=list(facts.values()))
+    section = next(s for s in sections(with_hs) if s.heading.startswith("商品結構"))
+    assert section.lines == [f"- 台灣：HS84 {facts['census_hs.5830.imports.HS2.84.2025-11'].display}（50.0%）；"
+                             f"HS85 {facts['census_hs.5830.imports.HS2.85.2025-11'].display}（30.0%）"]
