@@ -26,12 +26,12 @@ def frame(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
 def test_each_figure_is_labelled_by_its_year_with_the_shared_formatting(frame: pd.DataFrame) -> None:
     facts = {f.id: f for f in worldbank_facts(frame).facts}
     assert len(facts) == 4 * 5 * 7
-    growth = facts["worldbank.CHN.gdp_growth.2024"]
+    growth = facts["worldbank.CHN.gdp_growth.year.2024_2024"]
     assert growth.period.basis == Basis.YEAR and growth.period.label_zh == "2024 年"
     assert growth.label_zh == "中國實質 GDP 成長率（2024 年）" and growth.display == "+5.0%"
-    trade = facts["worldbank.DEU.trade_pct_gdp.2023"]
+    trade = facts["worldbank.DEU.trade_pct_gdp.year.2023_2023"]
     assert trade.unit == "pct" and not trade.display.startswith("+")
-    gdp = facts["worldbank.USA.gdp.2024"]
+    gdp = facts["worldbank.USA.gdp.year.2024_2024"]
     assert gdp.unit == "USD" and gdp.display.endswith("兆")
     assert gdp.source is not None and gdp.source.vintage == "2026-06-17T05:40:13Z"
     assert gdp.source.dataset == "worldbank.wdi.NY.GDP.MKTP.CD"
@@ -42,8 +42,8 @@ def test_a_null_year_is_a_gap_not_a_figure_and_taiwan_is_flagged(frame: pd.DataF
     hole = (gapped.iso3 == "KOR") & (gapped.indicator == "NY.GDP.MKTP.KD.ZG") & (gapped.year == 2024)
     gapped.loc[hole, "value"] = math.nan
     result = worldbank_facts(gapped)
-    assert "worldbank.KOR.gdp_growth.2024" not in {f.id for f in result.facts}
-    assert "worldbank.KOR.gdp_growth.2023" in {f.id for f in result.facts}
+    assert "worldbank.KOR.gdp_growth.year.2024_2024" not in {f.id for f in result.facts}
+    assert "worldbank.KOR.gdp_growth.year.2023_2023" in {f.id for f in result.facts}
     codes = {(f.code, f.subject.get("economy")) for f in result.flags}
     assert ("missing_year", "KOR") in codes and ("not_covered", "TWN") in codes
     assert any(f.message_zh == NOT_COVERED_ZH for f in result.flags)

@@ -50,7 +50,7 @@ def test_three_month_trend_is_a_derived_fact_with_its_inputs(inputs: SupplyChain
 
 def test_macro_context_is_labelled_by_year_and_taiwan_is_said_to_be_uncovered(inputs: SupplyChainInputs) -> None:
     macro = next(s for s in sections(inputs) if s.heading.startswith("總體經濟背景"))
-    assert "GDP 成長率 2024 年" in macro.lines[0] and "worldbank.CHN.gdp_growth.2024" in macro.fact_ids
+    assert "GDP 成長率 2024 年" in macro.lines[0] and "worldbank.CHN.gdp_growth.year.2024_2024" in macro.fact_ids
     assert any("世界銀行未涵蓋台灣" in line for line in macro.lines)
     assert not any(line.startswith("| 台灣") for line in macro.lines)
 
@@ -91,7 +91,7 @@ def test_hs2_structure_when_detail_is_stored(inputs: SupplyChainInputs) -> None:
     """A hand-made HS2 frame (test data, not a capture): top chapters with their share of the month's imports."""
     import pandas as pd
 
-    from agent.reports.supply_chain import hs_facts
+    from tools.facts.monthly_facts import hs_facts
 
     census = inputs.census
     assert census is not None
@@ -101,11 +101,12 @@ def test_hs2_structure_when_detail_is_stored(inputs: SupplyChainInputs) -> None:
         for c, v in (("84", total * 0.5), ("85", total * 0.3), ("90", total * 0.05))
     ])
     facts = {f.id: f for f in hs_facts(hs, census, inputs.sheet, top=2)}
-    assert set(facts) == {"census_hs.5830.imports.HS2.84.2025-11", "census_hs.5830.imports.HS2.84.share.2025-11",
-                          "census_hs.5830.imports.HS2.85.2025-11", "census_hs.5830.imports.HS2.85.share.2025-11"}
-    assert facts["census_hs.5830.imports.HS2.84.share.2025-11"].display == "50.0%"
+    value_84, share_84 = "census.5830.hs84.imports.month.2025-11_2025-11", "census.5830.hs84.imports.share.2025-11_2025-11"
+    assert set(facts) == {value_84, share_84, "census.5830.hs85.imports.month.2025-11_2025-11",
+                          "census.5830.hs85.imports.share.2025-11_2025-11"}
+    assert facts[share_84].display == "50.0%"
     with_hs = SupplyChainInputs(month=inputs.month, sheet=inputs.sheet, census=census, worldbank=inputs.worldbank,
                                 extra=list(facts.values()))
     section = next(s for s in sections(with_hs) if s.heading.startswith("商品結構"))
-    assert section.lines == [f"- 台灣：HS84 {facts['census_hs.5830.imports.HS2.84.2025-11'].display}（50.0%）；"
-                             f"HS85 {facts['census_hs.5830.imports.HS2.85.2025-11'].display}（30.0%）"]
+    assert section.lines == [f"- 台灣：HS84 {facts[value_84].display}（50.0%）；"
+                             f"HS85 {facts['census.5830.hs85.imports.month.2025-11_2025-11'].display}（30.0%）"]

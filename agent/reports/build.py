@@ -8,8 +8,9 @@ from __future__ import annotations
 from agent.config import Settings
 from agent.reports.corpus import report_docs
 from agent.reports.policy_tracker import Month
-from agent.reports.supply_chain import SupplyChainInputs, derived_facts
+from agent.reports.supply_chain import SupplyChainInputs
 from tools.facts.build import build_fact_sheet
+from tools.facts.monthly_facts import derived_facts
 from tools.facts.worldbank_facts import worldbank_facts
 from tools.store import Store
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tools.facts import make
-from tools.facts.model import Basis, Fact
+from tools.facts.key import Basis, FactKey
+from tools.facts.model import Fact
 from tools.sources.federal_register_text import list_changes
 from vectorstore.inforce import starts_on, suspended_on
 from vectorstore.models import DocRecord
@@ -202,8 +203,10 @@ def list_change_facts(docs: Sequence[DocRecord], month: Month) -> tuple[list[Fac
     for (name, action, country), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1], -kv[1])):
         word = "新增" if action == "add" else "移除"
         slug = name.lower().replace(" ", "_").replace("-", "_")
+        key = FactKey(source="federal_register", reporter=slug, partner=country.lower().replace(" ", "_"), flow=action,
+                      measure="entities", basis=Basis.MONTH, start=month.label, end=month.label)
         facts.append(make.count_fact(
-            id=f"fr.{slug}.{action}.{country.lower().replace(' ', '_')}.{month.label}", kind="list_change",
+            key=key, kind="list_change",
             value=float(n), period=per, derived_from=used,
             subject={"scheme": "federal_register", "list": name, "action": action, "country": country},
             label_zh=f"{_LIST_ZH.get(name, name)}{word}{_COUNTRY_ZH.get(country, country)}實體筆數（{month.label_zh}）",

@@ -1,7 +1,7 @@
 """Facts from the World Bank indicators: GDP growth, trade % of GDP, GDP, current account, by year.
 
-Ids: ``worldbank.{ISO3}.{measure}.{YYYY}`` with measure gdp_growth | trade_pct_gdp | gdp |
-current_account. There is deliberately no "latest" id: a macro figure is always labelled by
+Keys: ``FactKey(source='worldbank', reporter=ISO3, measure=gdp_growth | trade_pct_gdp | gdp |
+current_account, basis=year, start=end=YYYY)``. There is deliberately no "latest" fact: a macro figure is always labelled by
 its own year (an annual 2024 figure beside January 2026 trade must say 2024).
 
 A year the World Bank did not publish (``null``) yields no fact and a ``missing_year`` flag;
@@ -18,6 +18,7 @@ import pandas as pd
 
 from tools.countries import name_zh
 from tools.facts import make
+from tools.facts.key import Basis, FactKey
 from tools.facts.model import Fact, QualityFlag, SourceRef
 
 #: indicator code → (measure key, zh-Hant label, unit)
@@ -38,8 +39,9 @@ class WorldBankResult:
     flags: list[QualityFlag] = field(default_factory=list)
 
 
-def fact_id(iso3: str, measure: str, year: int) -> str:
-    return f"worldbank.{iso3}.{measure}.{year}"
+def fact_key(iso3: str, measure: str, year: int) -> FactKey:
+    return FactKey(source="worldbank", reporter=iso3, measure=measure, basis=Basis.YEAR, start=str(year),
+                   end=str(year))
 
 
 def economy_zh(iso3: str, fallback: str = "") -> str:
@@ -63,13 +65,13 @@ def worldbank_facts(df: pd.DataFrame, years: tuple[int, int] | None = None) -> W
             ))
             continue
         common: dict[str, Any] = dict(
-            id=fact_id(iso3, measure, year), kind=measure, value=float(row.value),
+            key=fact_key(iso3, measure, year), kind=measure, value=float(row.value),
             period=make.year_period(year),
             subject={"scheme": "worldbank", "economy": iso3, "economy_name": who, "indicator": str(row.indicator),
                      "year": str(year)},
             label_zh=f"{who}{label}（{year} 年）",
-            source=SourceRef(dataset=f"worldbank.wdi.{row.indicator}", url=str(row.source_url),
-                             fetched_at=row.fetched_at, vintage=str(row.vintage), synthetic=bool(row.synthetic)),
+            sources=[SourceRef(dataset=f"worldbank.wdi.{row.indicator}", url=str(row.source_url),
+                               fetched_at=row.fetched_at, vintage=str(row.vintage), synthetic=bool(row.synthetic))],
         )
         if unit == "pct":
             out.facts.append(make.pct_fact(signed=measure == "gdp_growth", **common))
