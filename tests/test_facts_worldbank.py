@@ -53,3 +53,13 @@ def test_a_null_year_is_a_gap_not_a_figure_and_taiwan_is_flagged(frame: pd.DataF
 def test_years_narrow_the_facts(frame: pd.DataFrame, tmp_path: Path) -> None:
     facts = worldbank_facts(frame, years=(2023, 2024)).facts
     assert {f.period.start for f in facts} == {"2023", "2024"}
+
+
+def test_the_registered_producer_reads_the_store(tmp_path: Path) -> None:
+    from tools.facts.registry import Producers, registered
+
+    store = Store(tmp_path)
+    fetch_sample(store, load_settings({"AGENT_DATA_DIR": str(tmp_path)}), ["worldbank"])
+    assert "worldbank" in registered()
+    result = Producers.from_store(store).get("worldbank").sheet(years=(2024, 2024))
+    assert len(result.facts) == 4 * 5 and {f.period.start for f in result.facts} == {"2024"}

@@ -11,7 +11,7 @@ from agent.reports.policy_tracker import Month
 from agent.reports.supply_chain import SupplyChainInputs
 from tools.facts.build import build_fact_sheet
 from tools.facts.monthly_facts import derived_facts
-from tools.facts.worldbank_facts import worldbank_facts
+from tools.facts.registry import Producers
 from tools.store import Store
 
 
@@ -27,5 +27,5 @@ def supply_chain_inputs(settings: Settings, month: Month) -> SupplyChainInputs:
     census = store.census_monthly()
     hs = store.census_hs("HS2")
     return SupplyChainInputs(month=month, sheet=sheet, census=census,
-                             worldbank=worldbank_facts(store.worldbank_indicators()), docs=report_docs(settings),
+                             worldbank=Producers.from_store(store).get("worldbank").sheet(), docs=report_docs(settings),
                              hs=hs, extra=derived_facts(sheet, census, hs))

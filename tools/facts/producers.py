@@ -11,6 +11,7 @@ import pandas as pd
 
 from tools.facts import census_facts as cf
 from tools.facts import comtrade_facts as tf
+from tools.facts import worldbank_facts as wf
 from tools.facts.model import Fact
 from tools.facts.registry import Produced, StoreTables, register
 
@@ -83,3 +84,18 @@ class ComtradeProducer:
     def reporter_year(self, reporter: int, flow: str, year: int, *, all_partners: bool = False) -> list[Fact]:
         """One reporter's facts for a flow and year (total, change, HHI, top-3 share, partners)."""
         return tf.reporter_year_facts(self.annual, reporter, flow, year, all_partners=all_partners)
+
+
+@register("worldbank")
+class WorldBankProducer:
+    """World Bank indicators by year (tools.facts.worldbank_facts); Taiwan is flagged as not covered."""
+
+    source = "worldbank"
+
+    def __init__(self, tables: StoreTables) -> None:
+        self.tables = tables
+
+    def sheet(self, years: tuple[int, int] | None = None) -> wf.WorldBankResult:
+        reader = getattr(self.tables.store, "worldbank_indicators", None)
+        frame = reader() if callable(reader) else pd.DataFrame(columns=["indicator", "iso3", "year", "value"])
+        return wf.worldbank_facts(frame, years)
