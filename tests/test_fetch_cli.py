@@ -44,7 +44,7 @@ def test_fetch_from_sample_as_a_user_would(tmp_path: Path) -> None:
     assert comtrade["synthetic"].any() and not comtrade.loc[
         (comtrade.reporter_code == 842) & (comtrade.partner_code == 392) & (comtrade.year == 2023), "synthetic"].any()
     docs = store.policy_docs()
-    assert len([d for d in docs if not d.doc_number]) == 12 and len([d for d in docs if d.doc_number]) == 165
+    assert len([d for d in docs if not d.doc_number]) == 31 and len([d for d in docs if d.doc_number]) == 165
     assert len(store.worldbank_indicators()) == 4 * 5 * 7
     again = agent("fetch", "--from-sample", data_dir=data)
     assert again.returncode == 0 and len(store.manifest()) == len(Store(data).manifest())
