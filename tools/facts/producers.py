@@ -95,6 +95,10 @@ class WorldBankProducer:
     def __init__(self, tables: StoreTables) -> None:
         self.tables = tables
 
+    def week(self, rw: object) -> Produced:
+        """Nothing for the weekly sheet: the briefing shows no macro context (the monthly reports ask ``sheet``)."""
+        return Produced()
+
     def sheet(self, years: tuple[int, int] | None = None) -> wf.WorldBankResult:
         reader = getattr(self.tables.store, "worldbank_indicators", None)
         frame = reader() if callable(reader) else pd.DataFrame(columns=["indicator", "iso3", "year", "value"])
