@@ -43,8 +43,12 @@ def draft_week(env: dict[str, str], week: str, charts: bool = False) -> None:
     settings = load_settings(env)
     store = Store(settings.data_dir)
     report_week = parse_week(week)
-    recent = [d for d in store.policy_docs()
-              if report_week.end - timedelta(days=90) <= d.publish_date <= report_week.end][:4]
+    taken: dict[str, int] = {}
+    recent = []
+    for d in store.policy_docs():  # the four newest of each publisher, as the narrator's retrieval takes them
+        if report_week.end - timedelta(days=90) <= d.publish_date <= report_week.end and taken.get(d.publisher, 0) < 4:
+            taken[d.publisher] = taken.get(d.publisher, 0) + 1
+            recent.append(d)
     passages = [Passage(doc_id=hashlib.sha256(d.url.encode()).hexdigest()[:12], chunk_id="0",
                         title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
                         text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
