@@ -7,6 +7,7 @@ show`` must be able to list them all with where each value came from.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("CENSUS_API_KEY", "", "US Census API key, sent as key=", secret=True),
     SettingSpec("MOFCOM_BASE_URL", "http://exportcontrol.mofcom.gov.cn", "MOFCOM export-control site base URL"),
     SettingSpec("AGENT_LLM", "", "LLM backend: openai | local | template (empty: auto)"),
+    SettingSpec("AGENT_LOCAL_MODEL", "", "GGUF file for the local backend (empty: the bundled Gemma 3 270M)"),
     SettingSpec("AGENT_LLM_BASE_URL", "", "OpenAI-compatible endpoint base URL"),
     SettingSpec("AGENT_LLM_MODEL", "gpt-4o-mini", "Model name for the openai backend"),
     SettingSpec("OPENAI_API_KEY", "", "API key for the OpenAI-compatible endpoint", secret=True),
@@ -44,6 +46,9 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("AGENT_EMBED_MODEL", "text-embedding-3-small", "Embedding model name (AGENT_EMBEDDER=openai)"),
     SettingSpec("AGENT_HTTP_TIMEOUT", "30", "Seconds before an HTTP request times out"),
     SettingSpec("AGENT_HTTP_RETRIES", "4", "Attempts for 429/5xx answers before giving up"),
+    SettingSpec("AGENT_HTTP_DEADLINE", "300", "Wall-clock seconds for one whole answer (a trickling server is cut off)"),
+    SettingSpec("AGENT_HTTP_MAX_MB", "256", "Largest answer accepted, in MB once decompressed"),
+    SettingSpec("AGENT_LLM_DEADLINE", "180", "Wall-clock seconds for one LLM call, however the endpoint trickles"),
     SettingSpec("AGENT_RATE_LIMIT", "1.0", "Minimum seconds between requests to one source"),
 )
 
@@ -65,21 +70,31 @@ class Settings:
 
     @property
     def data_dir(self) -> Path:
-        return Path(self.values["AGENT_DATA_DIR"]).expanduser()
+        path = Path(self.values["AGENT_DATA_DIR"]).expanduser()
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"AGENT_DATA_DIR {path} is a file, not a directory")
+        return path
 
     @property
     def output_dir(self) -> Path:
-        return Path(self.values["AGENT_OUTPUT_DIR"]).expanduser()
+        path = Path(self.values["AGENT_OUTPUT_DIR"]).expanduser()
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"AGENT_OUTPUT_DIR {path} is a file, not a directory")
+        return path
 
     @property
     def sample_dir(self) -> Path:
         return Path(self.values["AGENT_SAMPLE_DIR"]).expanduser()
 
     def float(self, name: str) -> float:
+        """A finite number (``nan`` and ``inf`` parse as floats but mean nothing as seconds or limits)."""
         try:
-            return float(self.values[name])
+            value = float(self.values[name])
         except ValueError as exc:
             raise ConfigError(f"{name} must be a number, got {self.values[name]!r}") from exc
+        if not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number, got {self.values[name]!r}")
+        return value
 
     def int(self, name: str) -> int:
         try:
@@ -102,6 +117,8 @@ def _config_file(env: dict[str, str]) -> Path | None:
 def _read_toml(path: Path) -> dict[str, str]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"cannot read {path}: not a UTF-8 TOML text file") from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     flat: dict[str, str] = {}

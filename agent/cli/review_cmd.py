@@ -203,7 +203,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command("serve")
     def serve(host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (local only by default)."),
-              port: int = typer.Option(8765, "--port", help="TCP port.")) -> None:
+              port: int = typer.Option(8765, "--port", min=1, max=65535, help="TCP port (1-65535).")) -> None:
         """Serve the review web page (sign in with a token from `agent reviewer add`)."""
         import uvicorn
 

@@ -104,3 +104,15 @@ class LLMBackend(ABC):
     def revise(self, request: SectionRequest, rejected: list[tuple[Sentence, list[str]]]) -> Generation:
         """Replacement sentences for ``rejected`` (sentence, errors). Default: nothing to offer."""
         return Generation(output=SectionOutput())
+
+
+def reask_message(request: SectionRequest, rejected: list[tuple[Sentence, list[str]]]) -> str:
+    """The re-ask turn for chat models: each rejected sentence, what it cited and why it failed.
+
+    One wording for every chat backend (remote or local), so a fix to it reaches them all.
+    """
+    listing = "\n".join(
+        f"- 句子：{s.text}\n  引用：{', '.join(s.fact_ids + s.doc_ids) or '（無）'}\n  問題：{'；'.join(errs)}"
+        for s, errs in rejected
+    )
+    return request.reask_template.replace("{rejected}", listing)

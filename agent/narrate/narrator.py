@@ -18,6 +18,7 @@ from typing import Any
 
 from agent.llm import LLMBackend, PassageView, SectionRequest
 from agent.sidecar import Claim, DocRef, Sidecar
+from tools import markup
 from tools.atomic import write_text_atomic
 from tools.errors import AgentError, VerificationError
 from tools.facts.model import Fact, FactSheet, QualityFlag
@@ -147,11 +148,14 @@ def _paragraph_views(plan: SectionPlan, claims: list[Claim], facts: dict[str, Fa
     for i, p in enumerate(paragraphs):
         parts = []
         for claim in assigned[i]:
+            # Claim text may quote a scraped title, publisher or notice number: inert before any markup is added.
+            claim.text = markup.text(claim.text)
             if highlight_all or p.takeaway:
                 claim.text = render.highlight(claim.text, [facts[f] for f in claim.fact_ids if f in facts])
             parts.append(render.claim_markdown(claim))
         if parts:
-            views.append({"title": p.title, "text": "".join(parts), "source": p.source, "takeaway": p.takeaway})
+            views.append({"title": markup.text(p.title), "text": "".join(parts), "source": markup.text(p.source),
+                          "takeaway": p.takeaway})
     return views
 
 
@@ -229,7 +233,7 @@ def _sources(sheet: FactSheet, facts: dict[str, Fact], docs: dict[str, DocRef],
     out = data_source_lines(sheet, list(facts.values()))
     for d in docs.values():
         link = Link(f"「{d.title}」（{d.date}）", d.url).markdown()
-        out.lines.append(f"{publishers.get(d.doc_id) or '中國商務部出口管制資訊網'}：{link}")
+        out.lines.append(f"{markup.text(publishers.get(d.doc_id) or '中國商務部出口管制資訊網')}：{link}")
     return out
 
 
@@ -246,6 +250,15 @@ def _coverage(sheet: FactSheet) -> str:
 def _month_zh(ym: str) -> str:
     parts = ym.split("-")
     return f"{int(parts[0])} 年 {int(parts[1])} 月" if len(parts) > 1 else f"{parts[0]} 年"
+
+
+def _backend_note(words: dict[str, str], backend: LLMBackend, kept: int) -> str:
+    """Who wrote the prose: a model only when at least one of its sentences reached the page."""
+    if backend.name == "template":
+        return words["backend_template"]
+    if kept == 0:  # the model failed or every sentence was replaced: the text is the template's
+        return words["backend_model_failed"].format(model=backend.model or backend.name)
+    return words["backend_model"].format(model=backend.model or backend.name)
 
 
 def _description(sheet: FactSheet) -> str:
@@ -335,6 +348,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
             facts_on_page.update({i: by_id[i] for i in t.fact_ids if i in by_id})
     items = watchlist(sheet, passages, week.end)
     for item in items:
+        item.text = markup.text(item.text)
         claim = Claim(id="", section="watchlist", text=item.text, fact_ids=item.fact_ids, doc_ids=item.doc_ids,
                       origin="template")
         claim.id = _claim_id(claim, taken)
@@ -373,8 +387,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         "period_start": week.start.isoformat(),
         "period_end": week.end.isoformat(),
         "generated_at": week.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "backend_note": words["backend_template"] if backend.name == "template" else words["backend_model"].format(
-            model=backend.model or backend.name),
+        "backend_note": _backend_note(words, backend, kept),
         "sections": views,
         "coverage": _coverage(sheet),
         "policy_status": inputs.retrieved.status if passages else "empty",
@@ -401,8 +414,9 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         claims=claims, facts=facts_on_page, docs=docs, quality_flags=sheet.flags,
     )
     vouched = [v for e in evidence_all.values() for v in e.vouches] + [f.message_zh for f in sheet.flags]
-    vouched += sources.labels + [item.basis for item in items]
-    problems = untraced_numbers(markdown, sidecar, extra=vouched + _page_dates(week, sheet))
+    vouched += sources.labels + [item.basis for item in items] + _page_dates(week, sheet)
+    sidecar.vouched = list(dict.fromkeys(vouched))
+    problems = untraced_numbers(markdown, sidecar, extra=sidecar.vouched)
     if problems:
         raise VerificationError(f"draft has numbers no fact or document accounts for: {problems[0]}")
     stats = {"kept": kept, "replaced": replaced, "sections": {k: {"seconds": timings[f"section.{k}"],

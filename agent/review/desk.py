@@ -15,8 +15,9 @@ from typing import Literal
 from agent.config import Settings
 from agent.review.drafts import Draft, check_week, find_weeks, load_draft, published_path
 from agent.review.edits import EditCheck, check_edit
+from agent.review.integrity import missing_flags
 from agent.review.publish import compose, write_atomic
-from agent.review.store import Decision, Item, ReviewStore, SyncResult, WeekSummary, _now
+from agent.review.store import Decision, Item, ReviewStore, SyncResult, WeekSummary, _now, check_reviewer
 from tools.errors import InputError, StoreError, VerificationError
 
 log = logging.getLogger(__name__)
@@ -96,14 +97,39 @@ class ReviewDesk:
     # ---- publishing -------------------------------------------------------------------
 
     def publish(self, week: str, published_by: str) -> Published:
-        draft = self.draft(week)
-        self.store.sync_draft(draft)
-        items = self.store.items(week)
         if not published_by.strip():
             raise InputError("publishing needs a reviewer name")
+        published_by = check_reviewer(published_by)
+        draft = self.draft(week)
+        self._check_registered(draft)
+        items = self.store.items(week)
         at = _now().isoformat()
         composed = compose(draft, items, published_at=at, published_by=published_by)
         path = published_path(self.output_dir, week)
         write_atomic(path, composed.markdown)
-        self.store.record_publication(week, path, published_by, composed.reviewers, draft.content_hash)
+        self.store.record_publication(week, path, published_by, composed.reviewers, draft.content_hash,
+                                     published_at=at)
         return Published(week, path, composed.reviewers, composed.counts, at)
+
+    def _check_registered(self, draft: Draft) -> None:
+        """Refuse a draft that is not the one reviewed, or whose flags fall short of the drafter's rules.
+
+        A week never registered is registered now (a draft with nothing flagged needs no review);
+        the rule check then still catches a sidecar whose flags were emptied before that.
+        """
+        week = draft.week
+        registered = self.store.registration(week)
+        if registered is None:
+            self.store.sync_draft(draft)
+        elif registered.flagged_ids is None:
+            raise InputError(f"{week} was registered for review by an older version that kept no record of its "
+                             f"flagged claims; run `agent review list --week {week}` to register it again, then publish")
+        elif (registered.content_hash != draft.content_hash
+              or registered.flagged_ids != [c.id for c in draft.sidecar.flagged_claims()]):
+            raise InputError(f"the draft of {week} changed on disk since it was registered for review; run "
+                             f"`agent review list --week {week}` to register it again (changed items need new "
+                             "decisions), or re-draft the week")
+        lacking = missing_flags(draft.sidecar)
+        if lacking:
+            raise VerificationError(f"cannot publish {week}: the sidecar drops flags the drafter gives "
+                                    f"{len(lacking)} claim(s): {', '.join(lacking[:3])}; re-draft the week")
