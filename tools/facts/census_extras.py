@@ -14,13 +14,15 @@ import pandas as pd
 
 from tools.countries import name_zh
 from tools.facts.census_context_facts import revision_facts, world_share_facts
-from tools.facts.census_hs_facts import hs_facts
+from tools.facts.census_hs_facts import HsResult, coverage_flag, hs_facts
 from tools.facts.model import Fact, QualityFlag, SourceRef
 from tools.facts.taiwan_mirror_facts import taiwan_mirror_facts
 from tools.metrics.world import partners_only
 from tools.sources import taiwan_mof
 
 _HS_CACHE: dict[tuple[str, int, int], pd.DataFrame] = {}
+#: (store key, last HS month used, partners) -> the contribution facts (same for every week past that month)
+_HS_FACTS: dict[tuple[object, ...], HsResult] = {}
 
 
 def stored_hs(store: Any) -> pd.DataFrame:
@@ -35,12 +37,30 @@ def stored_hs(store: Any) -> pd.DataFrame:
     except OSError:
         st = None
     if st is None:
+        _HS_FACTS.clear()  # nothing to key a cached computation on
         return pd.DataFrame(reader("HS2"))
     key = (str(path), st.st_mtime_ns, st.st_size)
     if key not in _HS_CACHE:
         _HS_CACHE.clear()
+        _HS_FACTS.clear()
         _HS_CACHE[key] = reader("HS2")
     return _HS_CACHE[key]
+
+
+def contribution_facts(hs: pd.DataFrame, cutoff: str, partners: list[str]) -> HsResult:
+    """``hs_facts`` for the week's cut-off; weeks past the last HS month share one computation (a draft
+    builds this week's and last week's sheets), and only the coverage flag names the week's own cut-off."""
+    periods = hs["period"][hs["period"] <= cutoff]
+    if periods.empty:
+        return HsResult()
+    last = str(periods.max())
+    key = (id(hs), last, tuple(partners))
+    if key not in _HS_FACTS:
+        _HS_FACTS[key] = hs_facts(hs, last, partners=partners)
+    cached = _HS_FACTS[key]
+    flows = set(hs.loc[hs["period"] <= last, "flow"].astype(str))
+    flag = coverage_flag(str(periods.min()), last, flows, cutoff)
+    return HsResult(facts=[f.model_copy() for f in cached.facts], flags=[flag], drivers=dict(cached.drivers))
 
 
 def census_extras(store: Any, census_all: pd.DataFrame, cutoff: str,
@@ -54,7 +74,7 @@ def census_extras(store: Any, census_all: pd.DataFrame, cutoff: str,
              for c, n in partners.drop_duplicates("cty_code").set_index("cty_code")["cty_name"].items()}
     hs = stored_hs(store)
     if not hs.empty:
-        res = hs_facts(hs, cutoff, partners=sorted(names))
+        res = contribution_facts(hs, cutoff, sorted(names))
         facts += res.facts
         flags += res.flags
     facts += world_share_facts(census_in, cutoff, names, src)

@@ -190,15 +190,14 @@ def hs_facts(hs: pd.DataFrame, last_period: str, partners: list[str] | None = No
         subject={"scheme": "census", "source": "census", "level": LEVEL},
         label_zh=f"美國普查局商品別（{LEVEL}）資料截至", source=_source(table),
     ))
-    res.flags.append(coverage_flag(table, last_period))
+    res.flags.append(coverage_flag(str(table["period"].min()), last, set(table["flow"].astype(str)), last_period))
     return res
 
 
-def coverage_flag(table: pd.DataFrame, last_period: str) -> QualityFlag:
+def coverage_flag(first: str, last: str, flows: set[str], last_period: str) -> QualityFlag:
     """Where commodity detail exists and where it does not (the gap is said, never filled)."""
-    first, last = str(table["period"].min()), str(table["period"].max())
-    flows = sorted(set(table["flow"].astype(str)))
-    have = "、".join(_FLOW_ZH[f] for f in flows)
+    flows = set(flows)
+    have = "、".join(_FLOW_ZH[f] for f in sorted(flows, key=list(_FLOW_ZH).index))
     missing = [_FLOW_ZH[f] for f in ("imports", "exports") if f not in flows]
     parts = [f"美國普查局商品別（{LEVEL}）明細僅有{have} {first} 至 {last}"]
     if last < last_period:
