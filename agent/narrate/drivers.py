@@ -24,6 +24,11 @@ EXPLAINED_PARTNERS = 2
 
 
 
+def _about(sheet: FactSheet, kind: str, **subject: str) -> list[Fact]:
+    """Facts of ``kind`` whose subject matches (these producers describe partner and flow in the subject)."""
+    return [f for f in sheet.facts if f.kind == kind and all(f.subject.get(k) == v for k, v in subject.items())]
+
+
 def _line(fact: Fact) -> FactLine:
     return FactLine(id=fact.id, label=fact.label_zh, period=fact.period.label_zh, display=fact.display)
 
@@ -39,10 +44,10 @@ def _size(fact: Fact) -> str:
 
 def contribution_facts(sheet: FactSheet, cty: str, flow: str = "imports") -> tuple[Fact | None, list[Fact]]:
     """(total change, chapter contributions largest first, 'other' last) for one partner and flow."""
-    total = next(iter(sheet.find("hs_change", partner=cty, flow=flow)), None)
+    total = next(iter(_about(sheet, "hs_change", partner=cty, flow=flow)), None)
     if total is None:
         return None, []
-    parts = [f for f in sheet.find("contribution", partner=cty, flow=flow) if f.period.end == total.period.end]
+    parts = [f for f in _about(sheet, "contribution", partner=cty, flow=flow) if f.period.end == total.period.end]
     named = sorted((f for f in parts if f.subject.get("commodity") != "other"), key=lambda f: -abs(f.value or 0.0))
     return total, named + [f for f in parts if f.subject.get("commodity") == "other"]
 
@@ -115,7 +120,7 @@ def drivers_table(sheet: FactSheet, cty: str, flow: str = "imports") -> tuple[li
 
 def world_share_plan(sheet: FactSheet, cty: str) -> tuple[list[SentencePlan], list[str]]:
     """The partner's share of all US imports and exports, for the latest period the total row covers."""
-    shares = [s for flow in ("imports", "exports") for s in sheet.find("world_share", partner=cty, flow=flow)][:2]
+    shares = [s for flow in ("imports", "exports") for s in _about(sheet, "world_share", partner=cty, flow=flow)][:2]
     if not shares:
         return [], []
     items = [_fill("world_share_item", what=s.label_zh.split("占")[0], flow=_FLOW_ZH[s.subject["flow"]],
@@ -127,8 +132,8 @@ def world_share_plan(sheet: FactSheet, cty: str) -> tuple[list[SentencePlan], li
 
 def mirror_plan(sheet: FactSheet, cty: str) -> tuple[list[SentencePlan], list[str]]:
     """Taiwan's own export figure beside the Census import figure, with the gap and why they differ."""
-    sides = [f for f in sheet.find("mirror_side") if f.subject.get("census_partner") == cty]
-    gaps = [f for f in sheet.find("mirror_gap") if f.subject.get("census_partner") == cty]
+    sides = [f for f in _about(sheet, "mirror_side") if f.subject.get("census_partner") == cty]
+    gaps = [f for f in _about(sheet, "mirror_gap") if f.subject.get("census_partner") == cty]
     tw = next((f for f in sides if ".exports." in f.id), None)
     us = next((f for f in sides if ".census_imports." in f.id), None)
     gap = next((f for f in gaps if f.unit == "USD"), None)

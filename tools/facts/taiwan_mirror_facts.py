@@ -47,8 +47,9 @@ def taiwan_mirror_facts(census: pd.DataFrame, last_period: str, rows: list[mof.M
     label = f"{y1} 年 {int(m1)}–{int(m2)} 月" if start[:4] == end[:4] and start != end else f"{start} 至 {end}"
     per = make.period(start, end, "ytd" if m1 == "01" and start[:4] == end[:4] else "window", label)
     key = f"{start}_{end}"
-    src = make.source_ref("taiwan_mof", mof.SOURCE_URL, mof.CAPTURED_AT, mof.CAPTURED_AT.isoformat(), False)
-    src = src.model_copy(update={"dataset": mof.DATASET})
+    src = make.source_ref("taiwan_mof", mof.SOURCE_URL, mof.CAPTURED_AT, mof.CAPTURED_AT.isoformat(), False,
+                          dataset=mof.DATASET, flow="exports", window=f"{start}..{end}", reporter="490",
+                          partner="842")
     sub = {"scheme": "mirror", "reporter": "490", "reporter_name": "台灣", "partner": "842", "partner_name": "美國",
            "census_partner": TAIWAN}
     ex_id, im_id = f"mirror.taiwan_mof.{TAIWAN}.exports.{key}", f"mirror.taiwan_mof.{TAIWAN}.census_imports.{key}"
