@@ -52,8 +52,14 @@ def contribution_facts(sheet: FactSheet, cty: str, flow: str = "imports") -> tup
     return total, named + [f for f in parts if f.subject.get("commodity") == "other"]
 
 
+_SIBLING_KIND = {"contrib_share": "contribution_share", "share": "hs_share"}
+
+
 def _sibling(by_id: dict[str, Fact], contribution: Fact, metric: str) -> Fact | None:
-    return by_id.get(contribution.id.replace(".change.", f".{metric}.", 1))
+    """The share fact of the same partner, flow, chapter and period as ``contribution``."""
+    kind, sub = _SIBLING_KIND[metric], contribution.subject
+    return next((f for f in by_id.values() if f.kind == kind and f.period.end == contribution.period.end
+                 and all(f.subject.get(k) == sub.get(k) for k in ("partner", "flow", "commodity"))), None)
 
 
 def drivers_plans(sheet: FactSheet, cty: str, flow: str = "imports") -> tuple[list[SentencePlan], list[str]]:
@@ -134,8 +140,8 @@ def mirror_plan(sheet: FactSheet, cty: str) -> tuple[list[SentencePlan], list[st
     """Taiwan's own export figure beside the Census import figure, with the gap and why they differ."""
     sides = [f for f in _about(sheet, "mirror_side") if f.subject.get("census_partner") == cty]
     gaps = [f for f in _about(sheet, "mirror_gap") if f.subject.get("census_partner") == cty]
-    tw = next((f for f in sides if ".exports." in f.id), None)
-    us = next((f for f in sides if ".census_imports." in f.id), None)
+    tw = next((f for f in sides if f.subject.get("side") == "partner"), None)
+    us = next((f for f in sides if f.subject.get("side") == "census"), None)
     gap = next((f for f in gaps if f.unit == "USD"), None)
     pct = next((f for f in gaps if f.unit == "pct"), None)
     if not (tw and us and gap and pct):

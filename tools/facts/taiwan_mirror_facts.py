@@ -56,9 +56,11 @@ def taiwan_mirror_facts(census: pd.DataFrame, last_period: str, rows: list[mof.M
     gap = tw_value - us_value
     pct = float(gap_pct(tw_value, us_value))
     facts = [
-        make.usd_fact(id=ex_id, kind="mirror_side", value=tw_value, period=per, source=src, subject=sub,
+        make.usd_fact(id=ex_id, kind="mirror_side", value=tw_value, period=per, source=src,
+                      subject={**sub, "side": "partner"},
                       label_zh="台灣財政部統計：台灣對美國出口（FOB）"),
-        make.usd_fact(id=im_id, kind="mirror_side", value=us_value, period=per, source=census_src, subject=sub,
+        make.usd_fact(id=im_id, kind="mirror_side", value=us_value, period=per, source=census_src,
+                      subject={**sub, "side": "census"},
                       label_zh="美國普查局統計：美國自台灣進口（海關價值）"),
         make.usd_fact(id=f"mirror.taiwan_mof.{TAIWAN}.gap.{key}", kind="mirror_gap", value=gap, period=per,
                       source=src, subject=sub, derived_from=[ex_id, im_id], compares=[ex_id, im_id],
