@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .compare import compare_sheets
 from .policy_status import doc_status
 from .prompts import load_prompt
 from .provenance import Link, SourceLines, data_source_lines
+from .quotes import attach_quotes
 from .retrieval import NOTE_NOT_CONSULTED, Retrieved
 from .sections import (
     Paragraph,
@@ -291,10 +292,13 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
     }
     statuses = {p.doc_id: inputs.retrieved.statuses.get(p.doc_id) or doc_status(p, inputs.retrieved.docs, week.end)
                 for p in passages}
-    plans["policy"], plans["policy_impact"] = policy_section(sheet, passages, statuses, week.end)
+    provisions = {p.doc_id: list(inputs.retrieved.provisions.get(p.doc_id, [])) for p in passages}
+    plans["policy"], plans["policy_impact"] = policy_section(sheet, passages, statuses, week.end, provisions)
     if backend.name != "openai":
-        # The impact part is analysis, not restatement: only a chat model is asked for it.
-        plans["policy_impact"].spec.plans = []
+        # The impact part is analysis, not restatement: only a chat model is asked for it. Without one,
+        # the part states what follows from the provisions and the calendar (not speculation).
+        impact = plans["policy_impact"]
+        impact.spec = replace(impact.spec, plans=impact.calendar, speculative=False, model_plans=0)
     if backend.name == "local":
         # The base model copies its examples' periods into HHI sentences; that section stays templated.
         for key in SECTION_ORDER:
@@ -330,7 +334,8 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
     by_id = sheet.by_id()
     facts_on_page: dict[str, Fact] = {}
     docs: dict[str, DocRef] = {}
-    evidence_all: dict[str, DocEvidence] = {e.ref.doc_id: e for e in (evidence(p, statuses.get(p.doc_id))
+    evidence_all: dict[str, DocEvidence] = {e.ref.doc_id: e for e in (evidence(p, statuses.get(p.doc_id),
+                                                                               provisions.get(p.doc_id))
                                                                       for p in passages)}
     taken: set[str] = set()
     claims: list[Claim] = []
@@ -346,14 +351,15 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         claims += section_claims
         for t in plans[key].tables:
             facts_on_page.update({i: by_id[i] for i in t.fact_ids if i in by_id})
-    items = watchlist(sheet, passages, week.end)
+    items = watchlist(sheet, passages, week.end, provisions, statuses)
     for item in items:
         item.text = markup.text(item.text)
         claim = Claim(id="", section="watchlist", text=item.text, fact_ids=item.fact_ids, doc_ids=item.doc_ids,
-                      origin="template")
+                      origin="template", provision_ids=item.provision_ids)
         claim.id = _claim_id(claim, taken)
         claims.append(claim)
     for claim in claims:
+        attach_quotes(claim, provisions)
         facts_on_page.update({i: by_id[i] for i in claim.fact_ids if i in by_id})
         docs.update({d: evidence_all[d].ref for d in claim.doc_ids if d in evidence_all})
     docs.update({d: e.ref for d, e in evidence_all.items()})
@@ -393,6 +399,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         "policy_status": inputs.retrieved.status if passages else "empty",
         "policy_empty": words["policy_empty"].format(note=inputs.retrieved.note or NOTE_NOT_CONSULTED),
         "impact_empty": words["impact_empty"],
+        "impact_note": words["impact_note_model" if plans["policy_impact"].spec.speculative else "impact_note_calendar"],
         "watchlist": items,
         "prev_label": week.prev_week.split("-")[1],
         "wow": render.md_table(wow.headers, wow.rows) if wow.rows else "",
@@ -415,6 +422,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
     )
     vouched = [v for e in evidence_all.values() for v in e.vouches] + [f.message_zh for f in sheet.flags]
     vouched += sources.labels + [item.basis for item in items] + _page_dates(week, sheet)
+    vouched += plans["policy_impact"].vouched
     sidecar.vouched = list(dict.fromkeys(vouched))
     problems = untraced_numbers(markdown, sidecar, extra=sidecar.vouched)
     if problems:
