@@ -6,7 +6,7 @@ AGENT   := $(VENV)/bin/agent
 PIPC    := -c constraints.txt
 WEEK    ?= 2026-W07
 
-.PHONY: demo test install install-local install-browser lint bench clean
+.PHONY: demo test install install-local install-browser install-site lint bench clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -31,12 +31,20 @@ install-browser:
 	  || { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } \
 	  || echo "chromium or fonts-noto-cjk not installed: browser tests will be skipped or show boxes"
 
-demo: install-local
+# Debian's Jekyll with the two plugins the site uses, and a CJK font for the charts' labels.
+SITE_DEBS := jekyll ruby-jekyll-seo-tag ruby-jekyll-sitemap fonts-noto-cjk
+install-site:
+	@missing=""; for p in $(SITE_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then { apt-get update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $$missing >/dev/null; } \
+	  || echo "could not install$$missing: site build tests will be skipped"; fi
+
+demo: install-local install-site
 	$(AGENT) fetch --from-sample
 	$(AGENT) policy ingest
 	$(AGENT) draft --week $(WEEK)
+	$(AGENT) site build
 
-test: install-local install-browser
+test: install-local install-browser install-site
 	$(VENV)/bin/pytest -q
 
 lint: install
@@ -47,6 +55,7 @@ bench: install-local
 	$(PY) bench/facts_bench.py
 	$(PY) bench/draft_bench.py --with-policy
 	$(PY) bench/policy_bench.py
+	$(PY) bench/site_bench.py
 
 clean:
 	rm -rf $(VENV) agent-data site

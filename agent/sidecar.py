@@ -57,6 +57,19 @@ class Claim(BaseModel):
         return bool(self.flags)
 
 
+class ChartRef(BaseModel):
+    """A chart drawn from facts: the page shows ``file`` (relative to the page's URL) with alt and caption."""
+
+    id: str
+    kind: str = Field(description="balance_monthly | hhi | hs_contribution")
+    file: str = Field(description="path relative to the page, e.g. charts/balance-monthly.svg")
+    title: str
+    alt: str
+    caption: str = Field(description="what, period and basis, source")
+    fact_ids: list[str] = Field(default_factory=list, description="every fact the chart draws")
+    labels: list[str] = Field(default_factory=list, description="text drawn on the chart (traced like prose)")
+
+
 class Sidecar(BaseModel):
     week: str
     report_path: str
@@ -73,6 +86,7 @@ class Sidecar(BaseModel):
     vouched: list[str] = Field(default_factory=list, description=(
         "other strings the page-wide number trace accepts (document notice numbers and effective dates, "
         "source labels, report week and fetch dates), kept so publish can re-trace the page"))
+    charts: list[ChartRef] = Field(default_factory=list)
 
     def flagged_claims(self) -> list[Claim]:
         return [c for c in self.claims if c.flagged]

@@ -115,7 +115,9 @@ def test_bundled_week_structure_tables_and_tracing(sample_env: dict[str, str]) -
         yoy = by_id[f"census.{cty}.balance.yoy.2025-01_2025-11"]
         assert cells[cur.subject["partner_name"]][0] == cur.display
         assert cells[cur.subject["partner_name"]][2] == yoy.display
-    assert side.facts and all(f.id in by_id for key, f in side.facts.items() if ":" not in key)
+    charted = {fid for chart in side.charts for fid in chart.fact_ids}  # the whole stored history, drawn
+    assert side.facts and all(f.id in by_id for key, f in side.facts.items() if ":" not in key and key not in charted)
+    assert {c.kind for c in side.charts} >= {"balance_monthly", "hhi"} and all(side.facts[i].source for i in charted)
     assert untraced_numbers(md, side, extra=["2026-W07", "2026-W06", "2025-W07", "2026", "2026-02-09",
                                              "2026-02-15", "2026-02-13", "2026-02-14",
                                              "2025-10-01", "2025-10-18",  # MOF table, Census 2025 API pull

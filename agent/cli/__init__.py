@@ -16,7 +16,7 @@ from rich.text import Text
 
 from tools.errors import AgentError
 
-from . import chat_cmd, config_cmd, draft_cmd, facts_cmd, fetch_cmd, policy_cmd, review_cmd
+from . import chat_cmd, config_cmd, draft_cmd, facts_cmd, fetch_cmd, policy_cmd, review_cmd, site_cmd
 
 app = typer.Typer(
     name="agent",
@@ -43,7 +43,7 @@ def _root(verbose: bool = typer.Option(False, "-v", "--verbose", help="Log reque
             logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-for _module in (config_cmd, fetch_cmd, facts_cmd, policy_cmd, draft_cmd, chat_cmd, review_cmd):
+for _module in (config_cmd, fetch_cmd, facts_cmd, policy_cmd, draft_cmd, chat_cmd, review_cmd, site_cmd):
     _module.register(app, eval_app)
 
 

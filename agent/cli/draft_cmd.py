@@ -28,6 +28,23 @@ def _sheet_or_none(store: object, week: str) -> object | None:
         return None
 
 
+def _attach_charts(markdown_path: Path | None, sidecar_path: Path | None, store: object, sheet: object) -> None:
+    """Charts from facts beside the draft; without the CJK font the draft stays, chartless, with a warning."""
+    from agent.site.attach import attach_charts
+    from agent.site.chart_facts import chart_facts
+    from tools.errors import ConfigError
+
+    if markdown_path is None or sidecar_path is None:
+        return
+    try:
+        attached = attach_charts(markdown_path, sidecar_path, chart_facts(store, sheet))  # type: ignore[arg-type]
+    except ConfigError as exc:
+        Console(stderr=True).print(f"[yellow]no charts: {exc}[/yellow]", highlight=False)
+        return
+    for path in attached.files:
+        console.print(f"chart {path}")
+
+
 #: How far past its newest data a briefing may be dated. Why: every figure comes from the newest
 #: stored month, so a page dated years later (a typo such as 2999-W07) would present old numbers
 #: as that week's news; a year covers release lags and weeks drafted while a fetch is pending.
@@ -88,6 +105,7 @@ def run_draft(week: str, llm: str | None, output_dir: Path | None = None) -> Non
                       "(build the index with `agent policy ingest`)")
     with console.status(f"drafting {report_week.week} with {backend.name} …"):
         result = draft(inputs, backend, output_dir or settings.output_dir)
+    _attach_charts(result.markdown_path, result.sidecar_path, store, sheet)
     side = result.sidecar
     flagged = len(side.flagged_claims())
     console.print(f"wrote {result.markdown_path}")

@@ -18,6 +18,7 @@ from agent.review.edits import EditCheck, check_edit
 from agent.review.integrity import missing_flags
 from agent.review.publish import compose, write_atomic
 from agent.review.store import Decision, Item, ReviewStore, SyncResult, WeekSummary, _now, check_reviewer
+from agent.site.files import copy_charts
 from tools.errors import InputError, StoreError, VerificationError
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class ReviewDesk:
         composed = compose(draft, items, published_at=at, published_by=published_by)
         path = published_path(self.output_dir, week)
         write_atomic(path, composed.markdown)
+        copy_charts(draft.files.markdown, path)
         self.store.record_publication(week, path, published_by, composed.reviewers, draft.content_hash,
                                      published_at=at)
         return Published(week, path, composed.reviewers, composed.counts, at)

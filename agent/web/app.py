@@ -30,6 +30,7 @@ from agent.config import Settings
 from agent.review import Item, ReviewDesk
 from agent.review.drafts import check_week
 from agent.review.items import REASON_ZH
+from agent.site.files import charts_of
 from agent.web.render import front_matter_pairs, render_report
 from tools.errors import AgentError, InputError, VerificationError
 
@@ -124,7 +125,8 @@ def create_app(settings: Settings, allowed_hosts: list[str] | None = None) -> Fa
         open_items = [i for i in items if i.decision is None]
         return page(request, "draft.html", {
             "reviewer": reviewer, "week": week, "items": items, "open_items": open_items,
-            "report": render_report(draft.markdown, items), "front": front_matter_pairs(draft.markdown),
+            "report": render_report(draft.markdown, items, chart_base=f"/drafts/{quote(week)}"),
+            "front": front_matter_pairs(draft.markdown), "charts": draft.sidecar.charts,
             "errors": errors or {}, "drafts": drafts or {}, "message": message, "publish_error": publish_error,
             "published_at": desk.store.last_publication(week),
         }, status)
@@ -180,6 +182,17 @@ def create_app(settings: Settings, allowed_hosts: list[str] | None = None) -> Fa
             return draft_page(request, reviewer, week, message=msg[:200])
         except InputError as exc:
             return page(request, "error.html", {"reviewer": reviewer, "error": str(exc)}, 404)
+
+    @app.get("/drafts/{week}/charts/{name}")
+    def chart(request: Request, week: str, name: str) -> Response:
+        """A chart of the draft (only files its sidecar lists), for the figures in the report."""
+        reviewer_of(request)
+        draft = desk.draft(check_week(week))
+        listed = {Path(c.file).name for c in draft.sidecar.charts}
+        path = charts_of(draft.files.markdown) / name
+        if name not in listed or not path.is_file():
+            return PlainTextResponse("no such chart", status_code=404)
+        return Response(path.read_bytes(), media_type="image/svg+xml")
 
     @app.post("/drafts/{week}/items/{item_id}")
     def decide(request: Request, week: str, item_id: int, action: str = Form(""), text: str = Form(""),

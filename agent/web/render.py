@@ -26,6 +26,7 @@ _DIV_CLOSE = re.compile(r"^\s*</div>\s*$")
 _HIGHLIGHT = re.compile(r'<span class="data-highlight">(.*?)</span>')
 _IAL = re.compile(r"^\s*\{:.*\}\s*$")
 _JEKYLL_TAG = re.compile(r"^\s*\{%.*%\}\s*$")
+_CHART_LINK = re.compile(r"(!\[[^\]\n]*\]\()(charts/[A-Za-z0-9_.-]+\.svg\))")
 
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -43,10 +44,13 @@ class _Placeholders:
         return _PH_RE.sub(lambda m: self.html[int(m.group(1))], rendered)
 
 
-def render_report(markdown: str, items: list[Item]) -> Markup:
+def render_report(markdown: str, items: list[Item], chart_base: str = "") -> Markup:
     """HTML of the draft body: raw HTML escaped, flagged claims wrapped in ``<mark>`` linking to
-    their review card, edited claims shown with the text that will be published."""
+    their review card, edited claims shown with the text that will be published. Chart figures
+    (``![alt](charts/x.svg)``, relative to the published page) point under ``chart_base``."""
     _, body = split_front_matter(markdown)
+    if chart_base:
+        body = _CHART_LINK.sub(lambda m: m.group(1) + chart_base.rstrip("/") + "/" + m.group(2), body)
     body = _PUA_RE.sub("", body)
     by_claim = {i.claim_id: i for i in items}
     ph = _Placeholders()

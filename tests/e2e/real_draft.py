@@ -17,8 +17,20 @@ from pathlib import Path
 WEEK = "2026-W07"
 
 
-def build_bundled_draft(root: Path, week: str = WEEK) -> dict[str, str]:
-    """Write the week's draft under ``root/out`` (store in ``root/data``); returns the agent env."""
+def build_bundled_draft(root: Path, week: str = WEEK, output_dir: Path | None = None) -> dict[str, str]:
+    """Write the week's draft under ``root/out`` (or ``output_dir``; store in ``root/data``); returns the agent env."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
+    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_OUTPUT_DIR=str(output_dir or root / "out"))
+    fetched = subprocess.run([sys.executable, "-m", "agent", "fetch", "--from-sample"], env=env,
+                             capture_output=True, text=True, timeout=300)
+    if fetched.returncode != 0:
+        raise RuntimeError(f"agent fetch --from-sample failed: {fetched.stderr[-500:]}")
+    draft_week(env, week)
+    return env
+
+
+def draft_week(env: dict[str, str], week: str, charts: bool = False) -> None:
+    """Draft ``week`` from the store ``env`` points to (fetched already); with ``charts``, attach its charts."""
     from agent.config import load_settings
     from agent.llm import get_backend
     from agent.narrate import Retrieved, draft, inputs_for
@@ -28,12 +40,6 @@ def build_bundled_draft(root: Path, week: str = WEEK) -> dict[str, str]:
     from tools.weeks import parse_week
     from vectorstore.models import Passage
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
-    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_OUTPUT_DIR=str(root / "out"))
-    fetched = subprocess.run([sys.executable, "-m", "agent", "fetch", "--from-sample"], env=env,
-                             capture_output=True, text=True, timeout=300)
-    if fetched.returncode != 0:
-        raise RuntimeError(f"agent fetch --from-sample failed: {fetched.stderr[-500:]}")
     settings = load_settings(env)
     store = Store(settings.data_dir)
     report_week = parse_week(week)
@@ -43,6 +49,11 @@ def build_bundled_draft(root: Path, week: str = WEEK) -> dict[str, str]:
                         title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
                         text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
                         effective_dates=d.effective_dates, publisher=d.publisher) for d in recent]
-    inputs = inputs_for(week, build_fact_sheet(store, week), retrieved=Retrieved(passages=passages))
-    draft(inputs, get_backend("template", settings), settings.output_dir)
-    return env
+    sheet = build_fact_sheet(store, week)
+    result = draft(inputs_for(week, sheet, retrieved=Retrieved(passages=passages)), get_backend("template", settings),
+                   settings.output_dir)
+    if charts and result.markdown_path and result.sidecar_path:
+        from agent.site.attach import attach_charts
+        from agent.site.chart_facts import chart_facts
+
+        attach_charts(result.markdown_path, result.sidecar_path, chart_facts(store, sheet))

@@ -1,0 +1,70 @@
+"""The facts the charts draw, asked of the store the way chat asks it (one fact engine, same rules).
+
+Why here and not in the sheet: a chart shows the whole stored history (every month since the
+first one fetched), while the sheet holds the figures one week's prose needs. Both are cut at the
+week's data cut-off, so a chart never shows a month that had not been released by then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agent.chat.lookup import Lookup
+from tools.facts.model import Fact, FactSheet
+from tools.store import Store
+
+
+@dataclass(frozen=True)
+class ChartFacts:
+    monthly_balance: list[Fact] = field(default_factory=list)
+    hhi: list[Fact] = field(default_factory=list)
+    contributions: list[Fact] = field(default_factory=list)
+
+
+def _partners(sheet: FactSheet) -> dict[str, str]:
+    """Census partners the sheet reports on (code → zh name), in the sheet's order."""
+    out: dict[str, str] = {}
+    for fact in sheet.find(kind="balance", source="census"):
+        if "partner" in fact.subject:
+            out.setdefault(fact.subject["partner"], fact.subject.get("partner_name", fact.subject["partner"]))
+    return out
+
+
+def _reporters(sheet: FactSheet) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for fact in sheet.find(kind="hhi", source="comtrade"):
+        if fact.subject.get("flow") == "X":
+            out.setdefault(int(fact.subject["reporter"]), fact.subject.get("reporter_name", fact.subject["reporter"]))
+    return out
+
+
+def chart_facts(store: Store, sheet: FactSheet) -> ChartFacts:
+    """Monthly balances per partner and export HHI per economy and year, up to the sheet's cut-off."""
+    census = store.census_monthly()
+    comtrade = store.comtrade_annual()
+    c_cut = sheet.data_cutoff.get("census")
+    y_cut = sheet.data_cutoff.get("comtrade")
+    if c_cut and not census.empty:
+        census = census[census["period"] <= c_cut].reset_index(drop=True)
+    if y_cut and not comtrade.empty:
+        comtrade = comtrade[comtrade["year"] <= int(y_cut)].reset_index(drop=True)
+    monthly: list[Fact] = []
+    if not census.empty:
+        for cty, name in _partners(sheet).items():
+            # one partner's rows per lookup: a long history stays quick to walk month by month
+            partner = Lookup(census=census[census["cty_code"] == cty].reset_index(drop=True),
+                             comtrade=comtrade.iloc[0:0], sheet=sheet)
+            for month in partner.census_months(cty):
+                fact = partner.census_value(cty, "balance", month, month, name)
+                if fact is not None:
+                    monthly.append(fact)
+    lookup = Lookup(census=census.iloc[0:0], comtrade=comtrade, sheet=sheet)
+    hhi: list[Fact] = []
+    if not comtrade.empty:
+        for reporter, name in _reporters(sheet).items():
+            for year in lookup.comtrade_years(reporter):
+                made = lookup.comtrade_facts(reporter, "X", year, name, {})
+                if made and "hhi" in made:
+                    hhi.append(made["hhi"])
+    contributions = [f for f in sheet.facts if f.kind == "contribution"]
+    return ChartFacts(monthly, hhi, contributions)
