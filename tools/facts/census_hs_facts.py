@@ -116,7 +116,8 @@ def partner_facts(rows: pd.DataFrame, cty: str, pzh: str, flow: str, last_period
         name = chapter_label(code, str(r["desc"]))
         chapter = chapter_fact(code, str(r["desc"]), cur_p, src)
         cid, bid = f"{prefix}.{code}.{current.basis}.{key}", f"{prefix}.{code}.{base.basis}.{bkey}"
-        sub = _subject(cty, pzh, flow, commodity=code, commodity_name=name)
+        sub = _subject(cty, pzh, flow, commodity=code, commodity_name=name, hs=code, hs_name=name,
+                       change_label=f"{what}增減")
         facts += [
             chapter,
             make.usd_fact(id=cid, kind="hs_value", value=float(r["current"]), period=cur_p, source=src, subject=sub,
@@ -137,7 +138,8 @@ def partner_facts(rows: pd.DataFrame, cty: str, pzh: str, flow: str, last_period
         ]
         driver_ids.append(f"{prefix}.{code}.change.{key}")
     if len(res.table) > top:
-        sub = _subject(cty, pzh, flow, commodity="other", commodity_name="其他各章")
+        sub = _subject(cty, pzh, flow, commodity="other", commodity_name="其他各章", hs_name="其他各章",
+                       change_label=f"{what}增減")
         facts += [
             make.usd_fact(id=f"{prefix}.other.change.{key}", kind="contribution", value=float(other["change"]),
                           period=cur_p, source=src, direction=_direction(float(other["change"])),
