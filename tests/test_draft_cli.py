@@ -120,4 +120,6 @@ def test_bundled_week_structure_tables_and_tracing(sample_env: dict[str, str]) -
     assert {c.kind for c in side.charts} >= {"balance_monthly", "hhi"} and all(side.facts[i].source for i in charted)
     assert untraced_numbers(md, side, extra=["2026-W07", "2026-W06", "2025-W07", "2026", "2026-02-09",
                                              "2026-02-15", "2026-02-13", "2026-02-14",
+                                             "2025-10-01", "2025-10-18",  # MOF table, Census 2025 API pull
+                                             "2024-01–2025-11", "2013-01–2024-12",  # query windows (source list)
                                              *[f.message_zh for f in side.quality_flags]]) == []

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from agent.config import load_settings
 from tools.errors import InputError, SourceError
+from tools.metrics.revisions import summarise
 from tools.sources.fetch import FetchOptions, parse_sources, run_fetch
 from tools.store import STALE_AFTER, Store
 
@@ -102,7 +103,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                           _day(row.last_checked) or "—", row.synthetic or "—", stale)
         out.print(table)
         revisions = store.census_revisions()
-        out.print(f"Census months revised between stored vintages: {len(revisions)}")
+        summary = summarise(revisions)
+        out.print(f"Census months revised between stored vintages: {summary.revised} "
+                  f"({len(revisions)} values differ; {summary.differing - summary.revised} only by rounding "
+                  f"of at most {summary.rounding_usd:,.0f} USD)")
         if show:
             out.print(_frame_table(_table_frame(store, show), show, limit))
 

@@ -26,6 +26,9 @@ from tools.sources.mofcom import DEFAULT_COLUMNS, MofcomClient
 from tools.sources.records import SOURCES, Fetched, SourceName
 from tools.sources.registry import SOURCE_SPECS
 from tools.sources.sample import (
+    SAMPLE_CENSUS_HISTORY,
+    SAMPLE_CENSUS_HS,
+    SAMPLE_CENSUS_TOTAL,
     SAMPLE_CENSUS_WINDOWS,
     SAMPLE_COMTRADE_PAIR,
     SAMPLE_FR_SINCE,
@@ -118,13 +121,16 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
             until = check_month(options.until, "--until") if options.until else now.strftime("%Y-%m")
             windows = [(since, until, True)]
         if options.hs_level:
-            jobs["census"] = _hs_jobs(census, options.hs_level, windows[0][0], windows[0][1])
+            jobs["census"] = (_sample_hs_jobs(census) if options.from_sample
+                              else _hs_jobs(census, options.hs_level, windows[0][0], windows[0][1]))
         else:
             jobs["census"] = [
                 (f"census {flow} {since}..{until}", _call(census.monthly_totals, flow, since, until, DEFAULT_COUNTRIES,
                                                            with_ytd=ytd))
                 for since, until, ytd in windows for flow in ("exports", "imports")
             ]
+            if options.from_sample:
+                jobs["census"] += _sample_history_jobs(census) + _sample_hs_jobs(census)
     if "comtrade" in http:
         comtrade = ComtradeClient(http["comtrade"], bases["comtrade"], key(SOURCE_SPECS["comtrade"].key_setting))
         cjobs: list[Job] = [
@@ -189,6 +195,23 @@ def _hs_jobs(census: CensusClient, level: str, since: str, until: str) -> list[J
     ]
 
 
+def _sample_history_jobs(census: CensusClient) -> list[Job]:
+    """The older vintage the sample holds: monthly totals since 2013 with the all-countries total row."""
+    since, until = SAMPLE_CENSUS_HISTORY
+    countries = (*DEFAULT_COUNTRIES, SAMPLE_CENSUS_TOTAL)
+    return [(f"census {flow} {since}..{until} (2025 vintage)",
+             _call(census.monthly_totals, flow, since, until, countries, with_ytd=False))
+            for flow in ("exports", "imports")]
+
+
+def _sample_hs_jobs(census: CensusClient) -> list[Job]:
+    """The HS detail the sample holds (HS2 imports 2023–2024), asked exactly as a live ``--hs HS2`` asks it."""
+    level, since, until, flows = SAMPLE_CENSUS_HS
+    countries = (*DEFAULT_COUNTRIES, SAMPLE_CENSUS_TOTAL)
+    return [(f"census {level} {flow} partners {since}..{until}",
+             _call(census.hs_detail, flow, level, since, until, countries, with_ytd=False)) for flow in flows]
+
+
 def _call(fn: Callable[..., Fetched], *args: object, **kwargs: object) -> Callable[[], list[Fetched]]:
     """A deferred single-answer call (bound now, so loop variables are not captured late)."""
     return lambda: [fn(*args, **kwargs)]
@@ -213,8 +236,10 @@ def run_fetch(
         raise InputError("--since/--until choose live Census months; the bundled sample has fixed months")
     if options.hs_level:
         check_level(options.hs_level)
-        if options.from_sample:
-            raise InputError("--hs asks the live Census API; the bundled sample holds country totals only")
+        if options.from_sample and check_level(options.hs_level) != SAMPLE_CENSUS_HS[0]:
+            raise InputError(f"the bundled sample holds {SAMPLE_CENSUS_HS[0]} detail only "
+                             f"({SAMPLE_CENSUS_HS[1]}..{SAMPLE_CENSUS_HS[2]}, imports); "
+                             f"got --hs {options.hs_level}")
         if "census" not in options.sources:
             raise InputError("--hs applies to the census source; add --source census")
     policy = policy or HttpPolicy.from_settings(settings)
