@@ -22,6 +22,7 @@ import yaml
 
 from agent.config import load_settings
 from agent.llm import (
+    Capabilities,
     Generation,
     LLMBackend,
     SectionOutput,
@@ -228,9 +229,9 @@ def scripted_answer(prompt: str) -> str | None:
 class ScriptedModel(LLMBackend):
     """In-process fake chat model answering from the same script (no HTTP)."""
 
-    name = "openai"
+    name = "scripted"  # not a built-in name: behaviour must follow the declared capability
     model = "scripted"
-    structured = True
+    capabilities = Capabilities(structured_output=True)
 
     def write(self, request: SectionRequest) -> Generation:
         answer = scripted_answer(request.prompt)

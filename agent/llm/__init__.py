@@ -10,6 +10,7 @@ from agent.config import Settings
 from tools.errors import ConfigError, InputError
 
 from .base import (
+    Capabilities,
     FactLine,
     Generation,
     LLMBackend,
@@ -61,6 +62,7 @@ def get_backend(name: str | None, settings: Settings) -> LLMBackend:
 
 __all__ = [
     "BACKENDS",
+    "Capabilities",
     "FactLine",
     "Generation",
     "LLMBackend",

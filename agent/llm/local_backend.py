@@ -20,7 +20,7 @@ from typing import Any
 
 from tools.errors import ConfigError
 
-from .base import Generation, LLMBackend, SectionOutput, SectionRequest, Sentence, SentencePlan
+from .base import Capabilities, Generation, LLMBackend, SectionOutput, SectionRequest, Sentence, SentencePlan
 
 MODEL_NAME = "gemma-3-270m-q4_k_m"
 _LOCK = threading.Lock()
@@ -94,6 +94,7 @@ def plan_prompt(plan: SentencePlan) -> str:
 class LocalBackend(LLMBackend):
     name = "local"
     model = MODEL_NAME
+    capabilities = Capabilities(fewshot_completion=True)
     plan_budget = 2
 
     def __init__(self, max_tokens: int = 64, threads: int | None = None) -> None:

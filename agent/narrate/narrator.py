@@ -94,7 +94,7 @@ def _request(plan: SectionPlan, week: ReportWeek, backend: LLMBackend, versions:
     fewshot = load_prompt("local_policy_fewshot" if plan.spec.policy else "local_fewshot")
     passages = [p.passage for p in plan.spec.plans if p.passage is not None]
     versions.update({"system": system.version, plan.prompt: prompt.version, "reask": reask.version})
-    if backend.name == "local":
+    if backend.capabilities.fewshot_completion and not backend.capabilities.structured_output:
         versions[fewshot.name] = fewshot.version
     body = prompt.render(week_label=week.label_zh, max_sentences=plan.spec.max_sentences,
                          facts_block=_facts_block(plan), passages_block=_passages_block(passages))
@@ -279,10 +279,11 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
     statuses = {p.doc_id: inputs.retrieved.statuses.get(p.doc_id) or doc_status(p, inputs.retrieved.docs, week.end)
                 for p in passages}
     plans["policy"], plans["policy_impact"] = policy_section(sheet, passages, statuses, week.end)
-    if backend.name != "openai":
+    caps = backend.capabilities
+    if not caps.structured_output:
         # The impact part is analysis, not restatement: only a chat model is asked for it.
         plans["policy_impact"].spec.plans = []
-    if backend.name == "local":
+    if caps.fewshot_completion and not caps.structured_output:
         # The base model copies its examples' periods into HHI sentences; that section stays templated.
         for key in SECTION_ORDER:
             if key not in LOCAL_SECTIONS:
@@ -303,7 +304,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         results[key] = write_section(plan.spec, request, backend, data_quality)
         timings[f"section.{key}"] = time.perf_counter() - t0
         tokens[key] = results[key].tokens
-    if backend.name == "template":
+    if not backend.capabilities.writes_prose:
         versions = {}
     summary_policy = _summary_policy_claim(passages, inputs.retrieved.status)
     if summary_policy is not None:
@@ -373,7 +374,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None) -
         "period_start": week.start.isoformat(),
         "period_end": week.end.isoformat(),
         "generated_at": week.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "backend_note": words["backend_template"] if backend.name == "template" else words["backend_model"].format(
+        "backend_note": words["backend_template"] if not backend.capabilities.writes_prose else words["backend_model"].format(
             model=backend.model or backend.name),
         "sections": views,
         "coverage": _coverage(sheet),
