@@ -28,7 +28,8 @@ class SettingSpec:
 
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("AGENT_DATA_DIR", "agent-data", "Store: raw snapshots, manifest, tables, vector index, review DB"),
-    SettingSpec("AGENT_OUTPUT_DIR", "site/docs/Narrator/trade_briefing", "Where drafts and published briefings are written"),
+    SettingSpec("AGENT_DRAFTS_DIR", "", "Drafts and their sidecars, one sub-directory per report (empty: <AGENT_DATA_DIR>/drafts)"),
+    SettingSpec("AGENT_SITE_DIR", "site", "Jekyll site source: `agent publish` writes reviewed reports to <dir>/docs/…"),
     SettingSpec("AGENT_SAMPLE_DIR", str(PROJECT_ROOT / "data" / "sample"), "Bundled offline sample (wire-format responses)"),
     SettingSpec("COMTRADE_BASE_URL", "https://comtradeapi.un.org", "UN Comtrade API base URL"),
     SettingSpec("COMTRADE_API_KEY", "", "UN Comtrade subscription key (empty: public preview)", secret=True),
@@ -68,8 +69,14 @@ class Settings:
         return Path(self.values["AGENT_DATA_DIR"]).expanduser()
 
     @property
-    def output_dir(self) -> Path:
-        return Path(self.values["AGENT_OUTPUT_DIR"]).expanduser()
+    def drafts_dir(self) -> Path:
+        """Drafts are not the site: they live with the data until a reviewer publishes them."""
+        configured = self.values.get("AGENT_DRAFTS_DIR", "")
+        return Path(configured).expanduser() if configured else self.data_dir / "drafts"
+
+    @property
+    def site_dir(self) -> Path:
+        return Path(self.values["AGENT_SITE_DIR"]).expanduser()
 
     @property
     def sample_dir(self) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 from tools.facts.model import Fact, QualityFlag
 
@@ -44,7 +44,9 @@ class Claim(BaseModel):
 
 
 class Sidecar(BaseModel):
-    week: str
+    #: Sidecars written before report ids existed carry only ``week``: they are weekly briefings.
+    report: str = "trade-briefing"
+    period: str = Field(validation_alias=AliasChoices("period", "week"), description="e.g. 2026-W07, 2026-01")
     report_path: str
     generated_at: datetime
     backend: str
@@ -56,6 +58,11 @@ class Sidecar(BaseModel):
     facts: dict[str, Fact] = Field(default_factory=dict, description="every fact the page shows, tables included")
     docs: dict[str, DocRef] = Field(default_factory=dict)
     quality_flags: list[QualityFlag] = Field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The report key review and publish use: ``trade-briefing/2026-W07``."""
+        return f"{self.report}/{self.period}"
 
     def flagged_claims(self) -> list[Claim]:
         return [c for c in self.claims if c.flagged]

@@ -18,7 +18,7 @@ WEEK = "2026-W07"
 
 
 def build_bundled_draft(root: Path, week: str = WEEK) -> dict[str, str]:
-    """Write the week's draft under ``root/out`` (store in ``root/data``); returns the agent env."""
+    """Write the week's draft under ``root/drafts`` (store in ``root/data``, site ``root/site``); returns the env."""
     from agent.config import load_settings
     from agent.llm import get_backend
     from agent.narrate import Retrieved, draft, inputs_for
@@ -29,7 +29,8 @@ def build_bundled_draft(root: Path, week: str = WEEK) -> dict[str, str]:
     from vectorstore.models import Passage
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
-    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_OUTPUT_DIR=str(root / "out"))
+    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_DRAFTS_DIR=str(root / "drafts"),
+               AGENT_SITE_DIR=str(root / "site"))
     fetched = subprocess.run([sys.executable, "-m", "agent", "fetch", "--from-sample"], env=env,
                              capture_output=True, text=True, timeout=300)
     if fetched.returncode != 0:
@@ -44,5 +45,5 @@ def build_bundled_draft(root: Path, week: str = WEEK) -> dict[str, str]:
                         text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
                         effective_dates=d.effective_dates, publisher=d.publisher) for d in recent]
     inputs = inputs_for(week, build_fact_sheet(store, week), retrieved=Retrieved(passages=passages))
-    draft(inputs, get_backend("template", settings), settings.output_dir)
+    draft(inputs, get_backend("template", settings), settings.drafts_dir / "trade-briefing")
     return env
