@@ -37,6 +37,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("CENSUS_API_KEY", "", "US Census API key, sent as key=", secret=True),
     SettingSpec("MOFCOM_BASE_URL", "http://exportcontrol.mofcom.gov.cn", "MOFCOM export-control site base URL"),
     SettingSpec("AGENT_LLM", "", "LLM backend: openai | local | template (empty: auto)"),
+    SettingSpec("AGENT_LOCAL_MODEL", "", "GGUF file for the local backend (empty: the bundled Gemma 3 270M)"),
     SettingSpec("AGENT_LLM_BASE_URL", "", "OpenAI-compatible endpoint base URL"),
     SettingSpec("AGENT_LLM_MODEL", "gpt-4o-mini", "Model name for the openai backend"),
     SettingSpec("OPENAI_API_KEY", "", "API key for the OpenAI-compatible endpoint", secret=True),

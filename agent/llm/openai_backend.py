@@ -14,7 +14,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from .base import Capabilities, Generation, LLMBackend, LLMError, SectionRequest, Sentence
+from .base import Capabilities, Generation, LLMBackend, LLMError, SectionRequest, Sentence, reask_message
 from .parse import parse_section
 
 
@@ -65,11 +65,7 @@ class OpenAIBackend(LLMBackend):
         return self._ask(messages, request.max_tokens)
 
     def revise(self, request: SectionRequest, rejected: list[tuple[Sentence, list[str]]]) -> Generation:
-        listing = "\n".join(
-            f"- 句子：{s.text}\n  引用：{', '.join(s.fact_ids + s.doc_ids) or '（無）'}\n  問題：{'；'.join(errs)}"
-            for s, errs in rejected
-        )
-        reask = request.reask_template.replace("{rejected}", listing)
+        reask = reask_message(request, rejected)
         messages: list[BaseMessage] = [SystemMessage(request.system), HumanMessage(request.prompt),
                                        HumanMessage(reask)]
         return self._ask(messages, request.max_tokens)
