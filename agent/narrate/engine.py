@@ -303,7 +303,7 @@ def page_dates(inputs: Inputs) -> list[str]:
     p, sheet = inputs.period, inputs.sheet
     fetched = {f.source.fetched_at.date().isoformat() for f in sheet.facts if f.source}
     year = str(p.week.year) if p.week is not None else str(p.start.year)
-    return [p.id, p.prev, p.year_ago, year, p.start.isoformat(), p.end.isoformat(), *sorted(fetched)]
+    return [p.id, p.prev, p.year_ago, year, p.label_zh, p.start.isoformat(), p.end.isoformat(), *sorted(fetched)]
 
 
 def write_outputs(output_dir: Path, name: str, markdown: str, sidecar: Sidecar) -> tuple[Path, Path]:

@@ -1,0 +1,133 @@
+"""A report type declared entirely in this file is drafted, reviewed and published like the briefing.
+
+Why: adding a report must mean writing a spec (planner, template, page parts), not editing the
+review store, the web page or the CLI. Nothing here touches ``agent/review``, ``agent/web`` or
+``agent/cli``: the toy monthly report goes through the same engine, desk and publish step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.config import load_settings
+from agent.llm import SentencePlan, TemplateBackend
+from agent.narrate import DraftContext, Inputs, PageParts, draft
+from agent.narrate import render as md
+from agent.narrate.sections import Paragraph, SectionPlan, Table, fact_line
+from agent.narrate.sentences import facts_sentence
+from agent.narrate.writer import SectionSpec
+from agent.reports import (
+    ReportSpec,
+    SectionDef,
+    get_report,
+    parse_key,
+    parse_period,
+    register_report,
+    unregister_report,
+)
+from agent.review import ReviewDesk
+from tools.errors import InputError
+from tools.facts.model import FactSheet
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEFICIT = "census.5830.balance.ytd.2025-01_2025-11"
+TEMPLATE = """---
+{{ front_matter }}
+---
+
+# 玩具月報 — {{ title }}
+
+{% for p in sections.deficit.paragraphs %}
+{{ p.text }}
+
+{% endfor %}
+{% for t in sections.deficit.tables %}
+{{ t }}
+{: .comparison-table}
+
+{% endfor %}
+{{ nav }}
+"""
+
+
+def _plan(ctx: DraftContext) -> SectionPlan:
+    """One flagged sentence and one table on the Taiwan deficit, straight from the fact sheet."""
+    fact = ctx.by_id[DEFICIT]
+    plan = SentencePlan(key="tw", facts=(fact_line(fact),), fallback=facts_sentence([fact]))
+    spec = SectionSpec(key="deficit", plans=[plan], facts={fact.id: fact}, speculative=True)
+    table = Table(headers=["項目", "數值"], rows=[[fact.label_zh, fact.display]], fact_ids=[fact.id])
+    return SectionPlan(spec=spec, prompt="summary", paragraphs=[Paragraph("", ["tw"], [fact.id], "")],
+                       tables=[table])
+
+
+def _compose(ctx: DraftContext) -> PageParts:
+    spec, period = ctx.spec, ctx.period
+    front = md.front_matter({"layout": "default", "title": period.label_zh, "parent": spec.title_zh,
+                             "related_reports": [spec.url(period.prev)]})
+    nav = md.nav_include(spec.url(period.prev), period.prev, spec.url(period.next), period.next)
+    return PageParts(context={"front_matter": front, "title": period.label_zh, "nav": nav})
+
+
+@pytest.fixture()
+def toy(tmp_path: Path) -> Iterator[ReportSpec]:
+    template = tmp_path / "toy.md.j2"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    spec = register_report(ReportSpec(
+        id="toy-monthly", title_zh="玩具月報", period_kind="month", site_section="Narrator/toy_monthly",
+        template=template, sections=(SectionDef("deficit", _plan),), compose=_compose))
+    yield spec
+    unregister_report(spec.id)
+
+
+def test_a_toy_monthly_report_is_drafted_reviewed_and_published(toy: ReportSpec, tmp_path: Path) -> None:
+    settings = load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(tmp_path / "drafts"),
+                              "AGENT_SITE_DIR": str(tmp_path / "site")})
+    sheet = FactSheet.model_validate_json((FIXTURES / "narrator_factsheet_2026-W07.json").read_text(encoding="utf-8"))
+    inputs = Inputs(period=toy.period("2026-01"), sheet=sheet)
+    result = draft(inputs, TemplateBackend(), settings.drafts_dir / toy.id, spec=toy)
+
+    fact = sheet.by_id()[DEFICIT]
+    assert result.markdown_path == tmp_path / "drafts" / "toy-monthly" / "2026-01-toy-monthly.md"
+    assert result.sidecar.key == "toy-monthly/2026-01"
+    assert f"| {fact.label_zh} | {fact.display} |" in result.markdown
+    assert 'prev="/Narrator/toy_monthly/2025-12-toy-monthly/"' in result.markdown
+    assert not (tmp_path / "site").exists()
+
+    desk = ReviewDesk(settings)
+    assert [s.report for s in desk.reports()] == ["toy-monthly/2026-01"]
+    (item,) = desk.items("toy-monthly/2026-01")
+    assert "speculative" in item.reasons and fact.display in item.text
+    with pytest.raises(InputError, match="undecided"):
+        desk.publish("toy-monthly/2026-01", "ann")
+    desk.decide(item, "approve", "ann")
+    published = desk.publish("toy-monthly/2026-01", "ann")
+
+    assert published.path == tmp_path / "site" / "docs" / "Narrator" / "toy_monthly" / "2026-01-toy-monthly.md"
+    page = published.path.read_text(encoding="utf-8")
+    assert "<!--claim" not in page and fact.display in page and "reviewed_by:\n- ann" in page
+
+
+def test_report_keys_and_periods_are_checked_against_the_spec(toy: ReportSpec) -> None:
+    assert str(parse_key("2026-W07")) == "trade-briefing/2026-W07"  # the weekly briefing's shorthand
+    assert str(parse_key("toy-monthly/2026-01")) == "toy-monthly/2026-01"
+    assert get_report("trade-briefing").url("2026-W07") == "/Narrator/trade_briefing/2026-W07-trade-briefing/"
+    for bad, reason in [("toy-monthly/2026-W07", "per month"), ("trade-briefing/2026-01", "per week"),
+                        ("toy-monthly/2026-13", "invalid month"), ("nope/2026-01", "unknown report"),
+                        ("2026-01", "bad report")]:
+        with pytest.raises(InputError, match=reason):
+            parse_key(bad)
+    month, quarter = parse_period("month", "2026-01"), parse_period("quarter", "2026-Q1")
+    assert (month.start.isoformat(), month.end.isoformat(), month.prev, month.next, month.year_ago) == (
+        "2026-01-01", "2026-01-31", "2025-12", "2026-02", "2025-01")
+    assert (quarter.end.isoformat(), quarter.prev, quarter.label_zh) == ("2026-03-31", "2025-Q4", "2026 年第 1 季")
+
+
+def test_a_draft_of_the_wrong_period_kind_is_refused(toy: ReportSpec) -> None:
+    from tools.errors import AgentError
+
+    sheet = FactSheet.model_validate_json((FIXTURES / "narrator_factsheet_2026-W07.json").read_text(encoding="utf-8"))
+    with pytest.raises(AgentError, match="per month"):
+        draft(Inputs(period=parse_period("week", "2026-W07"), sheet=sheet), TemplateBackend(), spec=toy)
