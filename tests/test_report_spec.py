@@ -131,3 +131,27 @@ def test_a_draft_of_the_wrong_period_kind_is_refused(toy: ReportSpec) -> None:
     sheet = FactSheet.model_validate_json((FIXTURES / "narrator_factsheet_2026-W07.json").read_text(encoding="utf-8"))
     with pytest.raises(AgentError, match="per month"):
         draft(Inputs(period=parse_period("week", "2026-W07"), sheet=sheet), TemplateBackend(), spec=toy)
+
+
+def test_the_review_page_serves_and_publishes_any_report(toy: ReportSpec, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from agent.web.app import create_app
+
+    settings = load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(tmp_path / "drafts"),
+                              "AGENT_SITE_DIR": str(tmp_path / "site")})
+    sheet = FactSheet.model_validate_json((FIXTURES / "narrator_factsheet_2026-W07.json").read_text(encoding="utf-8"))
+    draft(Inputs(period=toy.period("2026-01"), sheet=sheet), TemplateBackend(), settings.drafts_dir / toy.id, spec=toy)
+    token = ReviewDesk(settings).store.add_reviewer("ann")
+    client = TestClient(create_app(settings), base_url="http://127.0.0.1")
+    auth = {"Authorization": f"Bearer {token}"}
+
+    index = client.get("/", headers=auth)
+    assert 'href="/drafts/toy-monthly/2026-01"' in index.text
+    (item,) = ReviewDesk(settings).items("toy-monthly/2026-01")
+    assert client.post(f"/drafts/toy-monthly/2026-01/items/{item.id}", headers=auth, data={"action": "approve"},
+                       follow_redirects=False).status_code == 303
+    done = client.post("/drafts/toy-monthly/2026-01/publish", headers=auth, follow_redirects=False)
+    assert done.status_code == 303
+    assert (tmp_path / "site" / "docs" / "Narrator" / "toy_monthly" / "2026-01-toy-monthly.md").is_file()
+    assert client.get("/drafts/toy-monthly/2026-W07", headers=auth).status_code == 404  # wrong period kind

@@ -21,7 +21,7 @@ from agent.llm import LLMBackend, PassageView, SectionRequest
 from agent.reports import Period, ReportSpec, SectionDef, get_report, parse_period
 from agent.sidecar import Claim, DocRef, Sidecar
 from tools.atomic import write_text_atomic
-from tools.errors import AgentError, VerificationError
+from tools.errors import AgentError, InputError, VerificationError
 from tools.facts.model import Fact, FactSheet
 
 from . import render
@@ -232,7 +232,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None,
     """Write the ``spec`` report for ``inputs.period`` with ``backend``; files land in ``output_dir`` if given."""
     spec = get_report(spec) if isinstance(spec, str) else spec
     if inputs.period.kind != spec.period_kind:
-        raise AgentError(f"{spec.id} is drafted per {spec.period_kind}, not per {inputs.period.kind}")
+        raise InputError(f"{spec.id} is drafted per {spec.period_kind}, not per {inputs.period.kind}")
     timings: dict[str, float] = {}
     started = time.perf_counter()
     ctx = _context(spec, inputs, backend)

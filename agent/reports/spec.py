@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +69,6 @@ class ReportSpec:
     #: Earlier fact sheets the page compares with ('prev', 'year_ago'), and whether it cites documents.
     comparisons: tuple[str, ...] = ()
     documents: bool = False
-    options: dict[str, Any] = field(default_factory=dict)
 
     def stem(self, period: str) -> str:
         return self.file_pattern.format(period=period, id=self.id)
