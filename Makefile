@@ -24,10 +24,12 @@ install: $(VENV)/.installed
 
 install-local: $(VENV)/.local
 
-# Debian's chromium for the browser end-to-end test of the review page (no browser download).
+# Debian's chromium for the browser end-to-end tests (no browser download), with a CJK font so their
+# screenshots show Traditional Chinese instead of boxes.
 install-browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
-	  || echo "chromium not installed: browser test will be skipped"
+	@{ command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk >/dev/null 2>&1; } \
+	  || { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } \
+	  || echo "chromium or fonts-noto-cjk not installed: browser tests will be skipped or show boxes"
 
 demo: install-local
 	$(AGENT) fetch --from-sample

@@ -7,6 +7,7 @@ show`` must be able to list them all with where each value came from.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("AGENT_EMBED_MODEL", "text-embedding-3-small", "Embedding model name (AGENT_EMBEDDER=openai)"),
     SettingSpec("AGENT_HTTP_TIMEOUT", "30", "Seconds before an HTTP request times out"),
     SettingSpec("AGENT_HTTP_RETRIES", "4", "Attempts for 429/5xx answers before giving up"),
+    SettingSpec("AGENT_HTTP_DEADLINE", "300", "Wall-clock seconds for one whole answer (a trickling server is cut off)"),
+    SettingSpec("AGENT_HTTP_MAX_MB", "256", "Largest answer accepted, in MB once decompressed"),
+    SettingSpec("AGENT_LLM_DEADLINE", "180", "Wall-clock seconds for one LLM call, however the endpoint trickles"),
     SettingSpec("AGENT_RATE_LIMIT", "1.0", "Minimum seconds between requests to one source"),
 )
 
@@ -67,27 +71,40 @@ class Settings:
 
     @property
     def data_dir(self) -> Path:
-        return Path(self.values["AGENT_DATA_DIR"]).expanduser()
+        path = Path(self.values["AGENT_DATA_DIR"]).expanduser()
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"AGENT_DATA_DIR {path} is a file, not a directory")
+        return path
 
     @property
     def drafts_dir(self) -> Path:
         """Drafts are not the site: they live with the data until a reviewer publishes them."""
         configured = self.values.get("AGENT_DRAFTS_DIR", "")
-        return Path(configured).expanduser() if configured else self.data_dir / "drafts"
+        return self._dir("AGENT_DRAFTS_DIR", Path(configured).expanduser() if configured else self.data_dir / "drafts")
 
     @property
     def site_dir(self) -> Path:
-        return Path(self.values["AGENT_SITE_DIR"]).expanduser()
+        return self._dir("AGENT_SITE_DIR", Path(self.values["AGENT_SITE_DIR"]).expanduser())
+
+    @staticmethod
+    def _dir(name: str, path: Path) -> Path:
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"{name} {path} is a file, not a directory")
+        return path
 
     @property
     def sample_dir(self) -> Path:
         return Path(self.values["AGENT_SAMPLE_DIR"]).expanduser()
 
     def float(self, name: str) -> float:
+        """A finite number (``nan`` and ``inf`` parse as floats but mean nothing as seconds or limits)."""
         try:
-            return float(self.values[name])
+            value = float(self.values[name])
         except ValueError as exc:
             raise ConfigError(f"{name} must be a number, got {self.values[name]!r}") from exc
+        if not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number, got {self.values[name]!r}")
+        return value
 
     def int(self, name: str) -> int:
         try:
@@ -110,6 +127,8 @@ def _config_file(env: dict[str, str]) -> Path | None:
 def _read_toml(path: Path) -> dict[str, str]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"cannot read {path}: not a UTF-8 TOML text file") from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     flat: dict[str, str] = {}

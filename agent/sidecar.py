@@ -58,6 +58,9 @@ class Sidecar(BaseModel):
     facts: dict[str, Fact] = Field(default_factory=dict, description="every fact the page shows, tables included")
     docs: dict[str, DocRef] = Field(default_factory=dict)
     quality_flags: list[QualityFlag] = Field(default_factory=list)
+    vouched: list[str] = Field(default_factory=list, description=(
+        "other strings the page-wide number trace accepts (document notice numbers and effective dates, "
+        "source labels, report week and fetch dates), kept so publish can re-trace the page"))
 
     @property
     def key(self) -> str:

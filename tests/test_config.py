@@ -46,3 +46,38 @@ def test_config_show_masks_secrets(tmp_path: Path) -> None:
     for name in REQUIRED:
         assert name in out
     assert "supersecretkey123" not in out
+
+
+def test_a_binary_agent_toml_is_one_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "agent.toml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe binary")
+    with pytest.raises(ConfigError, match="not a UTF-8 TOML text file"):
+        load_settings({})
+
+
+@pytest.mark.parametrize("name", ["AGENT_DATA_DIR", "AGENT_DRAFTS_DIR", "AGENT_SITE_DIR"])
+def test_a_directory_setting_that_is_a_file_is_refused(name: str, tmp_path: Path) -> None:
+    afile = tmp_path / "not-a-dir"
+    afile.write_text("x", encoding="utf-8")
+    settings = load_settings({name: str(afile)})
+    with pytest.raises(ConfigError, match="is a file, not a directory"):
+        _ = {"AGENT_DATA_DIR": settings.data_dir, "AGENT_DRAFTS_DIR": settings.drafts_dir,
+             "AGENT_SITE_DIR": settings.site_dir}[name]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_non_finite_numbers_are_refused(value: str) -> None:
+    with pytest.raises(ConfigError, match="finite"):
+        load_settings({"AGENT_HTTP_TIMEOUT": value}).float("AGENT_HTTP_TIMEOUT")
+
+
+def test_a_data_dir_that_is_a_file_is_one_line_at_the_cli(tmp_path: Path) -> None:
+    import os
+
+    afile = tmp_path / "data"
+    afile.write_text("x", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "agent", "sources"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "AGENT_DATA_DIR": str(afile)}, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 2
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "is a file" in lines[0] and "Traceback" not in done.stderr

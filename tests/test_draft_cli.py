@@ -49,6 +49,27 @@ def test_template_draft_of_the_bundled_week(sample_env: dict[str, str]) -> None:
         assert "policy index" not in part and "no documents" not in part
 
 
+def test_draft_files_are_readable_by_a_site_build_as_the_umask_allows(sample_env: dict[str, str]) -> None:
+    old = os.umask(0o022)
+    try:
+        done = subprocess.run([sys.executable, "-m", "agent", "draft", "--week", "2026-W07", "--llm", "template"],
+                              capture_output=True, text=True, env=sample_env, timeout=300)
+    finally:
+        os.umask(old)
+    assert done.returncode == 0, done.stderr
+    out = Path(sample_env["AGENT_DRAFTS_DIR"]) / "trade-briefing"
+    for name in ("2026-W07-trade-briefing.md", "2026-W07-trade-briefing.json"):
+        assert (out / name).stat().st_mode & 0o777 == 0o644  # was 0600 (mkstemp's mode)
+
+
+def test_a_week_years_past_the_data_is_refused(sample_env: dict[str, str]) -> None:
+    done = agent("draft", "--week", "2999-W07", "--llm", "template", env=sample_env)
+    assert done.returncode == 2
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "2999-W07" in lines[0] and "newest stored data (2025-11)" in lines[0]
+    assert not (Path(sample_env["AGENT_DRAFTS_DIR"]) / "trade-briefing" / "2999-W07-trade-briefing.md").exists()
+
+
 def test_bad_week_is_one_line_exit_2(sample_env: dict[str, str]) -> None:
     done = agent("draft", "--week", "2026-W99", "--llm", "template", env=sample_env)
     assert done.returncode == 2

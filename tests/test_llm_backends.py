@@ -139,3 +139,40 @@ def test_chat_answer_and_agent_modules_do_not_import_each_other() -> None:
 
     assert not ("agent.chat.agent_llm" in imported("answer") and "agent.chat.answer" in imported("agent_llm"))
     assert "agent.chat.answer" not in imported("agent_llm")
+
+
+def test_a_trickling_endpoint_is_cut_off_by_the_llm_deadline() -> None:
+    import time
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(1000):  # one byte every 0.2 s: each read is quick, the answer never ends
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+        backend = get_backend("openai", load_settings({"AGENT_LLM_BASE_URL": url, "AGENT_HTTP_TIMEOUT": "5",
+                                                       "AGENT_LLM_DEADLINE": "1.5"}))
+        started = time.monotonic()
+        with pytest.raises(LLMError, match="within 1.5 s"):
+            backend.write(_request())
+        assert time.monotonic() - started < 6
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

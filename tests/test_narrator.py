@@ -427,3 +427,24 @@ def test_model_sees_the_index_status_beside_each_document() -> None:
     policy = next(p for p in prompts if "「政策更新」" in p)
     assert 'id="mofcom-1176"' in policy and "暫停實施至 2026-11-10" in policy and "生效日：2025-11-08" in policy
     assert "分析師筆記（非官方文本）" in policy
+
+
+class DeadModel(ScriptedModel):
+    """An endpoint that fails every call: nothing it wrote can reach the page."""
+
+    model = "dead-endpoint"
+
+    def write(self, request: SectionRequest) -> Generation:
+        from agent.llm import LLMError
+
+        raise LLMError("connection refused")
+
+
+def test_after_a_total_llm_failure_the_page_does_not_say_a_model_wrote_it() -> None:
+    result = run(DeadModel())
+    line = next(ln for ln in result.markdown.splitlines() if ln.startswith("> 自動化程度"))
+    assert "由語言模型（dead-endpoint）撰寫" not in line
+    assert "固定句型" in line and "dead-endpoint" in line  # says what was asked and what wrote the text
+    assert not any(c.origin == "model" for c in result.sidecar.claims)
+    assert "由語言模型（scripted）撰寫" in next(
+        ln for ln in run(ScriptedModel()).markdown.splitlines() if ln.startswith("> 自動化程度"))

@@ -29,11 +29,22 @@ def test_wait_hints_from_header_date_and_body() -> None:
 
 
 @respx.mock
-def test_an_absurd_hint_is_capped() -> None:
-    respx.get(URL).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "86400"}), httpx.Response(200, text="ok")])
+def test_a_hint_longer_than_the_maximum_fails_at_once_naming_it() -> None:
+    route = respx.get(URL).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "86400"}),
+                                             httpx.Response(200, text="ok")])
+    sleeps: list[float] = []
+    with pytest.raises(SourceError) as err:
+        http(sleeps).request("GET", URL)
+    assert sleeps == [] and route.call_count == 1
+    assert "86400 s" in str(err.value) and f"{MAX_HINT_WAIT:.0f} s" in str(err.value)
+
+
+@respx.mock
+def test_a_hint_within_the_maximum_is_honoured() -> None:
+    respx.get(URL).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "7"}), httpx.Response(200, text="ok")])
     sleeps: list[float] = []
     assert http(sleeps).request("GET", URL).body == b"ok"
-    assert sleeps == [MAX_HINT_WAIT]
+    assert sleeps == [7.0]
 
 
 @respx.mock

@@ -137,3 +137,35 @@ def test_articles_already_stored_are_not_fetched_again() -> None:
     article = respx.get(BASE + path).mock(return_value=httpx.Response(500))
     fetched = client().column(1, known=frozenset({"http://exportcontrol.mofcom.gov.cn" + path}))
     assert article.call_count == 0 and len(fetched) == 1 and not fetched[0].policy
+
+
+@respx.mock
+def test_list_rows_linking_off_the_configured_host_are_skipped() -> None:
+    # A forged list answer: one row on the site, one pointing at an internal address, one at another site
+    # with an /article/ path (which would otherwise be stored under the official MOFCOM URL).
+    good = "/article/gndt/202601/1204.html"
+    rows = [row(good, "商务部新闻发言人答记者问"),
+            row("http://169.254.169.254/latest/meta-data/", "商务部公告"),
+            row("https://evil.example/article/gndt/202601/9999.html", "商务部公告2026年第1号"),
+            row("file:///etc/passwd", "商务部公告")]
+    respx.post(LIST).mock(return_value=httpx.Response(200, json=list_answer(rows)))
+    respx.get(BASE + good).mock(return_value=httpx.Response(
+        200, content=(ARTICLES / "article_gndt_202601_1204.html").read_bytes()))
+    internal = respx.get(url__startswith="http://169.254.169.254").mock(return_value=httpx.Response(200))
+    evil = respx.get(url__startswith="https://evil.example").mock(return_value=httpx.Response(200))
+    mofcom = client()
+    fetched = mofcom.column(1)
+    assert internal.call_count == 0 and evil.call_count == 0
+    docs = [d for f in fetched for d in f.policy]
+    assert [d.url for d in docs] == ["http://exportcontrol.mofcom.gov.cn" + good]
+    skipped = [w for w in mofcom.warnings if "off the site" in w]
+    assert len(skipped) == 3 and any("evil.example" in w for w in skipped)
+    assert all("\n" not in w and "meta-data" not in w for w in skipped)
+    with pytest.raises(SourceError, match="not the configured MOFCOM host"):
+        mofcom.article(mofcom_row("https://evil.example/article/x.html"))
+
+
+def mofcom_row(url: str):  # type: ignore[no-untyped-def]
+    from tools.sources.mofcom import ListRow
+
+    return ListRow(title="商务部公告", url=url, publishTimeStr="2026-01-05")

@@ -38,6 +38,14 @@ from tools.sources.models import PolicyDoc
 from .records import DocExtras
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
+#: Largest policy file read. Why: embedding costs ~0.6 s per 320-character chunk on a small CPU, so a
+#: 100 KB note (~140 chunks) held `agent policy ingest` for 80 s and 1 MB for over 20 minutes; real
+#: notices and analyst notes are a few KB. Longer files are skipped by name: split them.
+MAX_FILE_BYTES = 64 * 1024
+#: Largest front matter parsed; front matter is a dozen short key: value lines.
+MAX_FRONT_MATTER_CHARS = 8 * 1024
+#: Front-matter keys that may hold a list of plain values (dates, notice keys); every other value is one scalar.
+LIST_KEYS = frozenset({"effective", "expires", "suspends"})
 #: Markdown block markers (headings, quotes, list bullets, emphasis) that are layout, not text.
 _MD_MARKERS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|\*\*|__", re.M)
 _FRONT = re.compile(r"\A\ufeff?---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
@@ -95,23 +103,56 @@ def _dates(value: Any, field: str, path: Path) -> list[date]:
     return [_as_date(v, field, path) for v in values]
 
 
+def _refuse_anchors(front: str, path: Path) -> None:
+    """Refuse YAML anchors and aliases before anything is built from them.
+
+    Why: the parser's events are read without expanding aliases, so a 700-byte "billion laughs"
+    front matter is refused in microseconds instead of growing to gigabytes when composed.
+    """
+    for event in yaml.parse(front, Loader=yaml.BaseLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise InputError(f"{path}: front matter uses YAML anchors/aliases (& or *); write plain values")
+
+
+def _check_values(meta: dict[Any, Any], path: Path) -> None:
+    for key, value in meta.items():
+        if not isinstance(key, str):
+            raise InputError(f"{path}: front matter keys must be plain words")
+        if isinstance(value, list) and key in LIST_KEYS:
+            if all(isinstance(v, str) for v in value):
+                continue
+        elif isinstance(value, str):
+            continue
+        shape = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else "not text"
+        allowed = " (a list of plain values is allowed)" if key in LIST_KEYS else ""
+        raise InputError(f"{path}: front matter {key!r} is {shape}; it must be one plain value{allowed}")
+
+
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     m = _FRONT.match(text)
     if not m:
         return {}, text
+    if len(m.group(1)) > MAX_FRONT_MATTER_CHARS:
+        raise InputError(f"{path}: front matter is longer than {MAX_FRONT_MATTER_CHARS} characters")
     try:
+        _refuse_anchors(m.group(1), path)
         # BaseLoader keeps every value a string, so dates are checked by _as_date with a clear message
         meta = yaml.load(m.group(1), Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: front matter is not valid YAML ({str(exc).splitlines()[0]})") from exc
     if not isinstance(meta, dict):
         raise InputError(f"{path}: front matter must be a mapping of key: value lines")
+    _check_values(meta, path)
     return meta, text[m.end() :]
 
 
 def read_policy_file(path: Path) -> tuple[PolicyDoc, DocExtras]:
     """Parse one file; any problem raises InputError naming the file."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"{path}: {size / 1024:.0f} KB is over the {MAX_FILE_BYTES // 1024} KB limit for one "
+                             "policy file; split it into smaller notes")
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text") from exc

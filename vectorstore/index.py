@@ -37,6 +37,8 @@ from .textclean import to_simplified
 log = logging.getLogger(__name__)
 
 BATCH = 16
+#: Longest query searched: e5 reads 512 tokens, so more text only costs time (16k chars took > 60 s).
+MAX_QUERY_CHARS = 1000
 CANDIDATES = 50
 RRF_K = 60
 #: On-disk layout of the policy index. 1: one registry ``policy/docs.json`` for every embedder;
@@ -44,6 +46,48 @@ RRF_K = 60
 LAYOUT_VERSION = 2
 LEGACY_REGISTRY = "docs.json"
 Progress = Callable[[int, int], None]
+
+
+def _is_crash(exc: BaseException) -> bool:
+    """An error from chromadb worth one line: its Python errors, or a panic in its Rust core.
+
+    Why by name: pyo3's ``PanicException`` derives from BaseException (so ``except Exception``
+    misses it) and lives in a runtime-made module, so it cannot be imported to catch by class.
+    """
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
+        return False
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def _unreadable(path: Path, exc: BaseException) -> StoreError:
+    detail = " ".join(str(exc).split())[:160]
+    return StoreError(
+        f"the vector store at {path} is unreadable ({type(exc).__name__}: {detail}); move it aside and run "
+        "`agent policy ingest` to rebuild it"
+    )
+
+
+class _GuardedCollection:
+    """A chromadb collection whose every call fails as a one-line ``StoreError``, never a traceback."""
+
+    def __init__(self, collection: Any, path: Path) -> None:
+        self._collection = collection
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._collection, name)
+        if not callable(attr):
+            return attr
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attr(*args, **kwargs)
+            except BaseException as exc:
+                if _is_crash(exc) and not isinstance(exc, (StoreError, InputError)):
+                    raise _unreadable(self._path, exc) from exc
+                raise
+
+        return guarded
 
 
 class _Offset:
@@ -104,13 +148,15 @@ class PolicyIndex:
                     path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
                 )
                 self._client = client
-                self._collection = client.get_or_create_collection(
+                self._collection = _GuardedCollection(client.get_or_create_collection(
                     _collection_name(self.embedder.name),
                     embedding_function=None,
                     metadata={"hnsw:space": "cosine"},
-                )
-            except Exception as exc:  # chromadb raises many private error types
-                raise StoreError(f"cannot open the vector store at {path}: {exc}") from exc
+                ), path)
+            except BaseException as exc:  # chromadb raises many private error types, its Rust core panics
+                if not _is_crash(exc):
+                    raise
+                raise StoreError(f"cannot open the vector store at {path}: {' '.join(str(exc).split())[:200]}") from exc
         return self._collection
 
     def docs(self) -> dict[str, DocRecord]:
@@ -275,7 +321,9 @@ class PolicyIndex:
             _ = self.collection  # opens the client
             try:
                 self._client.delete_collection(name)  # recreated empty: its vector size may differ now
-            except Exception as exc:  # chromadb raises many private error types
+            except BaseException as exc:  # chromadb raises many private error types, its Rust core panics
+                if not _is_crash(exc):
+                    raise
                 raise StoreError(f"cannot reset the stale collection {name}: {exc}") from exc
             self._collection = None
             if self.stamp_path.exists():
@@ -497,6 +545,8 @@ class PolicyIndex:
         """
         if not query.strip():
             raise InputError("empty search query")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InputError(f"search query of {len(query)} characters; keep it under {MAX_QUERY_CHARS}")
         if mode not in ("hybrid", "dense", "lexical"):
             raise InputError(f"search mode must be hybrid, dense or lexical, got {mode!r}")
         if k < 1:

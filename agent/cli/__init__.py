@@ -12,6 +12,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from tools.errors import AgentError
 
@@ -46,12 +47,58 @@ for _module in (config_cmd, fetch_cmd, facts_cmd, policy_cmd, draft_cmd, chat_cm
     _module.register(app, eval_app)
 
 
+def _click_exceptions() -> tuple[type[Exception], type[Exception]]:
+    """(UsageError, ClickException) as the installed typer raises them.
+
+    Why looked up, not imported: typer >= 0.2x vendors click as ``typer._click`` while older
+    typer re-exports the real ``click``; ``typer.BadParameter`` is a UsageError in both.
+    """
+    mro = typer.BadParameter.__mro__
+    usage = next(c for c in mro if c.__name__ == "UsageError")
+    click_exc = next(c for c in mro if c.__name__ == "ClickException")
+    return usage, click_exc
+
+
+def _one_line(text: str) -> str:
+    """Collapse a message to one line, printable whatever the terminal encoding."""
+    flat = " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+    return flat.encode("utf-8", "replace").decode("utf-8")
+
+
+def _say_error(message: str) -> None:
+    # Text, not markup: a message may quote scraped text or user input holding "[/bold]".
+    err_console.print(Text.assemble(("error:", "red"), " ", _one_line(message)), highlight=False, soft_wrap=True)
+
+
+def _undecodable_argument(args: list[str]) -> int | None:
+    """Index of the first argument that was not valid UTF-8 (Python keeps such bytes as surrogates)."""
+    for i, arg in enumerate(args):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return i
+    return None
+
+
+def _usage_message(exc: Exception) -> str:
+    ctx = getattr(exc, "ctx", None)
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    if ctx is not None:
+        message += f" (see `{ctx.command_path} --help`)"
+    return message
+
+
 def main() -> None:
     """Console-script entry: run the app, turning known errors into one line."""
+    usage_error, click_exception = _click_exceptions()
+    bad = _undecodable_argument(sys.argv[1:])
+    if bad is not None:
+        _say_error(f"argument {bad + 1} is not valid UTF-8; pass text and paths as UTF-8")
+        raise SystemExit(2)
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except AgentError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        _say_error(str(exc))
         raise SystemExit(exc.exit_code) from None
     except typer.Abort:
         err_console.print("aborted")
@@ -61,12 +108,15 @@ def main() -> None:
         raise SystemExit(130) from None
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Exit):
-            raise SystemExit(exc.exit_code) from None
-        raise
+    except usage_error as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `agent`, `agent policy`: show the help asked for
+            print(exc.format_message())  # type: ignore[attr-defined]
+            raise SystemExit(0) from None
+        _say_error(_usage_message(exc))
+        raise SystemExit(2) from None
+    except click_exception as exc:
+        _say_error(exc.format_message())  # type: ignore[attr-defined]
+        raise SystemExit(getattr(exc, "exit_code", 1)) from None
+    # Non-standalone mode returns the code of a `typer.Exit(code)` / `ctx.exit(code)` instead of exiting.
+    if isinstance(code, int) and not isinstance(code, bool) and code:
+        raise SystemExit(code)

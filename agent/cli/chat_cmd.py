@@ -12,9 +12,14 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from agent.config import PROJECT_ROOT, load_settings
-from tools.errors import AgentError
+from tools.errors import AgentError, InputError
+
+#: Longest question accepted: the policy embedder reads 512 tokens anyway, and a 16k-character
+#: question made `agent ask` spend over a minute before answering.
+MAX_QUESTION_CHARS = 1000
 
 console = Console()
 
@@ -30,11 +35,18 @@ def _backend(llm: str | None):  # type: ignore[no-untyped-def]
     return get_backend(llm, load_settings())
 
 
+def checked_question(question: str) -> str:
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is {len(question)} characters; keep it under {MAX_QUESTION_CHARS}")
+    return question
+
+
 def print_answer(ans, show_sources: bool = True) -> None:  # type: ignore[no-untyped-def]
+    # Text, not markup: answers quote document titles, which may hold "[/bold]".
     style = "yellow" if ans.refused else ""
-    console.print(ans.text, style=style, highlight=False, soft_wrap=True)
+    console.print(Text(ans.text, style=style), highlight=False, soft_wrap=True)
     if ans.available:
-        console.print(ans.available, style="dim", highlight=False, soft_wrap=True)
+        console.print(Text(ans.available, style="dim"), highlight=False, soft_wrap=True)
     if show_sources:
         print_sources(ans)
 
@@ -48,9 +60,9 @@ def print_sources(ans) -> None:  # type: ignore[no-untyped-def]
         src = ""
         if fact is not None and fact.source is not None:
             src = f" — {fact.source.dataset}{' (synthetic)' if fact.source.synthetic else ''} {fact.source.url}"
-        console.print(f"  [fact] {fid}{src}", highlight=False, soft_wrap=True)
+        console.print(Text(f"  [fact] {fid}{src}"), highlight=False, soft_wrap=True)
     for doc in ans.docs:
-        console.print(f"  [doc] {doc.title} ({doc.date}) {doc.url}", highlight=False, soft_wrap=True)
+        console.print(Text(f"  [doc] {doc.title} ({doc.date}) {doc.url}"), highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
@@ -66,7 +78,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """Answer one question from the stored data, citing fact ids and documents."""
         from agent.chat.answer import answer
 
-        ans = answer(question, backend=_backend(llm), settings=load_settings(), week=week)
+        ans = answer(checked_question(question), backend=_backend(llm), settings=load_settings(), week=week)
         if as_json:
             typer.echo(ans.model_dump_json(indent=2))
         else:
@@ -106,12 +118,12 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 continue
             if line == "/history":
                 for i, past in enumerate(session.history, 1):
-                    console.print(f"{i}. {past.question}", highlight=False)
+                    console.print(Text(f"{i}. {past.question}"), highlight=False)
                 continue
             try:
-                print_answer(session.ask(line), show_sources=False)
+                print_answer(session.ask(checked_question(line)), show_sources=False)
             except AgentError as exc:  # one bad question must not end the session
-                console.print(f"[red]error:[/red] {exc}", highlight=False)
+                console.print(Text.assemble(("error:", "red"), f" {exc}"), highlight=False)
 
     @eval_app.command("chat")
     def eval_chat(

@@ -8,6 +8,7 @@ verification.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,6 +34,37 @@ def _sheet_or_none(spec: ReportSpec, store: Store, period: Period) -> FactSheet 
         return fact_sheet(spec, store, period)
     except AgentError:
         return None
+
+
+#: How far past its newest data a briefing may be dated. Why: every figure comes from the newest
+#: stored month, so a page dated years later (a typo such as 2999-W07) would present old numbers
+#: as that week's news; a year covers release lags and weeks drafted while a fetch is pending.
+DATA_MARGIN_DAYS = 366
+
+
+def _newest_data_day(cutoff: dict[str, str]) -> date | None:
+    """Last day covered by the newest period in the sheet (Census month 'YYYY-MM', Comtrade year 'YYYY')."""
+    days = []
+    for period in cutoff.values():
+        try:
+            if len(period) == 7:
+                year, month = int(period[:4]), int(period[5:7])
+                days.append(date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1))
+            elif len(period) == 4:
+                days.append(date(int(period), 12, 31))
+        except ValueError:
+            continue
+    return max(days) if days else None
+
+
+def refuse_weeks_past_the_data(week: str, week_start: date, cutoff: dict[str, str]) -> None:
+    from tools.errors import InputError
+
+    newest = _newest_data_day(cutoff)
+    if newest is not None and (week_start - newest).days > DATA_MARGIN_DAYS:
+        raise InputError(f"{week} starts {(week_start - newest).days} days after the newest stored data "
+                         f"({max(cutoff.values())}); fetch newer data or pick a week up to "
+                         f"{DATA_MARGIN_DAYS} days after it")
 
 
 def _period_text(spec: ReportSpec, given: dict[str, str | None]) -> str:
@@ -67,6 +99,7 @@ def run_draft(report: str, periods: dict[str, str | None], llm: str | None, outp
     if store.is_empty():
         raise DataGapError(f"the store at {settings.data_dir} is empty: run `agent fetch --from-sample` first")
     sheet = fact_sheet(spec, store, period)
+    refuse_weeks_past_the_data(period.id, period.start, sheet.data_cutoff)
     inputs = Inputs(
         period=period,
         sheet=sheet,

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from agent.config import PROJECT_ROOT, Settings, load_settings
 from tools.errors import DataGapError, InputError
@@ -80,9 +81,15 @@ def _print_report(label: str, report: Any) -> None:
         highlight=False,
     )
     for alias, kept in report.duplicates.items():
-        out.print(f"  duplicate: {alias} → {kept}", highlight=False, soft_wrap=True)
+        out.print(Text(f"  duplicate: {alias} → {kept}"), highlight=False, soft_wrap=True)
     for name, reason in report.skipped:
-        err.print(f"[yellow]skipped[/yellow] {name}: {reason}", highlight=False, soft_wrap=True)
+        err.print(Text.assemble(("skipped", "yellow"), f" {name}: {reason}"), highlight=False, soft_wrap=True)
+
+
+def _nothing_accepted(report: Any) -> bool:
+    """True when every file given was rejected: ``agent policy ingest FILE`` must then fail."""
+    accepted = len(report.added) + len(report.updated) + len(report.unchanged) + len(report.duplicates)
+    return accepted == 0 and bool(report.skipped)
 
 
 def ingest(
@@ -100,7 +107,11 @@ def ingest(
             bar.update(task, completed=done, total=total)
 
         if path is not None:
-            _print_report(str(path), index.ingest_path(path, progress=tick))
+            report = index.ingest_path(path, progress=tick)
+            _print_report(str(path), report)
+            if _nothing_accepted(report):
+                reason = report.skipped[0][1] if len(report.skipped) == 1 else f"{len(report.skipped)} files rejected"
+                raise InputError(f"nothing ingested from {path}: {reason}")
             return
         _print_report("MOFCOM", index.ingest_docs(_store_docs(settings), progress=tick))
         notes = settings.sample_dir / NOTES_DIR
@@ -124,7 +135,11 @@ def search(
     as_json: bool = typer.Option(False, "--json", help="Print passages as JSON."),
 ) -> None:
     """Find the passages a briefing would cite."""
-    from vectorstore import PolicyIndex
+    from vectorstore.index import MAX_QUERY_CHARS, PolicyIndex
+
+    if len(query) > MAX_QUERY_CHARS:
+        raise InputError(f"the query is {len(query)} characters; keep it under {MAX_QUERY_CHARS} "
+                         "(the embedder reads only the first 512 tokens)")
 
     if mode not in ("hybrid", "dense", "lexical"):
         raise InputError(f"--mode must be hybrid, dense or lexical, got {mode!r}")
@@ -148,14 +163,16 @@ def search(
     if not passages:
         out.print("no matching documents")
         return
+    # Scraped titles and text are printed as Text, never as markup: a title holding "[/bold]" is just text.
     for rank, p in enumerate(passages, start=1):
-        out.print(f"[bold]{rank}. {p.title}[/bold]  ({p.publish_date}, {p.category}, score {p.score:.4f})", highlight=False, soft_wrap=True)
-        out.print(f"   {p.doc_id}  {p.url}", highlight=False, soft_wrap=True)
+        out.print(Text.assemble((f"{rank}. {p.title}", "bold"), f"  ({p.publish_date}, {p.category}, score {p.score:.4f})"),
+                  highlight=False, soft_wrap=True)
+        out.print(Text(f"   {p.doc_id}  {p.url}"), highlight=False, soft_wrap=True)
         if p.notice_no or p.effective_dates:
             effective = ", ".join(d.isoformat() for d in p.effective_dates) or "?"
-            out.print(f"   {p.notice_no or '—'}; effective {effective}", highlight=False, soft_wrap=True)
+            out.print(Text(f"   {p.notice_no or '—'}; effective {effective}"), highlight=False, soft_wrap=True)
         snippet = p.text.replace("\n", " ")
-        out.print(f"   {snippet[:160]}{'…' if len(snippet) > 160 else ''}", highlight=False, soft_wrap=True)
+        out.print(Text(f"   {snippet[:160]}{'…' if len(snippet) > 160 else ''}"), highlight=False, soft_wrap=True)
 
 
 def list_docs(as_json: bool = typer.Option(False, "--json", help="Print documents as JSON.")) -> None:
@@ -174,7 +191,8 @@ def list_docs(as_json: bool = typer.Option(False, "--json", help="Print document
         table.add_column(col)
     for d in docs:
         table.add_row(
-            d.publish_date.isoformat(), d.doc_id, d.category, d.notice_no, d.title, str(d.n_chunks), str(len(d.aliases))
+            d.publish_date.isoformat(), Text(d.doc_id), Text(d.category), Text(d.notice_no), Text(d.title),
+            str(d.n_chunks), str(len(d.aliases)),
         )
     out.print(table)
 

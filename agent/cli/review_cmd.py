@@ -180,7 +180,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """Replace the flagged text; numbers must be display forms of the claim's cited facts."""
         if text is None:
             current = _desk().item(item, report)
-            edited = click.edit(current.text + "\n", extension=".md")
+            try:
+                edited = click.edit(current.text + "\n", extension=".md")
+            except click.ClickException as exc:  # the real click's, which the CLI edge does not catch
+                raise InputError(f"the editor failed ({exc.format_message()}); pass the text with --text") from None
             if edited is None or not edited.strip():
                 raise InputError("no text entered; nothing changed")
             text = edited
@@ -211,7 +214,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command("serve")
     def serve(host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (local only by default)."),
-              port: int = typer.Option(8765, "--port", help="TCP port.")) -> None:
+              port: int = typer.Option(8765, "--port", min=1, max=65535, help="TCP port (1-65535).")) -> None:
         """Serve the review web page (sign in with a token from `agent reviewer add`)."""
         import uvicorn
 

@@ -111,6 +111,7 @@ def get_backend(name: str | None, settings: Settings, notice: Notice = _stderr_l
             model=settings.get("AGENT_LLM_MODEL") or "gpt-4o-mini",
             api_key=settings.get("OPENAI_API_KEY"),
             timeout=settings.float("AGENT_HTTP_TIMEOUT"),
+            deadline=settings.float("AGENT_LLM_DEADLINE"),
         )
     if chosen == "local":
         return _local_backend(settings, notice)

@@ -9,6 +9,7 @@ generate until the context is full.
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -22,13 +23,16 @@ class OpenAIBackend(LLMBackend):
     name = "openai"
     capabilities = Capabilities(structured_output=True, tool_calling=True)
 
-    def __init__(self, base_url: str, model: str, api_key: str, timeout: float = 60.0) -> None:
+    def __init__(self, base_url: str, model: str, api_key: str, timeout: float = 60.0,
+                 deadline: float = 180.0) -> None:
         from langchain_openai import ChatOpenAI
 
         self.model = model
         self._base_url = base_url or None
         self._api_key = api_key or "not-needed"
         self._timeout = timeout
+        #: ``timeout`` bounds each socket read; only a wall-clock deadline stops an endpoint that trickles.
+        self._deadline = deadline
         self._chat_cls = ChatOpenAI
 
     def _chat(self, max_tokens: int) -> Any:
@@ -45,10 +49,7 @@ class OpenAIBackend(LLMBackend):
 
     def _ask(self, messages: list[BaseMessage], max_tokens: int) -> Generation:
         started = time.perf_counter()
-        try:
-            answer = self._chat(max_tokens).invoke(messages)
-        except Exception as exc:  # openai/httpx raise many types; all mean "no usable answer"
-            raise LLMError(f"LLM endpoint failed: {type(exc).__name__}: {str(exc)[:120]}") from exc
+        answer = self._invoke_within_deadline(messages, max_tokens)
         raw = answer.content if isinstance(answer.content, str) else str(answer.content)
         usage = getattr(answer, "usage_metadata", None) or {}
         tokens = int(usage.get("output_tokens", 0)) if isinstance(usage, dict) else 0
@@ -59,6 +60,35 @@ class OpenAIBackend(LLMBackend):
         """The same endpoint for the chat agent, at temperature 0 (answers should repeat)."""
         return self._chat_cls(model=self.model, base_url=self._base_url, api_key=self._api_key,  # type: ignore[arg-type]
                               timeout=self._timeout, max_retries=0, temperature=0)
+
+    def _invoke_within_deadline(self, messages: list[BaseMessage], max_tokens: int) -> Any:
+        """Run the call in a daemon thread and stop waiting at the deadline.
+
+        Why a thread: the openai client has no total deadline, only per-read timeouts, so a server
+        sending a byte every few seconds would hold a draft forever. A daemon thread left behind
+        never keeps the process alive.
+        """
+        outcome: dict[str, Any] = {}
+
+        def call() -> None:
+            try:
+                outcome["answer"] = self._chat(max_tokens).invoke(messages)
+            except BaseException as exc:  # noqa: BLE001 (handed to the caller's thread below)
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=call, name="llm-call", daemon=True)
+        worker.start()
+        worker.join(self._deadline)
+        if worker.is_alive():
+            raise LLMError(f"LLM endpoint did not finish its answer within {self._deadline:g} s "
+                           "(AGENT_LLM_DEADLINE); stopped waiting")
+        if "error" in outcome:
+            exc = outcome["error"]
+            if not isinstance(exc, Exception):
+                raise exc
+            # openai/httpx raise many types; all mean "no usable answer"
+            raise LLMError(f"LLM endpoint failed: {type(exc).__name__}: {str(exc)[:120]}") from exc
+        return outcome["answer"]
 
     def write(self, request: SectionRequest) -> Generation:
         messages: list[BaseMessage] = [SystemMessage(request.system), HumanMessage(request.prompt)]

@@ -20,6 +20,7 @@ from typing import Any
 from agent.llm import LLMBackend, PassageView, SectionRequest
 from agent.reports import Period, ReportSpec, SectionDef, get_report, parse_period
 from agent.sidecar import Claim, DocRef, Sidecar
+from tools import markup
 from tools.atomic import write_text_atomic
 from tools.errors import AgentError, InputError, VerificationError
 from tools.facts.model import Fact, FactSheet
@@ -180,11 +181,14 @@ def _paragraph_views(plan: SectionPlan, claims: list[Claim], facts: dict[str, Fa
     for i, p in enumerate(paragraphs):
         parts = []
         for claim in assigned[i]:
+            # Claim text may quote a scraped title, publisher or notice number: inert before any markup is added.
+            claim.text = markup.text(claim.text)
             if highlight_all or p.takeaway:
                 claim.text = render.highlight(claim.text, [facts[f] for f in claim.fact_ids if f in facts])
             parts.append(render.claim_markdown(claim))
         if parts:
-            views.append({"title": p.title, "text": "".join(parts), "source": p.source, "takeaway": p.takeaway})
+            views.append({"title": markup.text(p.title), "text": "".join(parts), "source": markup.text(p.source),
+                          "takeaway": p.takeaway})
     return views
 
 
@@ -273,7 +277,9 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None,
         quality_flags=ctx.sheet.flags,
     )
     vouched = [v for e in ctx.evidence.values() for v in e.vouches] + [f.message_zh for f in ctx.sheet.flags]
-    problems = untraced_numbers(markdown, sidecar, extra=vouched + parts.vouched + page_dates(inputs))
+    vouched += parts.vouched + page_dates(inputs)
+    sidecar.vouched = list(dict.fromkeys(vouched))
+    problems = untraced_numbers(markdown, sidecar, extra=sidecar.vouched)
     if problems:
         raise VerificationError(f"draft has numbers no fact or document accounts for: {problems[0]}")
     kept = sum(r.kept for r in ctx.results.values())

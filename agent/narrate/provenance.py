@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from tools import markup
 from tools.countries import name_zh
 from tools.facts import make
 from tools.facts.model import Fact, FactSheet
@@ -27,7 +28,8 @@ class Link:
     url: str
 
     def markdown(self) -> str:
-        return f"[{self.label}]({self.url})" if self.url else self.label
+        """``[label](url)``, label escaped; a URL that is not http(s) leaves the label unlinked."""
+        return markup.link(self.label, self.url)
 
 
 def _query(url: str) -> dict[str, list[str]]:

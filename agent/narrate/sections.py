@@ -14,6 +14,7 @@ from datetime import date
 from agent.llm import FactLine, PassageView, SentencePlan
 from agent.sidecar import DocRef
 from agent.verify import to_traditional
+from tools import markup
 from tools.facts.model import Fact, FactSheet
 
 from . import facts_view as fv
@@ -255,7 +256,7 @@ def evidence(passage: object, status: DocStatus | None = None) -> DocEvidence:
     # index's status metadata (expiry, a suspension and the notice declaring it) is vouched as well.
     extra = [d.isoformat() for d in status.dates()] + [status.notice_no, status.suspended_by] if status else []
     vouches = [published.isoformat(), *[d.isoformat() for d in effective], getattr(p, "notice_no", ""),
-               p.title, getattr(p, "title_orig", ""), *extra]  # type: ignore[attr-defined]
+               p.title, getattr(p, "title_orig", ""), doc_publisher(p), *extra]  # type: ignore[attr-defined]
     return DocEvidence(ref=ref, vouches=[v for v in dict.fromkeys(vouches) if v])
 
 
@@ -307,13 +308,13 @@ def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str,
         plan = SentencePlan(key=f"policy.{e.ref.doc_id}", facts=(), fallback=fallback, doc_ids=(e.ref.doc_id,),
                             passage=view)
         plans.append(plan)
-        publisher = doc_publisher(p)
-        paragraphs.append(Paragraph(e.ref.title, [plan.key], [], f"{publisher}，發布於 {e.ref.date}",
+        publisher = markup.text(doc_publisher(p))
+        paragraphs.append(Paragraph(markup.text(e.ref.title), [plan.key], [], f"{publisher}，發布於 {e.ref.date}",
                                     doc_ids=[e.ref.doc_id]))
         impact_plans.append(SentencePlan(key=f"impact.{e.ref.doc_id}", facts=(), fallback="",
                                          doc_ids=(e.ref.doc_id,), passage=view))
-        rows.append([e.ref.title, e.ref.date, _effective_cell(status),
-                     f"[原文]({e.ref.url})" if e.ref.url else "—"])
+        rows.append([markup.text(e.ref.title), e.ref.date, _effective_cell(status),
+                     markup.link("原文", e.ref.url) if markup.safe_url(e.ref.url) else "—"])
     spec = SectionSpec(key="policy", plans=plans, facts={}, docs=docs, policy=True)
     impact_facts = {f.id: f for cty in headline_partners(sheet)[:2]
                     if (ch := fv.census_change(sheet, cty, "balance")) for f in (ch.current, ch.change)}
@@ -356,7 +357,7 @@ def watchlist(sheet: FactSheet, passages: list[object], week_end: date) -> list[
         upcoming = [d for d in (getattr(p, "effective_dates", []) or []) if d > week_end]
         if upcoming:
             e = evidence(p)
-            items.append(WatchItem(title=e.ref.title, text=f"生效日為 {upcoming[0].isoformat()}，請追蹤執行情況。",
+            items.append(WatchItem(title=markup.text(e.ref.title), text=f"生效日為 {upcoming[0].isoformat()}，請追蹤執行情況。",
                                    basis=Link(f"「{e.ref.title}」（{e.ref.date}）", e.ref.url).markdown(),
                                    doc_ids=[e.ref.doc_id]))
     return items

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.llm import LLMBackend
 from agent.reports import ReportSpec, SectionDef, register_report
 from agent.sidecar import Claim, DocRef
+from tools import markup
 from tools.facts.model import Fact, FactSheet, QualityFlag
 from tools.weeks import ReportWeek
 
@@ -93,6 +95,8 @@ def _add_summary_policy_line(ctx: DraftContext) -> None:
 
 def _watchlist_claims(ctx: DraftContext) -> list[Claim]:
     items = watchlist(ctx.sheet, ctx.passages, ctx.period.end)
+    for item in items:
+        item.text = markup.text(item.text)
     ctx.cache["watchlist"] = items
     return [Claim(id="", section="watchlist", text=item.text, fact_ids=item.fact_ids, doc_ids=item.doc_ids,
                   origin="template") for item in items]
@@ -172,7 +176,7 @@ def _sources(sheet: FactSheet, facts: dict[str, Fact], docs: dict[str, DocRef],
     out = data_source_lines(sheet, list(facts.values()))
     for d in docs.values():
         link = Link(f"「{d.title}」（{d.date}）", d.url).markdown()
-        out.lines.append(f"{publishers.get(d.doc_id) or '中國商務部出口管制資訊網'}：{link}")
+        out.lines.append(f"{markup.text(publishers.get(d.doc_id) or '中國商務部出口管制資訊網')}：{link}")
     return out
 
 
@@ -189,6 +193,15 @@ def _coverage(sheet: FactSheet) -> str:
 def _month_zh(ym: str) -> str:
     parts = ym.split("-")
     return f"{int(parts[0])} 年 {int(parts[1])} 月" if len(parts) > 1 else f"{parts[0]} 年"
+
+
+def _backend_note(words: dict[str, str], backend: LLMBackend, kept: int) -> str:
+    """Who wrote the prose: a model only when at least one of its sentences reached the page."""
+    if not backend.capabilities.writes_prose:
+        return words["backend_template"]
+    if kept == 0:  # the model failed or every sentence was replaced: the text is the template's
+        return words["backend_model_failed"].format(model=backend.model or backend.name)
+    return words["backend_model"].format(model=backend.model or backend.name)
 
 
 def _description(sheet: FactSheet) -> str:
@@ -249,8 +262,7 @@ def _compose(ctx: DraftContext) -> PageParts:
         "period_start": week.start.isoformat(),
         "period_end": week.end.isoformat(),
         "generated_at": week.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "backend_note": words["backend_template"] if not backend.capabilities.writes_prose else
-        words["backend_model"].format(model=backend.model or backend.name),
+        "backend_note": _backend_note(words, backend, sum(r.kept for r in ctx.results.values())),
         "coverage": _coverage(sheet),
         "policy_status": inputs.retrieved.status if ctx.passages else "empty",
         "policy_empty": words["policy_empty"].format(note=inputs.retrieved.note or NOTE_NOT_CONSULTED),

@@ -15,8 +15,9 @@ from typing import Literal
 from agent.config import Settings
 from agent.review.drafts import Draft, check_key, find_keys, load_draft, published_path
 from agent.review.edits import EditCheck, check_edit
+from agent.review.integrity import missing_flags
 from agent.review.publish import compose, write_atomic
-from agent.review.store import Decision, Item, ReportSummary, ReviewStore, SyncResult, _now
+from agent.review.store import Decision, Item, ReportSummary, ReviewStore, SyncResult, _now, check_reviewer
 from tools.errors import InputError, StoreError, VerificationError
 
 log = logging.getLogger(__name__)
@@ -102,15 +103,40 @@ class ReviewDesk:
 
     def publish(self, report: str, published_by: str) -> Published:
         """Write the reviewed page into the site source, at the URL its navigation links expect."""
-        key = check_key(report)
-        draft = self.draft(key)
-        self.store.sync_draft(draft)
-        items = self.store.items(key)
         if not published_by.strip():
             raise InputError("publishing needs a reviewer name")
+        published_by = check_reviewer(published_by)
+        key = check_key(report)
+        draft = self.draft(key)
+        self._check_registered(draft)
+        items = self.store.items(key)
         at = _now().isoformat()
         composed = compose(draft, items, published_at=at, published_by=published_by)
         path = published_path(self.site_dir, key)
         write_atomic(path, composed.markdown)
-        self.store.record_publication(key, path, published_by, composed.reviewers, draft.content_hash)
+        self.store.record_publication(key, path, published_by, composed.reviewers, draft.content_hash,
+                                      published_at=at)
         return Published(key, path, composed.reviewers, composed.counts, at)
+
+    def _check_registered(self, draft: Draft) -> None:
+        """Refuse a draft that is not the one reviewed, or whose flags fall short of the drafter's rules.
+
+        A report never registered is registered now (a draft with nothing flagged needs no review);
+        the rule check then still catches a sidecar whose flags were emptied before that.
+        """
+        key = draft.key
+        registered = self.store.registration(key)
+        if registered is None:
+            self.store.sync_draft(draft)
+        elif registered.flagged_ids is None:
+            raise InputError(f"{key} was registered for review by an older version that kept no record of its "
+                             f"flagged claims; run `agent review list --report {key}` to register it again, then publish")
+        elif (registered.content_hash != draft.content_hash
+              or registered.flagged_ids != [c.id for c in draft.sidecar.flagged_claims()]):
+            raise InputError(f"the draft of {key} changed on disk since it was registered for review; run "
+                             f"`agent review list --report {key}` to register it again (changed items need new "
+                             "decisions), or re-draft the report")
+        lacking = missing_flags(draft.sidecar)
+        if lacking:
+            raise VerificationError(f"cannot publish {key}: the sidecar drops flags the drafter gives "
+                                    f"{len(lacking)} claim(s): {', '.join(lacking[:3])}; re-draft the report")

@@ -16,10 +16,12 @@ import yaml
 
 from agent.review.drafts import Draft
 from agent.review.edits import check_edit
+from agent.review.integrity import page_problems
 from agent.review.items import REASON_ZH
 from agent.review.markers import ANY_MARKER_RE, CLAIM_RE, resolve_claims, split_front_matter, strip_markers
 from agent.review.store import Item
 from agent.verify import SPECULATIVE_TAG, number_tokens, tag_speculative
+from tools import markup
 from tools.atomic import write_text_atomic
 from tools.errors import InputError, StoreError, VerificationError
 
@@ -68,8 +70,13 @@ def compose(draft: Draft, items: list[Item], published_at: str, published_by: st
     if stray:
         raise VerificationError(f"publishing {draft.key} would show numbers the draft and the verified edits do "
                                 f"not contain: {', '.join(stray)}")
+    untraced = page_problems(body, draft.sidecar)
+    if untraced:
+        raise VerificationError(f"cannot publish {draft.key}: the page has numbers no fact or document of its "
+                                f"sidecar accounts for ({len(untraced)}), first: {untraced[0]}; re-draft the report")
     decisions = [i.decision for i in items if i.decision is not None]
-    reviewers = sorted({d.reviewer for d in decisions})
+    # Names are printed by the site layout: inert text there, like every other string not ours.
+    reviewers = sorted({markup.text(d.reviewer) for d in decisions})
     counts = dict(Counter(d.action for d in decisions))
     reviewed_at = max((d.decided_at for d in decisions), default=published_at)
     front, rest = split_front_matter(body)
@@ -77,7 +84,7 @@ def compose(draft: Draft, items: list[Item], published_at: str, published_by: st
         "reviewed_by": reviewers,
         "reviewed_at": reviewed_at,
         "published_at": published_at,
-        "published_by": published_by,
+        "published_by": markup.text(published_by),
         "review": {"approved": counts.get("approve", 0), "edited": counts.get("edit", 0),
                    "rejected": counts.get("reject", 0)},
     }, allow_unicode=True, sort_keys=False, default_flow_style=False)

@@ -28,11 +28,21 @@ Action = Literal["approve", "reject", "edit"]
 ACTIONS: tuple[str, ...] = ("approve", "reject", "edit")
 ACTION_PAST = {"approve": "approved", "reject": "rejected", "edit": "edited"}
 SESSION_HOURS = 12
+MAX_REVIEWER_CHARS = 80
+
+
+def check_reviewer(name: str) -> str:
+    """A reviewer name as stored and printed on the page: 1–80 characters on one line."""
+    name = name.strip()
+    if not name or len(name) > MAX_REVIEWER_CHARS or any(not c.isprintable() for c in name):
+        raise InputError(f"reviewer name must be 1–{MAX_REVIEWER_CHARS} printable characters on one line")
+    return name
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
     report TEXT PRIMARY KEY, markdown_path TEXT NOT NULL, sidecar_path TEXT NOT NULL,
-    content_hash TEXT NOT NULL, registered_at TEXT NOT NULL, refreshed_at TEXT NOT NULL);
+    content_hash TEXT NOT NULL, registered_at TEXT NOT NULL, refreshed_at TEXT NOT NULL,
+    flagged_ids TEXT);
 CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY, report TEXT NOT NULL, claim_id TEXT NOT NULL, item_key TEXT NOT NULL,
     section TEXT NOT NULL, text TEXT NOT NULL, reasons TEXT NOT NULL, speculative INTEGER NOT NULL,
@@ -59,12 +69,28 @@ CREATE TABLE IF NOT EXISTS publications (
 """
 
 
+#: Columns added after the first release: (table, column, declaration). NULL in rows written before.
+_MIGRATIONS = [("drafts", "flagged_ids", "TEXT")]
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Add missing columns to a database made by an older version (rows keep NULL there)."""
+    for table, column, decl in _MIGRATIONS:
+        names = {r["name"] for r in db.execute(f"PRAGMA table_info({table})").fetchall()}
+        if column not in names:
+            try:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+            except sqlite3.OperationalError as exc:
+                if "duplicate column" not in str(exc):  # another process migrated first
+                    raise
+
+
 #: Tables that name the reviewed draft; before report ids they had a ``week`` column.
 _KEYED_TABLES = ("drafts", "items", "publications")
 _OLD_WEEK = "[0-9][0-9][0-9][0-9]-W[0-9][0-9]"
 
 
-def _migrate(db: sqlite3.Connection) -> None:
+def _migrate_week_keys(db: sqlite3.Connection) -> None:
     """Databases from before report ids: ``week`` columns become ``report`` keys (``trade-briefing/<week>``).
 
     One transaction, so a failure leaves the old database as it was; decisions (append-only,
@@ -155,6 +181,15 @@ class ReportSummary:
 
 
 @dataclass(frozen=True)
+class Registration:
+    """What a draft looked like when it was registered for review (publish compares the files with it)."""
+
+    report: str
+    content_hash: str
+    flagged_ids: list[str] | None  # None: registered by a version that did not record them
+
+
+@dataclass(frozen=True)
 class SyncResult:
     report: str
     items: int
@@ -171,8 +206,9 @@ class ReviewStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
-                _migrate(db)
+                _migrate_week_keys(db)
                 db.executescript(_SCHEMA)
+                _migrate(db)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open review database {path}: {exc}") from exc
 
@@ -184,6 +220,13 @@ class ReviewStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
             yield db
+        except OverflowError:  # sqlite integers are 64-bit; a longer item number cannot name an item
+            raise InputError("that item number is beyond any item in the review database") from None
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise StoreError(f"review database is busy: {exc}") from exc
+            raise StoreError(f"review database {self.path} is unreadable: {' '.join(str(exc).split())[:160]} "
+                             "(nothing was changed)") from exc
         finally:
             db.close()
 
@@ -198,7 +241,10 @@ class ReviewStore:
             try:
                 yield db
             except BaseException:
-                db.execute("ROLLBACK")
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # a damaged file can refuse the rollback too; the first error says why
                 raise
             db.execute("COMMIT")
 
@@ -208,16 +254,19 @@ class ReviewStore:
         """Register or refresh a draft: items of unchanged claims keep their id and decisions."""
         now = _now().isoformat()
         items = flagged_items(draft.sidecar)
+        flagged = json.dumps([i.claim_id for i in items])
         with self._write() as db:
-            row = db.execute("SELECT content_hash FROM drafts WHERE report = ?", (draft.key,)).fetchone()
-            if row is not None and row["content_hash"] == draft.content_hash:
+            row = db.execute("SELECT content_hash, flagged_ids FROM drafts WHERE report = ?", (draft.key,)).fetchone()
+            if row is not None and row["content_hash"] == draft.content_hash and row["flagged_ids"] is not None:
                 return SyncResult(draft.key, len(items), 0, 0, changed=False)
             db.execute(
-                "INSERT INTO drafts (report, markdown_path, sidecar_path, content_hash, registered_at, refreshed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report) DO UPDATE SET markdown_path = excluded.markdown_path, "
-                "sidecar_path = excluded.sidecar_path, content_hash = excluded.content_hash, "
-                "refreshed_at = excluded.refreshed_at",
-                (draft.key, str(draft.files.markdown), str(draft.files.sidecar), draft.content_hash, now, now),
+                "INSERT INTO drafts (report, markdown_path, sidecar_path, content_hash, registered_at, refreshed_at, "
+                "flagged_ids) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report) DO UPDATE SET "
+                "markdown_path = excluded.markdown_path, sidecar_path = excluded.sidecar_path, "
+                "content_hash = excluded.content_hash, refreshed_at = excluded.refreshed_at, "
+                "flagged_ids = excluded.flagged_ids",
+                (draft.key, str(draft.files.markdown), str(draft.files.sidecar), draft.content_hash, now, now,
+                 flagged),
             )
             db.execute("UPDATE items SET current = 0 WHERE report = ?", (draft.key,))
             new = carried = 0
@@ -238,6 +287,15 @@ class ReviewStore:
                      item.evidence.model_dump_json(), position, now),
                 )
         return SyncResult(draft.key, len(items), new, carried, changed=True)
+
+    def registration(self, report: str) -> Registration | None:
+        """The report's draft as registered for review (hash of Markdown + sidecar, flagged claim ids)."""
+        with self._connect() as db:
+            row = db.execute("SELECT content_hash, flagged_ids FROM drafts WHERE report = ?", (report,)).fetchone()
+        if row is None:
+            return None
+        flagged = None if row["flagged_ids"] is None else [str(i) for i in json.loads(row["flagged_ids"])]
+        return Registration(report, str(row["content_hash"]), flagged)
 
     def draft_hash(self, report: str) -> str | None:
         with self._connect() as db:
@@ -301,6 +359,7 @@ class ReviewStore:
             raise InputError("an edit needs the new text")
         if not reviewer.strip():
             raise InputError("a decision needs a reviewer name")
+        reviewer = check_reviewer(reviewer)
         with self._write() as db:
             row = db.execute("SELECT id, current FROM items WHERE id = ?", (item_id,)).fetchone()
             if row is None:
@@ -351,8 +410,8 @@ class ReviewStore:
     # ---- publications -----------------------------------------------------------------
 
     def record_publication(self, report: str, path: Path, published_by: str, reviewers: list[str],
-                           content_hash: str) -> str:
-        at = _now().isoformat()
+                           content_hash: str, published_at: str | None = None) -> str:
+        at = published_at or _now().isoformat()
         with self._write() as db:
             db.execute(
                 "INSERT INTO publications (report, path, published_at, published_by, reviewers, content_hash) "
@@ -369,9 +428,7 @@ class ReviewStore:
 
     def add_reviewer(self, name: str) -> str:
         """Create (or re-key) a reviewer; the token is returned once and only its hash is kept."""
-        name = name.strip()
-        if not name or len(name) > 80 or any(c in name for c in "\n\r\t"):
-            raise InputError("reviewer name must be 1–80 characters on one line")
+        name = check_reviewer(name)
         token = secrets.token_urlsafe(32)
         with self._write() as db:
             db.execute(

@@ -139,7 +139,7 @@ def _check_token(tok: Token, allowed: _Allowed, text: str) -> str | None:
     if tok.kind in ("cn_number", "code"):
         if tok.key in allowed.literals or tok.key in allowed.amounts:
             return None
-        what = "中文數字" if tok.kind == "cn_number" else "代碼/數字"
+        what = ("數字詞" if tok.text.isascii() else "中文數字") if tok.kind == "cn_number" else "代碼/數字"
         return f"{what}{quoted}無引用數據支持，請用所引用數據的顯示值 (not backed by a cited fact)"
     if tok.kind == "day":
         if tok.year is None:

@@ -13,14 +13,39 @@ period is never mistaken for a subtraction or a negative number.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 TokenKind = Literal["day", "month", "month_range", "year", "year_range", "week", "amount", "cn_number", "code"]
 
-#: Fullwidth digits and signs are folded 1:1 so positions in the folded text match the original.
-_FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
-                       "％": "%", "＋": "+", "－": "-", "−": "-", "．": ".", "～": "~", "﹪": "%"})
+
+def _numeral_tables() -> tuple[dict[str, str], str]:
+    """(non-ASCII decimal digits → ASCII digit, characters that are a number on their own).
+
+    One pass over planes 0–1 (planes 2+ hold ideographs and no numerals) when the module loads.
+    """
+    digits: dict[str, str] = {}
+    standalone: list[str] = []
+    for code in range(0x80, 0x20000):
+        c = chr(code)
+        category = unicodedata.category(c)
+        if category == "Nd":
+            digits[c] = str(unicodedata.digit(c))
+        elif category in ("No", "Nl") and not (0x3000 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF):
+            standalone.append(c)
+    return digits, "".join(standalone)
+
+
+_DIGITS, _UNI_NUM = _numeral_tables()
+
+#: Decimal digits of any script and fullwidth signs are folded 1:1 so positions in the folded
+#: text match the original.
+_FOLD = str.maketrans({**_DIGITS, "％": "%", "＋": "+", "－": "-", "−": "-", "．": ".", "～": "~", "﹪": "%"})
+
+#: Characters that are a number on their own (½, Ⅻ, ⑫, ⅩⅤ …): Unicode "other"/"letter" numbers,
+#: except the CJK ones, which the Chinese-numeral patterns read in context.
+_UNI_CLASS = "[" + re.escape(_UNI_NUM) + "]"
 
 _DASH = r"(?:[-–—~]|至|到)"
 _Y = r"(?:19|20)\d{2}"
@@ -37,6 +62,21 @@ _CUR = r"USD|US\$|美元|\$"
 
 _CN_DIGIT = "零〇一二兩三四五六七八九"
 _CN_ALL = _CN_DIGIT + "十百千萬億兆"
+#: Financial (anti-forgery) numerals and the old tens: 壹萬億, 貳拾, 廿, 卅. Unambiguous ones make a
+#: run a number by themselves; 參/陸/伍/拾 are also ordinary words (參與, 大陸, 隊伍, 收拾).
+_FIN_SURE = "壹貳贰叁肆柒捌玖佰仟廿卅卌"
+_FIN_WORDY = "參参陸陆伍拾"
+_FIN_RUN = f"[{_CN_ALL}{_FIN_SURE}{_FIN_WORDY}]+"
+_MAGNITUDE_CHARS = set("十百千萬億兆拾佰仟")
+#: Approximate quantities a reader reads as numbers: 逾百家、數十、上千、近萬、百餘、十多.
+_APPROX = r"(?:數以|成|數|幾|上|逾|近|約|超過|超|好)[十百千萬億兆]+(?!分)(?:[餘多來]|計|上萬)?|[十百千萬](?:[餘多來])"
+_EN_UNITS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+             "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety")
+_EN_SCALES = "hundred|thousand|million|billion|trillion|dozen|dozens|hundreds|thousands|millions|billions|trillions"
+_EN_WORD = rf"(?:{_EN_UNITS}|{_EN_SCALES})"
+#: English number words ("nine hundred billion", "ninety percent", "a trillion", "a dozen").
+_EN_NUMBER = (rf"(?i)(?<![A-Za-z])(?:(?:an?|several|many|tens\s+of|hundreds\s+of)\s+(?={_EN_SCALES}))?{_EN_WORD}"
+              rf"(?:(?:\s+and\s+|[\s-]+){_EN_WORD})*(?:\s*(?:percent|per\s+cent|%))?(?![A-Za-z])")
 
 #: Ordered: the first pattern that matches at a position wins, so longer forms come first.
 _PATTERNS: list[tuple[TokenKind, str]] = [
@@ -61,18 +101,36 @@ _PATTERNS: list[tuple[TokenKind, str]] = [
     ("year", rf"{_NOT_ALNUM_BEFORE}(?P<y>(?:199\d|20[0-3]\d)){_NOT_ALNUM_AFTER}"
              rf"(?!{_S}(?:{_MAG}|{_PCT}|,\d))"),
     ("amount", rf"(?:(?<![A-Za-z])(?P<cur>{_CUR}){_S})?(?P<sign>(?<![\d)])[+-])?(?<![A-Za-z0-9.,])"
+               rf"(?P<whole>\d+)?(?P<uni>{_UNI_CLASS}+){_S}(?P<mag>{_MAG})?{_S}(?P<pct>{_PCT})?"),
+    ("amount", rf"(?:(?<![A-Za-z])(?P<cur>{_CUR}){_S})?(?P<sign>(?<![\d)])[+-])?(?<![A-Za-z0-9.,])"
                rf"(?P<num>{_NUM}){_S}(?P<mag>{_MAG})?{_S}(?P<pct>{_PCT})?(?:{_S}美元)?(?![A-Za-z0-9]|[.,]\d)"),
+    ("cn_number", _APPROX),
+    ("cn_number", _FIN_RUN),
     ("cn_number", rf"百分之[{_CN_ALL}點]+"),
     ("cn_number", rf"[{_CN_DIGIT}十百千][{_CN_ALL}]*(?:點[{_CN_DIGIT}]+)?(?=成|倍|億|兆|萬|個百分點|美元)"
                   rf"(?:成|倍)?"),
     ("cn_number", rf"[{_CN_DIGIT}]*[十百千][{_CN_ALL}]*"),
     ("cn_number", rf"[〇零一二三四五六七八九]{{4}}{_S}年"),
+    # Digit-by-digit numerals with a zero (〇〇七, 一〇五): read as a number, not as words.
+    ("cn_number", r"(?=[〇零一二三四五六七八九]{2})[一二三四五六七八九]*[〇零][〇零一二三四五六七八九]*"),
     # Anything else with a digit glued to letters (``126.9B``, ``H20``, ``3A090``): a code or a
     # disguised amount; accepted only when a cited fact or document carries the same string.
     ("code", r"[A-Za-z$]*\d[A-Za-z0-9.,$/-]*[A-Za-z0-9]|[A-Za-z$]+\d"),
+    ("cn_number", _EN_NUMBER),
 ]
 
 _SINGLE = [(kind, re.compile(p)) for kind, p in _PATTERNS]
+_FIN_INDEX = _PATTERNS.index(("cn_number", _FIN_RUN))
+
+
+def _is_financial(run: str) -> bool:
+    """A run of numeral characters that holds a financial numeral and reads as a number."""
+    wordy = [c for c in run if c in _FIN_WORDY]
+    if any(c in _FIN_SURE for c in run):
+        return True
+    if not wordy:
+        return False
+    return len(wordy) >= 2 or (len(run) >= 2 and any(c in _MAGNITUDE_CHARS for c in run if c not in wordy))
 
 #: A Chinese-numeral run that is a word, not a quantity (kept out of the check on purpose).
 _CN_WORDS = {"十分", "百分", "千萬", "萬一", "一千", "百貨", "千百"}
@@ -104,7 +162,22 @@ def _int(value: str | None) -> int | None:
     return int(value) if value else None
 
 
+def _unicode_value(whole: str | None, chars: str) -> float:
+    """½ → 0.5, 3½ → 3.5, Ⅻ → 12, ⅩⅤ → 15, ⅠⅩ → 9 (Roman subtraction), ⑫ → 12."""
+    values = [unicodedata.numeric(c) for c in chars]
+    total = 0.0
+    for i, v in enumerate(values):
+        total += -v if i + 1 < len(values) and v < values[i + 1] else v
+    return total + (int(whole) if whole else 0)
+
+
 def _amount_key(m: re.Match[str]) -> tuple[str, bool]:
+    if m.groupdict().get("uni"):
+        value = _unicode_value(m.group("whole"), m.group("uni"))
+        num = f"{value:.4f}".rstrip("0").rstrip(".")
+        pct = m.group("pct") or ""
+        sign = m.group("sign") or ""
+        return f"{sign}{num}{m.group('mag') or ''}{'pp' if pct in ('個百分點', '百分點') else pct}", bool(sign)
     num = m.group("num").replace(",", "")
     if "." in num:
         num = num.rstrip("0").rstrip(".") if num.split(".")[1].strip("0") == "" else num
@@ -165,7 +238,8 @@ def number_tokens(text: str) -> list[Token]:
             continue
         kind = _SINGLE[priority][0]
         token = _build(kind, m)
-        if kind == "cn_number" and (token.key in _CN_WORDS or token.key in {"十", "百", "千"}):
+        if kind == "cn_number" and (token.key in _CN_WORDS or token.key in {"十", "百", "千"}
+                                    or (priority == _FIN_INDEX and not _is_financial(token.key))):
             continue
         tokens.append(token)
         taken_until = m.end()

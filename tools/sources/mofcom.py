@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date, datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -133,13 +133,37 @@ class MofcomClient:
         seen: set[str] = set()
         for row in rows:
             url = urljoin(self.base_url + "/", row.url)
+            if not self._on_site(url):
+                if url not in seen:
+                    seen.add(url)
+                    self.warnings.append(
+                        f"mofcom column {column_id}: skipped a list row linking off the site ({_public_host(url)}); "
+                        "only articles on the configured MOFCOM host are fetched"
+                    )
+                continue
             if url not in seen and _canonical(url) not in known:
                 seen.add(url)
                 fetched.append(self.article(row))
         return fetched
 
+    def _on_site(self, url: str) -> bool:
+        """True when ``url`` is on the configured base host (same scheme family, host and port).
+
+        Why: a list answer arrives over plain http; a forged row must not make us request internal
+        addresses, nor have another host's page stored under the official MOFCOM URL.
+        """
+        base, target = urlsplit(self.base_url), urlsplit(url)
+        return (
+            target.scheme in ("http", "https")
+            and target.hostname is not None
+            and target.hostname == base.hostname
+            and (target.port or _default_port(target.scheme)) == (base.port or _default_port(base.scheme))
+        )
+
     def article(self, row: ListRow) -> Fetched:
         url = urljoin(self.base_url + "/", row.url)
+        if not self._on_site(url):
+            raise SourceError(f"mofcom: refused to follow {_public_host(url)}: not the configured MOFCOM host")
         raw = self.http.request("GET", url, headers={"Referer": self.base_url + "/"})
         page = raw.body.decode("utf-8", errors="replace")
         headline, paragraphs, _site_title = parse_article(page)
@@ -176,9 +200,17 @@ def _publish_date(value: str, url: str) -> date:
         raise SourceError(f"mofcom: publish time {value!r} of {url} is not YYYY-MM-DD") from None
 
 
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
+
+
+def _public_host(url: str) -> str:
+    """Scheme and host of a URL, for messages (never its path or query)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}" if parts.hostname else repr(url[:60])
+
+
 def _canonical(url: str) -> str:
     """Documents are identified by their path on the real site, whatever mirror served them."""
-    from urllib.parse import urlsplit
-
     path = urlsplit(url).path
     return "http://exportcontrol.mofcom.gov.cn" + path if path.startswith("/article/") else url

@@ -102,8 +102,13 @@ class Store:
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
             yield conn
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"the store at {self.db_path} is unreadable: {exc}") from exc
+        except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
+            # pandas wraps sqlite's error in its own DatabaseError whose text repeats the whole query
+            reason = exc.__cause__ if isinstance(exc, pd.errors.DatabaseError) and exc.__cause__ else exc
+            raise StoreError(
+                f"the store at {self.db_path} is unreadable: {' '.join(str(reason).split())[:160]} "
+                "(nothing was changed; move it aside and run `agent fetch` to rebuild it)"
+            ) from exc
         finally:
             conn.close()
 
@@ -143,7 +148,10 @@ class Store:
                         rows += stored
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # a damaged file can refuse even the rollback; the original error says why
                 raise
         return SaveReport(new=new, unchanged=unchanged, rows=rows)
 
