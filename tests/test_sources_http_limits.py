@@ -103,7 +103,7 @@ def test_an_ordinary_answer_still_comes_through(server: str) -> None:
 
 def test_verbose_request_logs_do_not_show_the_key(server: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    caplog.set_level(logging.INFO, logger="httpx")  # an in-process `agent` run earlier quiets httpx to WARNING
+    caplog.set_level(logging.INFO, logger="httpx")  # an earlier in-process CLI run quiets httpx to WARNING
     client().request("GET", server + "/ok", params=[("get", "CTY_CODE"), ("key", "sekrit-census-key")])
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "HTTP Request" in logged  # httpx did log the URL …

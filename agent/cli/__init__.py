@@ -59,6 +59,15 @@ def _click_exceptions() -> tuple[type[Exception], type[Exception]]:
     return usage, click_exc
 
 
+def _plain_click_exception() -> type[Exception]:
+    """The real click's ClickException: helpers with no typer twin (``click.edit``) raise it."""
+    try:
+        from click.exceptions import ClickException
+    except ImportError:  # pragma: no cover - click is a dependency of typer's older releases only
+        return _click_exceptions()[1]
+    return ClickException
+
+
 def _one_line(text: str) -> str:
     """Collapse a message to one line, printable whatever the terminal encoding."""
     flat = " ".join(part.strip() for part in str(text).splitlines() if part.strip())
@@ -114,7 +123,7 @@ def main() -> None:
             raise SystemExit(0) from None
         _say_error(_usage_message(exc))
         raise SystemExit(2) from None
-    except click_exception as exc:
+    except (click_exception, _plain_click_exception()) as exc:
         _say_error(exc.format_message())  # type: ignore[attr-defined]
         raise SystemExit(getattr(exc, "exit_code", 1)) from None
     # Non-standalone mode returns the code of a `typer.Exit(code)` / `ctx.exit(code)` instead of exiting.

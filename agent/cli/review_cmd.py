@@ -180,10 +180,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """Replace the flagged text; numbers must be display forms of the claim's cited facts."""
         if text is None:
             current = _desk().item(item, report)
-            try:
-                edited = click.edit(current.text + "\n", extension=".md")
-            except click.ClickException as exc:  # the real click's, which the CLI edge does not catch
-                raise InputError(f"the editor failed ({exc.format_message()}); pass the text with --text") from None
+            edited = click.edit(current.text + "\n", extension=".md")
             if edited is None or not edited.strip():
                 raise InputError("no text entered; nothing changed")
             text = edited
