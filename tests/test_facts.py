@@ -35,6 +35,18 @@ def sheet() -> FactSheet:
     return build_fact_sheet(store, "2026-W07")
 
 
+@pytest.fixture(scope="module")
+def sample_sheet(tmp_path_factory: pytest.TempPathFactory) -> FactSheet:
+    """The 2026-W07 sheet of the bundled sample, stored through the live clients."""
+    from agent.config import load_settings
+    from tools.sources.fetch import fetch_sample
+    from tools.store import Store
+
+    store = Store(tmp_path_factory.mktemp("sample"))
+    fetch_sample(store, load_settings({}), ["census", "comtrade"])
+    return build_fact_sheet(store, "2026-W07")
+
+
 def test_worked_example_on_the_sheet(sheet):
     cur = sheet.get("census.5830.balance.ytd.2025-01_2025-11")
     base = sheet.get("census.5830.balance.ytd.2024-01_2024-11")
@@ -203,3 +215,38 @@ def test_display_forms_pass_the_verifier_and_wrong_numbers_do_not(sheet):
         assert check_text(text, cited) == [], text
     assert check_text("逆差較 2024 年全年擴大 72%", cited)
     assert check_text("逆差 USD 1,270 億", cited)
+
+
+def test_every_fact_has_a_key_and_its_id_is_the_keys_name(sample_sheet: FactSheet) -> None:
+    """The id is printed from the key in one place; an old id-only fact reads back to the same key."""
+    from tools.facts.key import fact_id, key_from_legacy_id
+    from tools.facts.model import Fact
+
+    assert sample_sheet.facts
+    for fact in sample_sheet.facts:
+        assert fact.id == fact_id(fact.key)
+        legacy = key_from_legacy_id(fact.id, fact.period.basis, fact.period.start, fact.period.end)
+        assert legacy == fact.key, fact.id
+        old = fact.model_dump(mode="json", exclude={"key", "sources"})
+        old["source"] = fact.source.model_dump(mode="json") if fact.source else None
+        assert Fact.model_validate(old).key == fact.key
+
+
+def test_find_and_get_go_by_key(sheet: FactSheet) -> None:
+    tw = sheet.find(source="census", partner="5830", flow="balance", measure="value", basis="ytd", start="2025-01")
+    assert [f.id for f in tw] == ["census.5830.balance.ytd.2025-01_2025-11"]
+    yoy = sheet.get(tw[0].key.with_(measure="yoy"))
+    assert yoy.display == "+88.7%"
+    assert sheet.get(tw[0].key) is tw[0] and sheet.lookup(tw[0].key.with_(partner="0000")) is None
+
+
+def test_a_balance_cites_both_queries_and_an_import_figure_the_imports_query(sample_sheet: FactSheet) -> None:
+    sheet = sample_sheet
+    key = sheet.get("census.5830.balance.ytd.2025-01_2025-11").key
+    balance, imports = sheet.get(key), sheet.get(key.with_(flow="imports"))
+    assert [s.flow for s in balance.sources] == ["exports", "imports"]
+    assert [s.flow for s in imports.sources] == ["imports"]
+    assert "/imports/" in imports.sources[0].url and "/exports/" in balance.sources[0].url
+    assert imports.sources[0].dataset == "census.intltrade.hs" and imports.sources[0].window  # as the client asked
+    hhi = sheet.get("comtrade.392.X.2024.hhi").sources[0]
+    assert (hhi.reporter, hhi.window, hhi.flow) == ("392", "2024", "X")

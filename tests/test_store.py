@@ -180,3 +180,32 @@ def test_hs_table_reads_as_empty_on_a_store_written_before_it_existed(tmp_path: 
     with sqlite3.connect(store.db_path) as conn:
         conn.execute("DROP TABLE census_hs_values")
     assert store.census_hs().empty and len(store.census_monthly()) == 1
+
+
+def test_an_answer_keeps_what_the_client_asked_and_an_old_store_is_migrated(tmp_path: Path) -> None:
+    """Provenance (dataset, flow, window, partners) is stored with the answer; a v1 store gains the columns."""
+    import sqlite3
+
+    from tools.sources.records import Provenance
+    from tools.store.schema import PROVENANCE_COLUMNS, SCHEMA_VERSION
+
+    store = Store(tmp_path)
+    item = census_answer("exports", {"2024-01": 1.0e9}, T1)
+    asked = Provenance(dataset="census.intltrade.hs", flow="exports", window="2024-01–2024-12", reporter="842",
+                       partner="5830")
+    store.save([Fetched(raw=item.raw, census=item.census, provenance=asked)])
+    df = store.census_monthly()
+    assert df.loc[0, "dataset"] == "census.intltrade.hs" and df.loc[0, "exports_window"] == "2024-01–2024-12"
+
+    with sqlite3.connect(store.db_path) as conn:  # make it look like a store written by version 1
+        for column in PROVENANCE_COLUMNS:
+            conn.execute(f"ALTER TABLE manifest DROP COLUMN {column}")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    old = Store(tmp_path)
+    monthly = old.census_monthly()  # reading migrates in place
+    assert monthly.loc[0, "exports_usd"] == 1.0e9 and monthly.loc[0, "exports_window"] == ""
+    with sqlite3.connect(store.db_path) as conn:
+        have = {row[1] for row in conn.execute("PRAGMA table_info(manifest)")}
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    assert set(PROVENANCE_COLUMNS) <= have and version == str(SCHEMA_VERSION)
+    assert len(old.manifest()) == 1  # nothing lost

@@ -30,22 +30,22 @@ YTD24 = Period(start="2024-01", end="2024-11", basis=Basis.YTD, label_zh="2024 �
 DEFICIT = Fact(id="census.5830.balance.ytd.2025-01_2025-11", kind="balance", value=-126_859_600_000, unit="USD",
                period=YTD25, subject={"reporter": "842", "partner": "5830", "partner_name": "台灣"},
                label_zh="美國對台灣貿易逆差", display="USD 1,269 億",
-               displays=["USD 1,269 億", "1,269 億美元", "USD 1,268.6 億"], source=SRC)
+               displays=["USD 1,269 億", "1,269 億美元", "USD 1,268.6 億"], sources=[SRC])
 DEFICIT_BASE = Fact(id="census.5830.balance.ytd.2024-01_2024-11", kind="balance", value=-67_233_300_000, unit="USD",
                     period=YTD24, subject={"reporter": "842", "partner": "5830"}, label_zh="美國對台灣貿易逆差",
-                    display="USD 672 億", displays=["USD 672 億"], source=SRC)
+                    display="USD 672 億", displays=["USD 672 億"], sources=[SRC])
 YOY = Fact(id="census.5830.balance.yoy.2025-01_2025-11", kind="yoy", value=88.686, unit="pct", period=YTD25,
            subject={"reporter": "842", "partner": "5830"}, label_zh="美國對台灣貿易逆差年增率",
            display="+88.7%", displays=["+88.7%", "88.7%"], direction="up",
-           compares=[DEFICIT.id, DEFICIT_BASE.id], source=SRC)
+           compares=[DEFICIT.id, DEFICIT_BASE.id], sources=[SRC])
 CN_YOY = Fact(id="census.5700.balance.yoy.2025-01_2025-11", kind="yoy", value=-34.9, unit="pct", period=YTD25,
               subject={"reporter": "842", "partner": "5700"}, label_zh="美國對中國貿易逆差年增率",
-              display="-34.9%", displays=["-34.9%", "34.9%"], direction="down", source=SRC)
+              display="-34.9%", displays=["-34.9%", "34.9%"], direction="down", sources=[SRC])
 EXTREME = Fact(id="census.5830.balance.max_deficit.2024-01_2025-11", kind="monthly_extreme", value=-17_420_700_000,
                unit="USD", period=Period(start="2024-01", end="2025-11", basis=Basis.WINDOW,
                                          label_zh="2024 年 1 月至 2025 年 11 月"),
                subject={"reporter": "842", "partner": "5830", "month": "2025-10"},
-               label_zh="單月最大逆差", display="USD 174 億", displays=["USD 174 億"], source=SRC)
+               label_zh="單月最大逆差", display="USD 174 億", displays=["USD 174 億"], sources=[SRC])
 FACTS = [DEFICIT, DEFICIT_BASE, YOY]
 GOOD = "美國對台灣貿易逆差 2025 年 1–11 月為 USD 1,269 億，較 2024 年同期的 USD 672 億擴大 88.7%。"
 

@@ -20,8 +20,8 @@ import httpx
 import numpy as np
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
-from agent.config import Settings
 from tools.errors import ConfigError, SourceError
+from tools.settings import Settings
 
 
 class Embedder(Protocol):

@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from agent.config import Settings
 from tools.atomic import write_text_atomic
 from tools.errors import InputError, StoreError
+from tools.settings import Settings
 from tools.sources.models import PolicyDoc
 
 from .bm25 import BM25, reciprocal_rank_fusion, tokens

@@ -109,7 +109,14 @@ def census_reply(q: Query, ctx: ChatContext, partner: Country, metric: str,
     base = lk.census_value(cty, kind, bstart, bend, partner.name_zh)
     if base is not None and base.value is not None:
         yoy = lk.census_yoy(fact, base)
-        if yoy is not None and yoy.value is not None:
+        if yoy is not None and yoy.unit == "text":  # a balance that changed sign: stated, never a percentage
+            facts += [base, yoy]
+            flipped = yoy.display if lang == "zh" else (
+                f"turned from a {'deficit' if base.value < 0 else 'surplus'} to a "
+                f"{'deficit' if (fact.value or 0) < 0 else 'surplus'}")
+            lines.append(render("census_flip", lang, base_period=period_label(bstart, bend, lang),
+                                base_value=fmt.usd(abs(base.value)), change=flipped))
+        elif yoy is not None and yoy.value is not None:
             facts += [base, yoy]
             direction = fmt.direction_word(yoy.value, "balance" if kind == "balance" else "flow")
             if lang == "en":

@@ -15,7 +15,7 @@ from tools.facts.model import Fact
 
 def hhi_band(ctx: ChatContext, hhi: Fact, lang: Lang) -> str:
     if ctx.sheet is not None and lang == "zh":
-        band = ctx.sheet.by_id().get(hhi.id.replace(".hhi", ".hhi_band"))
+        band = ctx.sheet.lookup(hhi.key.with_(measure="hhi_band"))
         if band is not None and band.display and not re.search(r"\d", band.display):
             return band.display
     value = hhi.value or 0

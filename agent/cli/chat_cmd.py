@@ -57,10 +57,9 @@ def print_sources(ans) -> None:  # type: ignore[no-untyped-def]
     console.print("來源 sources:", style="bold")
     for fid in ans.fact_ids:
         fact = ans.facts.get(fid)
-        src = ""
-        if fact is not None and fact.source is not None:
-            src = f" — {fact.source.dataset}{' (synthetic)' if fact.source.synthetic else ''} {fact.source.url}"
-        console.print(Text(f"  [fact] {fid}{src}"), highlight=False, soft_wrap=True)
+        refs = fact.sources if fact is not None else []
+        src = "；".join(f"{s.dataset}{' (synthetic)' if s.synthetic else ''} {s.url}" for s in refs)
+        console.print(Text(f"  [fact] {fid}{' — ' + src if src else ''}"), highlight=False, soft_wrap=True)
     for doc in ans.docs:
         console.print(Text(f"  [doc] {doc.title} ({doc.date}) {doc.url}"), highlight=False, soft_wrap=True)
 

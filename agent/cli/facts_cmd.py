@@ -14,60 +14,56 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tools.facts.model import Fact, FactSheet
+from tools.facts.model import FactKey, FactSheet
 from tools.fmt import direction_word
 
 console = Console()
 
 
-def _get(by_id: dict[str, Fact], fid: str) -> str:
-    f = by_id.get(fid)
+def _show(sheet: FactSheet, key: FactKey) -> str:
+    f = sheet.lookup(key)
     return f.display if f is not None else "—"
 
 
 def _census_table(sheet: FactSheet) -> Table | None:
-    heads = [f for f in sheet.facts if f.kind == "balance" and f.id.startswith("census.")
-             and f.period.basis in ("ytd", "year") and f.id.endswith(sheet.data_cutoff.get("census", "?"))]
+    cutoff = sheet.data_cutoff.get("census", "?")
+    heads = [f for f in sheet.find("balance", source="census", flow="balance", measure="value", end=cutoff)
+             if f.key.basis in ("ytd", "year")]
     if not heads:
         return None
-    by_id = sheet.by_id()
     t = Table(title="美國對主要夥伴貿易（US Census，同口徑年增率）", title_justify="left")
     for col in ("夥伴", "期間", "出口", "進口", "差額", "差額年增率", "單月最大逆差"):
         t.add_column(col, justify="right" if col not in ("夥伴", "期間") else "left")
     for h in sorted(heads, key=lambda f: f.value or 0):
-        cty = h.subject["partner"]
-        rng = h.id.rsplit(".", 1)[1]
-        basis = h.period.basis
-        yoy = by_id.get(f"census.{cty}.balance.yoy.{rng}")
+        cty = h.key.partner
+        yoy = sheet.lookup(h.key.with_(measure="yoy"))
         yoy_s = "—" if yoy is None else yoy.display
         if yoy is not None and yoy.unit == "pct" and yoy.value is not None:
             yoy_s += f"（{direction_word(yoy.value, 'balance')}）"
-        ext = next((f for f in sheet.facts if f.kind == "monthly_extreme" and f.subject.get("partner") == cty
-                    and f.subject.get("extreme") == "max_deficit"), None)
+        ext = next(iter(sheet.find("monthly_extreme", source="census", partner=cty, measure="max_deficit")), None)
         ext_s = "—" if ext is None else f"{ext.display}（{ext.subject['month']}，{ext.period.start} 以來）"
         word = "逆差" if (h.value or 0) < 0 else "順差"
         t.add_row(f"{h.subject['partner_name']} ({cty})", h.period.label_zh,
-                  _get(by_id, f"census.{cty}.exports.{basis}.{rng}"), _get(by_id, f"census.{cty}.imports.{basis}.{rng}"),
+                  _show(sheet, h.key.with_(flow="exports")), _show(sheet, h.key.with_(flow="imports")),
                   f"{word} {h.display}", yoy_s, ext_s)
     return t
 
 
 def _comtrade_table(sheet: FactSheet) -> Table | None:
-    hhis = [f for f in sheet.facts if f.kind == "hhi"]
+    hhis = sheet.find("hhi", source="comtrade", measure="hhi")
     if not hhis:
         return None
-    by_id = sheet.by_id()
     t = Table(title="UN Comtrade 夥伴集中度（單一年度）", title_justify="left")
     for col in ("報告國", "流向", "年", "總額", "年增率", "HHI", "等級", "前三大夥伴", "前三大占比", "夥伴數"):
         t.add_column(col, justify="left" if col in ("報告國", "流向", "前三大夥伴", "等級") else "right")
     for h in sorted(hhis, key=lambda f: (f.subject["reporter"], f.subject["flow"], f.subject["year"]), reverse=False):
         s = h.subject
-        base = h.id.removesuffix(".hhi")
-        top = by_id.get(f"{base}.top3_share")
+        top = sheet.lookup(h.key.with_(measure="top3_share"))
         t.add_row(f"{s['reporter_name']} ({s['reporter']})", "出口" if s["flow"] == "X" else "進口", s["year"],
-                  _get(by_id, f"{base}.total"), _get(by_id, f"{base}.yoy"), h.display, _get(by_id, f"{base}.hhi_band"),
+                  _show(sheet, h.key.with_(measure="total")), _show(sheet, h.key.with_(measure="yoy")), h.display,
+                  _show(sheet, h.key.with_(measure="hhi_band")),
                   top.subject.get("partner_names", "") if top else "—", top.display if top else "—",
-                  _get(by_id, f"{base}.partner_count"))
+                  _show(sheet, h.key.with_(measure="partner_count")))
     return t
 
 

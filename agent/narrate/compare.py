@@ -36,16 +36,15 @@ def _headline_facts(sheet: FactSheet) -> list[Fact]:
 
 
 def _same_series(a: Fact, b: Fact) -> bool:
-    keys = ("reporter", "partner", "flow", "measure")
-    return a.kind == b.kind and all(a.subject.get(k) == b.subject.get(k) for k in keys) and (
-        a.id.split(".")[:3] == b.id.split(".")[:3])
+    """Same figure of the same series (source, reporter, partner, goods, flow, measure), any period."""
+    return a.kind == b.kind and a.key.series == b.key.series and a.key.view == b.key.view
 
 
 def _counterpart(fact: Fact, other: FactSheet) -> Fact | None:
     by_id = other.by_id()
     if fact.id in by_id:
         return by_id[fact.id]
-    candidates = [f for f in other.facts if _same_series(fact, f) and f.period.basis == fact.period.basis]
+    candidates = [f for f in other.facts if _same_series(fact, f) and f.key.basis == fact.key.basis]
     return max(candidates, key=lambda f: f.period.end) if candidates else None
 
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from tools import markup
 from tools.countries import name_zh
 from tools.facts import make
-from tools.facts.model import Fact, FactSheet
+from tools.facts.model import Fact, FactKey, FactSheet, SourceRef
 
 CENSUS = "US Census 國際貿易 API"
 CENSUS_FULL = "US Census Bureau 國際貿易 API"
@@ -36,65 +36,71 @@ def _query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
 
-def census_flow(url: str) -> str:
-    path = urlsplit(url).path
-    return "exports" if "/exports/" in path else "imports" if "/imports/" in path else ""
+def asked(src: SourceRef) -> SourceRef:
+    """``src`` with what its question asked (flow, window, reporter, partner).
+
+    The client records these with the answer (manifest provenance columns); only an answer
+    stored before that (an older store, whose rows carry '') is read back from its stored URL.
+    """
+    if src.window or not src.url:
+        return src
+    q, path = _query(src.url), urlsplit(src.url).path
+    if src.dataset.startswith("census"):
+        words = (q.get("time") or [""])[0].split()
+        window = f"{words[1]}–{words[3]}" if len(words) == 4 and words[0] == "from" and words[2] == "to" else (
+            words[0] if len(words) == 1 else "")
+        flow = src.flow or ("exports" if "/exports/" in path else "imports" if "/imports/" in path else "")
+        return src.model_copy(update={"window": window, "flow": flow, "partner": ",".join(q.get("CTY_CODE", []))})
+    if src.dataset.startswith("comtrade"):
+        first = {k: (q.get(k) or [""])[0] for k in ("reporterCode", "period", "flowCode", "partnerCode")}
+        return src.model_copy(update={"window": first["period"], "flow": first["flowCode"] or src.flow,
+                                      "reporter": first["reporterCode"], "partner": first["partnerCode"]})
+    return src
 
 
-def census_window(url: str) -> str:
-    """'2024-01–2025-11' from a Census ``time=from 2024-01 to 2025-11`` query ('' when absent)."""
-    words = (_query(url).get("time") or [""])[0].split()
-    if len(words) == 4 and words[0] == "from" and words[2] == "to":
-        return f"{words[1]}–{words[3]}"
-    return words[0] if len(words) == 1 else ""
-
-
-def census_queries(facts: list[Fact]) -> dict[str, list[str]]:
-    """flow -> distinct Census query URLs the facts were read from (exports first)."""
-    found: dict[str, list[str]] = {"exports": [], "imports": []}
+def census_queries(facts: list[Fact]) -> dict[str, list[SourceRef]]:
+    """flow -> distinct Census queries the facts were read from (exports first)."""
+    found: dict[str, list[SourceRef]] = {"exports": [], "imports": []}
     for fact in facts:
-        if fact.source and fact.source.dataset.startswith("census") and (flow := census_flow(fact.source.url)):
-            if fact.source.url not in found[flow]:
-                found[flow].append(fact.source.url)
+        for src in map(asked, fact.sources):
+            if src.dataset.startswith("census") and src.flow in found:
+                if src.url not in [s.url for s in found[src.flow]]:
+                    found[src.flow].append(src)
     return {k: v for k, v in found.items() if v}
 
 
-def census_link(flow: str, url: str, with_name: bool = True, with_partner: bool = False) -> Link:
-    window = census_window(url)
-    codes = _query(url).get("CTY_CODE", [])
+def census_link(src: SourceRef, with_name: bool = True, with_partner: bool = False) -> Link:
+    src = asked(src)
+    codes = [c for c in src.partner.split(",") if c]
     partner = name_zh(codes[0], scheme="census", fallback=codes[0]) if with_partner and len(codes) == 1 else ""
-    inner = "，".join(p for p in (f"美國{FLOW_ZH[flow]}" + (f"（{partner}）" if partner else ""), window) if p)
-    return Link(f"{CENSUS}（{inner}）" if with_name else inner, url)
+    inner = "，".join(p for p in (f"美國{FLOW_ZH.get(src.flow, '')}" + (f"（{partner}）" if partner else ""),
+                                 src.window) if p)
+    return Link(f"{CENSUS}（{inner}）" if with_name else inner, src.url)
 
 
-def comtrade_link(url: str, with_name: bool = True) -> Link:
-    q = _query(url)
-    reporter, year, flow = (q.get(k, [""])[0] for k in ("reporterCode", "period", "flowCode"))
+def comtrade_link(src: SourceRef, with_name: bool = True) -> Link:
+    src = asked(src)
+    reporter, year, flow = src.reporter, src.window, src.flow
     name = name_zh(int(reporter), fallback=reporter) if reporter.isdigit() else reporter
     inner = "".join(p for p in (name, f" {year} 年" if year else "", FLOW_ZH.get(flow, "")) if p)
-    return Link(f"{COMTRADE}（{inner}）" if with_name else inner, url)
+    return Link(f"{COMTRADE}（{inner}）" if with_name else inner, src.url)
 
 
-def _is_balance(fact: Fact) -> bool:
-    return fact.kind in ("balance", "monthly_extreme") or ".balance." in fact.id
-
-
-def fact_links(fact: Fact, sheet: FactSheet) -> list[Link]:
-    """Where ``fact`` came from; a balance cites both the exports and the imports query."""
-    src = fact.source
-    if src is None or not src.url:
-        return [Link(fact.id, "")]
+def source_link(src: SourceRef, with_name: bool = True) -> Link:
+    """One stored answer as a readable link."""
     if src.dataset.startswith("census"):
-        if _is_balance(fact):
-            partner = fact.subject.get("partner")
-            same = [f for f in sheet.facts if f.subject.get("partner") == partner and f.kind in ("exports", "imports")]
-            queries = census_queries(same)
-            if queries:
-                return [census_link(flow, urls[0]) for flow, urls in queries.items()]
-        return [census_link(census_flow(src.url), src.url)]
+        return census_link(src, with_name=with_name)
     if src.dataset.startswith("comtrade"):
-        return [comtrade_link(src.url)]
-    return [Link(src.dataset, src.url)]
+        return comtrade_link(src, with_name=with_name)
+    return Link(src.dataset, src.url)
+
+
+def fact_links(fact: Fact, sheet: FactSheet | None = None) -> list[Link]:
+    """Where ``fact`` came from: every query it cites (a balance cites the exports and the imports query)."""
+    refs = [src for src in fact.sources if src.url]
+    if not refs:
+        return [Link(fact.id, "")]
+    return [source_link(src) for src in refs]
 
 
 def links_markdown(links: list[Link]) -> str:
@@ -117,18 +123,18 @@ def data_source_lines(sheet: FactSheet, used: list[Fact]) -> SourceLines:
     if "census" in datasets:
         queries = census_queries(used)
         fetched = _fetched(sheet, "census")
-        links = [census_link(flow, url, with_name=False, with_partner=len(urls) > 1)
-                 for flow, urls in queries.items() for url in urls]
+        links = [census_link(src, with_name=False, with_partner=len(refs) > 1)
+                 for refs in queries.values() for src in refs]
         labels += [link.label for link in links]
         lines.append(f"{CENSUS_FULL}，擷取於 {fetched}：" + "、".join(link.markdown() for link in links))
     if "comtrade" in datasets:
         answers: dict[str, tuple[str, str, str]] = {}
+        refs: dict[str, SourceRef] = {}
         synthetic: set[bool] = set()
         for fact in sheet.facts:
             if fact.source and fact.source.dataset.startswith("comtrade") and fact.source.url:
-                q = _query(fact.source.url)
-                answers.setdefault(fact.source.url, tuple(q.get(k, [""])[0]  # type: ignore[arg-type]
-                                                          for k in ("reporterCode", "period", "flowCode")))
+                src = refs.setdefault(fact.source.url, asked(fact.source))
+                answers.setdefault(src.url, (src.reporter, src.window, src.flow))
                 synthetic.add(fact.source.synthetic)
         year_list = sorted({a[1] for a in answers.values()})
         if year_list and all(y.isdigit() for y in year_list):
@@ -139,9 +145,11 @@ def data_source_lines(sheet: FactSheet, used: list[Fact]) -> SourceLines:
                       "years": (years, "UN Comtrade 年度數")}
             for key, (value, label) in counts.items():
                 facts[f"sources:comtrade.{key}"] = make.count_fact(
-                    id=f"sources.comtrade.{key}", kind="count", value=float(value), period=period, label_zh=label)
+                    key=FactKey(source="comtrade", measure=key, view="sources", basis=period.basis,
+                                start=period.start, end=period.end),
+                    kind="count", value=float(value), period=period, label_zh=label)
             example = min(answers, key=lambda u: (answers[u][1] != year_list[-1], answers[u][2] != "X", answers[u]))
-            link = comtrade_link(example, with_name=False)
+            link = comtrade_link(refs[example], with_name=False)
             labels.append(link.label)
             flow_text = "出口與進口" if flows > 1 else FLOW_ZH.get(next(iter(answers.values()))[2], "")
             note = {frozenset({True}): "，合成樣本", frozenset({True, False}): "，含合成樣本"}.get(frozenset(synthetic), "")

@@ -18,7 +18,7 @@ import yaml
 
 from agent.verify import to_traditional
 from tools.facts.model import Fact
-from tools.fmt import direction_word
+from tools.fmt import balance_word, direction_word
 
 from .facts_view import Change, ReporterYear, partner_name
 from .policy_status import DocStatus
@@ -89,6 +89,10 @@ def month_label(ym: str) -> str:
 
 def change_sentence(ch: Change) -> str:
     cur = ch.current
+    if ch.change.unit == "text" and ch.base is not None and ch.base.value is not None:  # a sign flip, in words
+        return _fill("change_flip", period=cur.period.label_zh, label=cur.label_zh, value=cur.display,
+                     base_period=ch.base.period.label_zh, base_word=balance_word(ch.base.value),
+                     base_value=ch.base.display, change=ch.change.display)
     word = change_word(ch.change, cur)
     if ch.base is not None:
         return _fill("change", period=cur.period.label_zh, label=cur.label_zh, value=cur.display,

@@ -12,24 +12,18 @@ Why it is built this way:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
 
 import pandas as pd
 
 from tools.countries import resolve
 from tools.errors import DataGapError
 from tools.facts import make
-from tools.facts.census_facts import CensusResult, census_facts, headline_facts
-from tools.facts.comtrade_facts import comtrade_facts, mirror_facts
-from tools.facts.model import Basis, Fact, FactSheet, QualityFlag
+from tools.facts.census_facts import CensusResult, headline_facts
+from tools.facts.key import FactKey
+from tools.facts.model import Basis, Fact, FactSheet, Period, QualityFlag
+from tools.facts.registry import Producers, StoreTables, TradeStore
 from tools.metrics import census as cm
 from tools.weeks import ReportWeek, census_last_month, census_release_date, comtrade_last_year, parse_week
-
-
-class TradeStore(Protocol):
-    def census_monthly(self) -> pd.DataFrame: ...
-    def comtrade_annual(self) -> pd.DataFrame: ...
-    def census_revisions(self) -> pd.DataFrame: ...
 
 
 def _reporter_codes(reporters: Iterable[int | str] | None) -> list[int] | None:
@@ -78,12 +72,13 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
     facts: list[Fact] = []
     flags: list[QualityFlag] = []
 
-    cres = census_facts(census_in, c_cut) if not census_in.empty else CensusResult()
+    producers = Producers(StoreTables(census=census, comtrade=comtrade, store=store))
+    cres = producers.get("census").sheet(c_cut) if not census_in.empty else CensusResult()
     facts += cres.facts
     flags += cres.flags
     if not census_in.empty:
         sheet.data_cutoff["census"] = str(census_in["period"].max())
-    tres = comtrade_facts(comtrade_in, y_cut) if not comtrade_in.empty else None
+    tres = producers.get("comtrade").sheet(y_cut, codes) if not comtrade_in.empty else None
     if tres is not None:
         facts += tres.facts
         flags += tres.flags
@@ -94,9 +89,9 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
                 and f.subject["year"] == str(year)}
         reps = sorted(tres.years)
         csrc = next((f.source for f in cres.facts if f.source is not None), None)
-        mf, mflags = mirror_facts(comtrade, year, reps, top3, _census_full_year(census_in, year), csrc)
-        facts += mf
-        flags += mflags
+        mirror = producers.get("comtrade").mirror(year, reps, top3, _census_full_year(census_in, year), csrc)
+        facts += mirror.facts
+        flags += mirror.flags
 
     facts += _cutoff_facts(rw, sheet.data_cutoff)
     flags += _stale_flags(rw, c_cut, y_cut, census, comtrade, with_census, codes)
@@ -124,8 +119,8 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
     }
     seen: set[str] = set()
     for f in facts:
-        if f.source is None:
-            f.source = fallback.get(f.subject.get("scheme", ""))
+        if not f.sources and (ref := fallback.get(f.subject.get("scheme", ""))) is not None:
+            f.sources = [ref]
         if f.id not in seen:
             seen.add(f.id)
             sheet.facts.append(f)
@@ -159,6 +154,11 @@ def _census_full_year(census: pd.DataFrame, year: int) -> pd.DataFrame | None:
     return sums[["exports", "imports"]].dropna(how="all")
 
 
+def _meta_key(source: str, measure: str, view: str, per: Period, **fields: str) -> FactKey:
+    """The key of a page-level fact (a cut-off, a comparison with another week) over the week itself."""
+    return FactKey(source=source, measure=measure, view=view, basis=per.basis, start=per.start, end=per.end, **fields)
+
+
 def _cutoff_facts(rw: ReportWeek, cutoff: dict[str, str]) -> list[Fact]:
     out = []
     per = make.period(rw.start.isoformat(), rw.end.isoformat(), Basis.SNAPSHOT, rw.label_zh)
@@ -166,14 +166,14 @@ def _cutoff_facts(rw: ReportWeek, cutoff: dict[str, str]) -> list[Fact]:
         m = cutoff["census"]
         y, mm = m.split("-")
         out.append(make.text_fact(
-            id="cutoff.census", kind="data_cutoff", text=m, alternatives=[f"{y} 年 {int(mm)} 月", f"{y}年{int(mm)}月"],
+            key=_meta_key("census", "cutoff", "cutoff", per), kind="data_cutoff", text=m, alternatives=[f"{y} 年 {int(mm)} 月", f"{y}年{int(mm)}月"],
             period=per, subject={"scheme": "census", "source": "census"},
             label_zh="本週可用美國普查局月度資料截至", note_zh="依普查局發布日：本週結束前已發布的最新月份",
         ))
     if "comtrade" in cutoff:
         y = cutoff["comtrade"]
         out.append(make.text_fact(
-            id="cutoff.comtrade", kind="data_cutoff", text=f"{y} 年", alternatives=[y, f"{y}年"],
+            key=_meta_key("comtrade", "cutoff", "cutoff", per), kind="data_cutoff", text=f"{y} 年", alternatives=[y, f"{y}年"],
             period=per, subject={"scheme": "comtrade", "source": "comtrade"},
             label_zh="本週可用 UN Comtrade 年度資料截至",
         ))
@@ -219,7 +219,8 @@ def _revision_facts(store: TradeStore, cutoff: str) -> tuple[list[Fact], list[Qu
         delta = float(r.new_value) - float(r.old_value)
         y, m = p.split("-")
         facts.append(make.usd_fact(
-            id=f"census.{cty}.{flow}.revision.{p}", kind="revision", value=delta,
+            key=FactKey(source="census", reporter="842", partner=cty, flow=flow, measure="revision",
+                        basis=Basis.MONTH, start=p, end=p), kind="revision", value=delta,
             period=make.period(p, p, Basis.MONTH, f"{y} 年 {int(m)} 月"),
             subject={"scheme": "census", "reporter": "842", "partner": cty, "flow": flow,
                      "old_vintage": str(r.old_vintage), "new_vintage": str(r.new_vintage)},
@@ -253,7 +254,7 @@ def _comparison_facts(rw: ReportWeek, census: pd.DataFrame, current: CensusResul
     else:
         text = f"{who}資料至 {o_have}，本週至 {c_have}"
     out.append(make.text_fact(
-        id=f"{prefix}.census.cutoff", kind=prefix, text=text, period=per,
+        key=_meta_key("census", "cutoff", prefix, per), kind=prefix, text=text, period=per,
         subject={"scheme": "census", "week": other.week, "other_cutoff": o_have or "", "cutoff": c_have or ""},
         label_zh=f"美國普查局資料範圍與{who}（{other.week}）比較",
     ))
@@ -274,7 +275,7 @@ def _comparison_facts(rw: ReportWeek, census: pd.DataFrame, current: CensusResul
         else:
             text = f"無新資料（同為 {cur_by_id[cur_id].period.label_zh}）"
         out.append(make.text_fact(
-            id=f"{prefix}.census.{cty}.balance", kind=prefix, text=text, period=per,
+            key=_meta_key("census", "value", prefix, per, reporter="842", partner=cty, flow="balance"), kind=prefix, text=text, period=per,
             compares=[cur_id, o_id], subject={**o_fact.subject, "week": other.week},
             label_zh=f"美國對{o_fact.subject['partner_name']}貿易差額與{who}（{other.week}）週報比較",
         ))
@@ -296,7 +297,7 @@ def _comtrade_cutoff_change(rw: ReportWeek, comtrade: pd.DataFrame, prefix: str,
         text = f"由 {o_have} 年更新為 {cur} 年"
     per = make.period(rw.start.isoformat(), rw.end.isoformat(), Basis.SNAPSHOT, rw.label_zh)
     return make.text_fact(
-        id=f"{prefix}.comtrade.cutoff", kind=prefix, text=text, period=per,
+        key=_meta_key("comtrade", "cutoff", prefix, per), kind=prefix, text=text, period=per,
         subject={"scheme": "comtrade", "week": other.week, "other_cutoff": str(o_have or ""), "cutoff": str(cur)},
         label_zh=f"UN Comtrade 資料年度與{who}（{other.week}）比較",
     )

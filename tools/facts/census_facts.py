@@ -19,8 +19,10 @@ import pandas as pd
 from tools import fmt
 from tools.countries import name_zh
 from tools.facts import make
+from tools.facts.key import FactKey, fact_id
 from tools.facts.model import Basis, Fact, QualityFlag, SourceRef
 from tools.metrics import census as cm
+from tools.metrics import growth
 
 US = "842"
 US_ZH = "美國"
@@ -42,26 +44,33 @@ def _label(flow: str, partner_zh: str, value: float | None) -> str:
     return f"美國對{partner_zh}貿易{word}" if word in ("逆差", "順差") else f"美國對{partner_zh}貿易差額"
 
 
-def _sources(df: pd.DataFrame) -> dict[str, dict[str, SourceRef]]:
-    """Per country and flow, the snapshot of its newest month (all values are from the latest vintage).
+def _sources(df: pd.DataFrame) -> dict[str, dict[str, list[SourceRef]]]:
+    """Per country and flow, the queries its newest month came from (all values are from the latest vintage).
 
     Exports and imports are separate Census queries: each flow cites its own URL when the
-    store keeps it; the balance cites the newer of the two.
+    store keeps it; a balance is exports minus imports, so it cites both.
     """
     latest = df.sort_values(["cty_code", "fetched_at", "period"]).drop_duplicates("cty_code", keep="last")
     synthetic = df.groupby("cty_code")["synthetic"].any()
-    out: dict[str, dict[str, SourceRef]] = {}
+    out: dict[str, dict[str, list[SourceRef]]] = {}
     for r in latest.to_dict("records"):
         cty = str(r["cty_code"])
-        refs = {}
-        for flow, col in (("balance", "source_url"), ("exports", "exports_source_url"),
-                          ("imports", "imports_source_url")):
-            url = r.get(col)
+        refs: dict[str, SourceRef] = {}
+        for flow in ("exports", "imports"):
+            url = r.get(f"{flow}_source_url")
             url = str(url) if isinstance(url, str) and url and url != "nan" else str(r["source_url"])
+            window = r.get(f"{flow}_window")
             refs[flow] = make.source_ref("census", url, r["fetched_at"].to_pydatetime(), str(r["vintage"]),
-                                         bool(synthetic[r["cty_code"]]))
-        out[cty] = refs
+                                         bool(synthetic[r["cty_code"]]), dataset=_text(r.get("dataset")), flow=flow,
+                                         window=_text(window), reporter=US)
+        both = [refs["exports"]] + ([refs["imports"]] if refs["imports"].url != refs["exports"].url else [])
+        out[cty] = {"exports": [refs["exports"]], "imports": [refs["imports"]], "balance": both}
     return out
+
+
+def _text(value: object) -> str:
+    """A stored text cell ('' for a missing one: answers stored before provenance was recorded)."""
+    return value if isinstance(value, str) and value != "nan" else ""
 
 
 def _months_zh(months: list[str]) -> str:
@@ -75,8 +84,14 @@ def _subject(cty: str, partner_zh: str, **extra: str) -> dict[str, str]:
             **extra}
 
 
+def census_key(cty: str, flow: str, rng: cm.Range, measure: str = "value") -> FactKey:
+    """The key of a Census figure of US trade with ``cty`` over ``rng``."""
+    return FactKey(source="census", reporter=US, partner=cty, flow=flow, measure=measure, basis=Basis(rng.basis),
+                   start=rng.start, end=rng.end)
+
+
 def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: Mapping[str, Any],
-                 src: Mapping[str, SourceRef]) -> list[Fact]:
+                 src: Mapping[str, list[SourceRef]]) -> list[Fact]:
     out = []
     per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
     for flow in cm.FLOWS:
@@ -84,49 +99,58 @@ def _value_facts(cty: str, pzh: str, rng: cm.Range, sums: Mapping[str, Any],
         if v is None or (isinstance(v, float) and math.isnan(v)):
             continue
         out.append(make.usd_fact(
-            id=f"census.{cty}.{flow}.{rng.basis}.{rng.key}", kind=flow, value=v, period=per,
-            subject=_subject(cty, pzh, flow=flow), label_zh=_label(flow, pzh, v), source=src[flow],
+            key=census_key(cty, flow, rng), kind=flow, value=v, period=per,
+            subject=_subject(cty, pzh, flow=flow), label_zh=_label(flow, pzh, v), sources=src[flow],
             magnitude=(flow == "balance"),
         ))
     return out
 
 
 def _yoy_facts(cty: str, pzh: str, rng: cm.Range, row: Mapping[str, Any],
-               srcs: Mapping[str, SourceRef]) -> list[Fact]:
+               srcs: Mapping[str, list[SourceRef]]) -> list[Fact]:
     out = []
-    base = rng.year_before()
-    per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
     for flow in cm.FLOWS:
-        cur_v, base_v = row[f"{flow}_cur"], row[f"{flow}_base"]
-        if math.isnan(cur_v) or math.isnan(base_v):
-            continue
-        cur_id = f"census.{cty}.{flow}.{rng.basis}.{rng.key}"
-        base_id = f"census.{cty}.{flow}.{base.basis}.{base.key}"
-        common: dict[str, Any] = dict(
-            id=f"census.{cty}.{flow}.yoy.{rng.key}", kind="yoy", period=per, source=srcs[flow],
-            compares=[cur_id, base_id], derived_from=[cur_id, base_id],
-            subject=_subject(cty, pzh, flow=flow, base_period=base.key),
-            note_zh=f"與 {base.label_zh} 同口徑比較",
-        )
-        what = _label(flow, pzh, cur_v)
-        if bool(row[f"{flow}_flip"]):
-            text = f"由{fmt.balance_word(base_v)}轉為{fmt.balance_word(cur_v)}"
-            out.append(make.text_fact(text=text, label_zh=f"美國對{pzh}貿易差額變化（較 {base.label_zh}）", **common))
-            continue
-        pct = row[f"{flow}_pct"]
-        if math.isnan(pct):
-            continue
-        kind: Literal["balance", "flow"] = "balance" if flow == "balance" else "flow"
-        direction = "flat" if pct == 0 else ("up" if pct > 0 else "down")
-        word = fmt.direction_word(pct, kind)
-        out.append(make.pct_fact(
-            value=pct, signed=True, direction=direction,
-            label_zh=f"{what}年增率（{rng.label_zh}較 {base.label_zh}，{word}）", **common,
-        ))
+        fact = change_fact(cty, pzh, flow, rng, row[f"{flow}_cur"], row[f"{flow}_base"], srcs[flow])
+        if fact is not None:
+            out.append(fact)
     return out
 
 
-def _extreme_facts(cty: str, pzh: str, ext: Mapping[str, Any], src: SourceRef) -> list[Fact]:
+def change_fact(cty: str, pzh: str, flow: str, rng: cm.Range, cur_v: float, base_v: float,
+                sources: list[SourceRef]) -> Fact | None:
+    """The same-basis change of ``flow`` over ``rng`` against the same months a year earlier.
+
+    The one rule for the briefing and the chat: a flow grows or falls by a percentage; a
+    balance's magnitude widens or narrows, and a balance that changes sign is stated as
+    由順差轉為逆差 (a text fact), never as a percentage. None when the base is missing or zero.
+    """
+    if cur_v is None or base_v is None or math.isnan(cur_v) or math.isnan(base_v):
+        return None
+    base = rng.year_before()
+    per = make.period(rng.start, rng.end, rng.basis, rng.label_zh)
+    cur_id = fact_id(census_key(cty, flow, rng))
+    base_id = fact_id(census_key(cty, flow, base))
+    common: dict[str, Any] = dict(
+        key=census_key(cty, flow, rng, "yoy"), kind="yoy", period=per, sources=sources,
+        compares=[cur_id, base_id], derived_from=[cur_id, base_id],
+        subject=_subject(cty, pzh, flow=flow, base_period=base.key),
+        note_zh=f"與 {base.label_zh} 同口徑比較",
+    )
+    kind: Literal["balance", "flow"] = "balance" if flow == "balance" else "flow"
+    ch = growth.change(cur_v, base_v, kind)
+    if ch.sign_flip:
+        text = f"由{fmt.balance_word(base_v)}轉為{fmt.balance_word(cur_v)}"
+        return make.text_fact(text=text, label_zh=f"美國對{pzh}貿易差額變化（較 {base.label_zh}）", **common)
+    if ch.pct is None:
+        return None
+    word = fmt.direction_word(ch.pct, kind)
+    return make.pct_fact(
+        value=ch.pct, signed=True, direction=ch.direction,
+        label_zh=f"{_label(flow, pzh, cur_v)}年增率（{rng.label_zh}較 {base.label_zh}，{word}）", **common,
+    )
+
+
+def _extreme_facts(cty: str, pzh: str, ext: Mapping[str, Any], src: list[SourceRef]) -> list[Fact]:
     out = []
     ws, we = str(ext["window_start"]), str(ext["window_end"])
     per = make.period(ws, we, Basis.WINDOW, f"{ws} 至 {we}")
@@ -137,9 +161,10 @@ def _extreme_facts(cty: str, pzh: str, ext: Mapping[str, Any], src: SourceRef) -
         if (name == "max_deficit" and value >= 0) or (name == "max_surplus" and value <= 0):
             continue
         out.append(make.usd_fact(
-            id=f"census.{cty}.balance.{name}.{ws}_{we}", kind="monthly_extreme", value=value, period=per,
+            key=FactKey(source="census", reporter=US, partner=cty, flow="balance", measure=name, basis=Basis.WINDOW,
+                        start=ws, end=we), kind="monthly_extreme", value=value, period=per,
             subject=_subject(cty, pzh, flow="balance", month=str(month), extreme=name),
-            label_zh=f"美國對{pzh}單月貿易{word}（{ws} 以來最大，{month}）", source=src, magnitude=True,
+            label_zh=f"美國對{pzh}單月貿易{word}（{ws} 以來最大，{month}）", sources=src, magnitude=True,
             note_zh=f"比較範圍為資料庫內連續月份 {ws} 至 {we}（共 {int(ext['months'])} 個月），非歷史紀錄",
         ))
     return out
@@ -233,7 +258,7 @@ def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
         if cty in ext:
             res.facts += _extreme_facts(cty, pzh, ext[cty], src["balance"])
         if not math.isnan(row["balance_cur"]):
-            res.headline[cty] = f"census.{cty}.balance.{rng.basis}.{rng.key}"
+            res.headline[cty] = fact_id(census_key(cty, "balance", rng))
         missing = gaps.get(cty, []) + base_gaps.get(cty, [])
         if missing:
             res.flags.append(QualityFlag(
@@ -253,3 +278,81 @@ def census_facts(monthly: pd.DataFrame, last_period: str) -> CensusResult:
             message_zh="美國普查局資料含合成樣本（非官方數據），僅供展示",
         ))
     return res
+
+
+# --- on demand (chat): the same facts for any partner, flow and months the store holds ---------------
+def range_of(start: str, end: str) -> cm.Range:
+    """The Census range ``start``..``end`` (YYYY-MM) with its basis: a month, Jan–Dec (year), Jan–N (ytd)
+    or any other window."""
+    if start == end:
+        return cm.Range(start, end, Basis.MONTH.value)
+    if start.endswith("-01") and start[:4] == end[:4]:
+        return cm.Range(start, end, (Basis.YEAR if end.endswith("-12") else Basis.YTD).value)
+    return cm.Range(start, end, Basis.WINDOW.value)
+
+
+def _partner_rows(monthly: pd.DataFrame, cty: str) -> pd.DataFrame:
+    return cm.with_balance(monthly[monthly["cty_code"].astype(str) == cty])
+
+
+def sum_fact(monthly: pd.DataFrame, cty: str, flow: str, start: str, end: str,
+             partner_zh: str | None = None) -> Fact | None:
+    """exports/imports/balance of US trade with ``cty`` over ``start``..``end``; None unless every month is stored."""
+    rows = _partner_rows(monthly, cty)
+    if rows.empty:
+        return None
+    rng = range_of(start, end)
+    sums = cm.range_sums(rows, rng)
+    if cty not in sums.index.astype(str):
+        return None
+    row = sums.loc[sums.index.astype(str) == cty].iloc[0]
+    pzh = partner_zh or _partner_names(rows)[cty]
+    facts = _value_facts(cty, pzh, rng, {flow: row[flow]}, _sources(rows)[cty])
+    return facts[0] if facts else None
+
+
+def yoy_fact(monthly: pd.DataFrame, current: Fact) -> Fact | None:
+    """The same-basis change of a Census sum fact against the same months a year earlier (sheet rule)."""
+    key = current.key
+    rng = range_of(key.start, key.end)
+    base = sum_fact(monthly, key.partner, key.flow, rng.year_before().start, rng.year_before().end,
+                    current.subject.get("partner_name"))
+    if base is None or current.value is None or base.value is None:
+        return None
+    rows = _partner_rows(monthly, key.partner)
+    return change_fact(key.partner, current.subject.get("partner_name") or key.partner, key.flow, rng,
+                       current.value, base.value, _sources(rows)[key.partner][key.flow])
+
+
+def extreme_fact(monthly: pd.DataFrame, cty: str, flow: str, start: str, end: str, partner_zh: str, *,
+                 lowest: bool = False) -> tuple[Fact, Fact] | None:
+    """The month with the largest deficit (or largest flow) in the window — with ``lowest``, the smallest
+    deficit (lowest flow) — and that month's own fact."""
+    rows = _partner_rows(monthly, cty)
+    rows = rows[(rows["period"] >= start) & (rows["period"] <= end)]
+    col = f"{flow}_usd"
+    rows = rows.dropna(subset=[col])
+    if rows.empty:
+        return None
+    want_min = (flow == "balance") != lowest  # a deficit is negative: the largest one is the minimum
+    pick = rows.loc[rows[col].idxmin()] if want_min else rows.loc[rows[col].idxmax()]
+    month = str(pick["period"])
+    monthly_fact = sum_fact(monthly, cty, flow, month, month, partner_zh)
+    if monthly_fact is None or monthly_fact.value is None:
+        return None
+    first, last = str(rows["period"].min()), str(rows["period"].max())
+    if flow == "balance":
+        name, what = ("min_deficit", "單月最小逆差") if lowest else ("max_deficit", "單月最大逆差")
+    else:
+        name = f"{'min' if lowest else 'max'}_{flow}"
+        what = f"單月最{'低' if lowest else '高'}{'出口' if flow == 'exports' else '進口'}"
+    window = range_of(first, last)
+    fact = make.usd_fact(
+        key=FactKey(source="census", reporter=US, partner=cty, flow=flow, measure=name, basis=Basis.WINDOW,
+                    start=first, end=last),
+        kind="monthly_extreme", value=monthly_fact.value, magnitude=(flow == "balance"),
+        period=make.period(first, last, Basis.WINDOW, window.label_zh),
+        subject={**monthly_fact.subject, "month": month, "extreme": name}, label_zh=f"美國對{partner_zh}{what}",
+        sources=monthly_fact.sources, derived_from=[monthly_fact.id],
+    )
+    return fact, monthly_fact

@@ -21,6 +21,7 @@ import pandas as pd
 from tools import fmt
 from tools.countries import by_census, name_zh
 from tools.facts import make
+from tools.facts.key import Basis, FactKey, fact_id
 from tools.facts.model import Fact, QualityFlag, SourceRef
 from tools.metrics import concentration as conc
 from tools.metrics import mirror as mir
@@ -54,24 +55,39 @@ def _group_sources(df: pd.DataFrame) -> dict[tuple[int, int, str], tuple[SourceR
     keys = conc.KEYS
     g = df.groupby(keys)
     # One stored answer per (reporter, year, flow) in practice; cite the newest if several.
-    first = df.loc[g["fetched_at"].idxmax(), keys + ["source_url", "vintage", "fetched_at"]]
+    asked = [c for c in ("dataset", "q_flow", "q_window", "q_partner") if c in df.columns]
+    first = df.loc[g["fetched_at"].idxmax(), keys + ["source_url", "vintage", "fetched_at"] + asked]
     flags = g[["synthetic", "row_capped"]].any()
     out = {}
-    for r in first.itertuples(index=False):
-        k = (int(r.reporter_code), int(r.year), str(r.flow))
+    for r in first.to_dict("records"):
+        k = (int(r["reporter_code"]), int(r["year"]), str(r["flow"]))
         synth, capped = flags.loc[k]
-        ref = make.source_ref("comtrade", str(r.source_url), r.fetched_at.to_pydatetime(), str(r.vintage),
-                              bool(synth))
+        # What the client recorded; answers stored before that fall back to the cell's own key.
+        ref = make.source_ref("comtrade", str(r["source_url"]), r["fetched_at"].to_pydatetime(), str(r["vintage"]),
+                              bool(synth), dataset=str(r.get("dataset") or ""), flow=str(r.get("q_flow") or k[2]),
+                              window=str(r.get("q_window") or k[1]), reporter=str(k[0]),
+                              partner=str(r.get("q_partner") or ""))
         out[k] = (ref, bool(capped))
     return out
+
+
+def comtrade_key(reporter: int | str, flow: str, year: int | str, measure: str, partner: int | str = "") -> FactKey:
+    """The key of one metric of a reporter's annual partner table (``partner`` for partner/share)."""
+    return FactKey(source="comtrade", reporter=str(reporter), partner=str(partner), flow=flow, measure=measure,
+                   basis=Basis.YEAR, start=str(year), end=str(year))
 
 
 def _subject(r: int, rzh: str, flow: str, year: int, **extra: str) -> dict[str, str]:
     return {"scheme": "comtrade", "reporter": str(r), "reporter_name": rzh, "flow": flow, "year": str(year), **extra}
 
 
-def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | None = None) -> ComtradeResult:
-    """All Comtrade facts for years up to ``last_year`` (the week's cut-off)."""
+def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | None = None, *,
+                   all_partners: bool = False) -> ComtradeResult:
+    """All Comtrade facts for years up to ``last_year`` (the week's cut-off).
+
+    Partner values and shares are made for each reporter's top partners and the FOCUS economies;
+    ``all_partners`` makes them for every partner (chat asks for any one).
+    """
     res = ComtradeResult()
     df = annual[annual["year"] <= last_year]
     if reporters is not None:
@@ -107,54 +123,54 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
         src, capped = sources[k]
         name = rzh[r]
         per = make.year_period(y)
-        base = f"comtrade.{r}.{f}.{y}"
         subj = _subject(r, name, f, y)
         what = f"{name}{FLOW_ZH[f]}"
         cap_note = "（該筆查詢觸及筆數上限，夥伴可能不完整）" if capped else ""
         total = totals[k]
         total_note = "" if k in world else "無全球（0）列，以各夥伴加總代替"
-        res.facts.append(make.usd_fact(id=f"{base}.total", kind="total", value=total, period=per, subject=subj,
+        res.facts.append(make.usd_fact(key=comtrade_key(r, f, y, "total"), kind="total", value=total, period=per, subject=subj,
                                        label_zh=f"{what}總額", source=src, note_zh=total_note))
         prev = (r, y - 1, f)
         if prev in totals:
             ch = flow_change(total, totals[prev])
             if ch.pct is not None:
                 res.facts.append(make.pct_fact(
-                    id=f"{base}.yoy", kind="yoy", value=ch.pct, signed=True, direction=ch.direction, period=per,
-                    subject=subj, source=src, compares=[f"{base}.total", f"comtrade.{r}.{f}.{y - 1}.total"],
-                    derived_from=[f"{base}.total", f"comtrade.{r}.{f}.{y - 1}.total"],
+                    key=comtrade_key(r, f, y, "yoy"), kind="yoy", value=ch.pct, signed=True, direction=ch.direction, period=per,
+                    subject=subj, source=src, compares=[fact_id(comtrade_key(r, f, y, "total")), fact_id(comtrade_key(r, f, y - 1, "total"))],
+                    derived_from=[fact_id(comtrade_key(r, f, y, "total")),
+                                  fact_id(comtrade_key(r, f, y - 1, "total"))],
                     label_zh=f"{what}年增率（{y} 年較 {y - 1} 年，{fmt.direction_word(ch.pct)}）",
                 ))
         band = str(row["band"])
         hhi_note = "HHI＝Σ（夥伴占比%）²，已排除全球及未列明／集團地區；台灣（490）保留" + cap_note
-        res.facts.append(make.index_fact(id=f"{base}.hhi", kind="hhi", value=float(row["hhi"]), period=per,
+        res.facts.append(make.index_fact(key=comtrade_key(r, f, y, "hhi"), kind="hhi", value=float(row["hhi"]), period=per,
                                          subject=subj, label_zh=f"{what}市場集中度（HHI）", source=src,
                                          note_zh=hhi_note))
         res.facts.append(make.text_fact(
-            id=f"{base}.hhi_band", kind="hhi_band", text=band, alternatives=[f"{band}集中度", f"{band}度集中"],
+            key=comtrade_key(r, f, y, "hhi_band"), kind="hhi_band", text=band, alternatives=[f"{band}集中度", f"{band}度集中"],
             period=per, subject=subj, label_zh=f"{what}集中度等級（<1,500 低／1,500–2,500 中／>2,500 高）",
-            source=src, derived_from=[f"{base}.hhi"],
+            sources=[src], derived_from=[fact_id(comtrade_key(r, f, y, "hhi"))],
         ))
         top = [int(p) for p in row["top3"]]
         top_names = "、".join(name_zh(p, fallback=str(p)) for p in top)
         res.facts.append(make.pct_fact(
-            id=f"{base}.top3_share", kind="top_share", value=float(row["top3_share"]), period=per,
+            key=comtrade_key(r, f, y, "top3_share"), kind="top_share", value=float(row["top3_share"]), period=per,
             subject={**subj, "partners": ",".join(map(str, top)), "partner_names": top_names},
             label_zh=f"{what}前三大夥伴（{top_names}）合計占比", source=src, note_zh=SHARE_NOTE,
         ))
-        res.facts.append(make.count_fact(id=f"{base}.partner_count", kind="partner_count",
+        res.facts.append(make.count_fact(key=comtrade_key(r, f, y, "partner_count"), kind="partner_count",
                                          value=float(row["partner_count"]), period=per, subject=subj,
                                          label_zh=f"{what}夥伴國家數", source=src, note_zh=cap_note))
         ex = excl_sum.get(k, 0.0)
         if ex > 0 and total and not math.isnan(total):
             res.facts.append(make.pct_fact(
-                id=f"{base}.excluded_share", kind="excluded_share", value=ex / total * 100.0, period=per,
+                key=comtrade_key(r, f, y, "excluded_share"), kind="excluded_share", value=ex / total * 100.0, period=per,
                 subject=subj, source=src,
                 label_zh=f"{what}中未列明／集團地區（不計入占比與 HHI）所占比重",
             ))
 
     # Partner values and shares: top-N and focus partners.
-    pick = shared[(shared["rank"] <= TOP_PARTNERS) | shared["partner_code"].isin(FOCUS)]
+    pick = shared if all_partners else shared[(shared["rank"] <= TOP_PARTNERS) | shared["partner_code"].isin(FOCUS)]
     pnames = {int(c): _pzh(int(c), str(d)) for c, d in
               pick.drop_duplicates("partner_code")[["partner_code", "partner_desc"]].itertuples(index=False)}
     for p in pick.itertuples(index=False):
@@ -163,13 +179,12 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
         name, pname = rzh[r], pnames[pc]
         subj = _subject(r, name, f, y, partner=str(pc), partner_name=pname, rank=str(int(p.rank)))
         per = make.year_period(y)
-        base = f"comtrade.{r}.{f}.{y}"
         verb = "對" if f == "X" else "自"
-        res.facts.append(make.usd_fact(id=f"{base}.partner.{pc}", kind="partner_value", value=float(p.value_usd),
+        res.facts.append(make.usd_fact(key=comtrade_key(r, f, y, "partner", pc), kind="partner_value", value=float(p.value_usd),
                                        period=per, subject=subj, source=src,
                                        label_zh=f"{name}{verb}{pname}{FLOW_ZH[f]}"))
-        res.facts.append(make.pct_fact(id=f"{base}.share.{pc}", kind="share", value=float(p.share_pct), period=per,
-                                       subject=subj, source=src, derived_from=[f"{base}.partner.{pc}"],
+        res.facts.append(make.pct_fact(key=comtrade_key(r, f, y, "share", pc), kind="share", value=float(p.share_pct), period=per,
+                                       subject=subj, source=src, derived_from=[fact_id(comtrade_key(r, f, y, "partner", pc))],
                                        label_zh=f"{pname}占{name}{FLOW_ZH[f]}比重（第 {int(p.rank)} 位）",
                                        note_zh=SHARE_NOTE))
 
@@ -185,6 +200,17 @@ def comtrade_facts(annual: pd.DataFrame, last_year: int, reporters: list[int] | 
     return res
 
 
+def reporter_year_facts(annual: pd.DataFrame, reporter: int, flow: str, year: int, *,
+                        all_partners: bool = False) -> list[Fact]:
+    """On demand (chat): one reporter's facts for one flow and year, made exactly as the sheet makes them."""
+    df = annual[(annual["reporter_code"] == reporter) & (annual["flow"] == flow)
+                & annual["year"].isin([year, year - 1])]
+    if df[df["year"] == year].empty:
+        return []
+    res = comtrade_facts(df, year, [reporter], all_partners=all_partners)
+    return [f for f in res.facts if f.key.start == str(year)]
+
+
 def _coverage_flags(sel: pd.DataFrame, summ: pd.DataFrame, rzh: dict[int, str],
                     keep_years: dict[int, list[int]]) -> list[QualityFlag]:
     flags: list[QualityFlag] = []
@@ -193,7 +219,7 @@ def _coverage_flags(sel: pd.DataFrame, summ: pd.DataFrame, rzh: dict[int, str],
         r, y, f = int(key[0]), int(key[1]), str(key[2])
         flags.append(QualityFlag(
             code="low_partner_coverage", severity="warn", subject=_subject(r, rzh[r], f, y),
-            fact_ids=[f"comtrade.{r}.{f}.{y}.partner_count", f"comtrade.{r}.{f}.{y}.hhi"],
+            fact_ids=[fact_id(comtrade_key(r, f, y, "partner_count")), fact_id(comtrade_key(r, f, y, "hhi"))],
             message_zh=(f"{rzh[r]} {y} 年{FLOW_ZH[f]}僅 {int(row['partner_count'])} 個夥伴，遠少於同儕中位數 "
                         f"{int(row['peer_median'])}，HHI 與占比可能失真"),
         ))
@@ -201,7 +227,7 @@ def _coverage_flags(sel: pd.DataFrame, summ: pd.DataFrame, rzh: dict[int, str],
         r, y, f = int(key.reporter_code), int(key.year), str(key.flow)
         flags.append(QualityFlag(
             code="row_cap", severity="warn", subject=_subject(r, rzh[r], f, y),
-            fact_ids=[f"comtrade.{r}.{f}.{y}.hhi", f"comtrade.{r}.{f}.{y}.partner_count"],
+            fact_ids=[fact_id(comtrade_key(r, f, y, "hhi")), fact_id(comtrade_key(r, f, y, "partner_count"))],
             message_zh=f"{rzh[r]} {y} 年{FLOW_ZH[f]}的 Comtrade 回應觸及筆數上限，夥伴表可能不完整",
         ))
     years = sorted({y for ys in keep_years.values() for y in ys}, reverse=True)[:2]
@@ -241,7 +267,7 @@ def mirror_facts(annual: pd.DataFrame, year: int, reporters: list[int], top3: di
             src = srcs.get((int(p.a), year, "X"), (None, False))[0]
             other = srcs.get((int(p.b), year, "M"), (None, False))[0]
             synth = bool((src and src.synthetic) or (other and other.synthetic))
-            facts_, flags_ = _mirror_fact(f"mirror.{p.a}.{p.b}.{year}.gap", int(p.a), int(p.b), year,
+            facts_, flags_ = _mirror_fact(mirror_key(p.a, p.b, year), int(p.a), int(p.b), year,
                                           float(p.exports_a_to_b), float(p.imports_b_from_a), "Comtrade", src,
                                           synth)
             facts += facts_
@@ -259,13 +285,13 @@ def mirror_facts(annual: pd.DataFrame, year: int, reporters: list[int], top3: di
             m = partner_says.get((c.comtrade, "M"))
             x = partner_says.get((c.comtrade, "X"))
             if m is not None and not math.isnan(row["exports"]):
-                facts_, flags_ = _mirror_fact(f"mirror.census.{cty}.{year}.exports.gap", 842, c.comtrade, year,
+                facts_, flags_ = _mirror_fact(mirror_key(842, cty, year, "exports"), 842, c.comtrade, year,
                                               float(row["exports"]), m, "Census/Comtrade", census_source,
                                               partner_synth.get((c.comtrade, "M"), False))
                 facts += facts_
                 flags += flags_
             if x is not None and not math.isnan(row["imports"]):
-                facts_, flags_ = _mirror_fact(f"mirror.census.{cty}.{year}.imports.gap", c.comtrade, 842, year,
+                facts_, flags_ = _mirror_fact(mirror_key(842, cty, year, "imports"), c.comtrade, 842, year,
                                               x, float(row["imports"]), "Comtrade/Census", census_source,
                                               partner_synth.get((c.comtrade, "X"), False))
                 facts += facts_
@@ -273,7 +299,14 @@ def mirror_facts(annual: pd.DataFrame, year: int, reporters: list[int], top3: di
     return facts, flags
 
 
-def _mirror_fact(fid: str, a: int, b: int, year: int, exports: float, imports: float,
+def mirror_key(a: int | str, b: int | str, year: int, census_flow: str = "") -> FactKey:
+    """A mirror gap: a's exports to b against b's imports from a; with ``census_flow`` the US Census
+    side (``b`` is then a Census country code) against the partner's Comtrade record."""
+    return FactKey(source="mirror", reporter=str(a), partner=str(b), flow=census_flow, measure="gap",
+                   basis=Basis.YEAR, start=str(year), end=str(year))
+
+
+def _mirror_fact(key: FactKey, a: int, b: int, year: int, exports: float, imports: float,
                  basis: str, source: SourceRef | None,
                  synthetic_side: bool = False) -> tuple[list[Fact], list[QualityFlag]]:
     gap = mir.gap_pct(exports, imports)
@@ -283,7 +316,7 @@ def _mirror_fact(fid: str, a: int, b: int, year: int, exports: float, imports: f
     subj = {"scheme": "mirror", "reporter": str(a), "reporter_name": an, "partner": str(b), "partner_name": bn,
             "year": str(year), "basis": basis, "exports_usd": f"{exports:.0f}", "imports_usd": f"{imports:.0f}"}
     fact = make.pct_fact(
-        id=fid, kind="mirror_gap", value=gap, signed=True, period=make.year_period(year), subject=subj, source=source,
+        key=key, kind="mirror_gap", value=gap, signed=True, period=make.year_period(year), subject=subj, source=source,
         label_zh=f"{an}申報對{bn}出口與{bn}申報自{an}進口之差距（{basis}）",
         note_zh=f"差距＝（出口 {fmt.usd(exports)} − 進口 {fmt.usd(imports)}）÷ 進口；進口以 CIF 計，小幅負差屬常態",
     )
@@ -291,7 +324,7 @@ def _mirror_fact(fid: str, a: int, b: int, year: int, exports: float, imports: f
     if abs(gap) > mir.MIRROR_GAP_THRESHOLD_PCT:
         synthetic = "（含合成樣本資料，差距不代表真實統計）" if synthetic_side else ""
         flags.append(QualityFlag(
-            code="mirror_gap", severity="warn", subject=subj, fact_ids=[fid],
+            code="mirror_gap", severity="warn", subject=subj, fact_ids=[fact_id(key)],
             message_zh=(f"{an}→{bn} {year} 年鏡像差距（{basis}）{fmt.signed_pct(gap)}，"
                         f"超過 ±{mir.MIRROR_GAP_THRESHOLD_PCT:.0f}% 門檻{synthetic}"),
         ))

@@ -14,23 +14,34 @@ from typing import Any
 
 from tools import fmt
 from tools.facts.model import Basis, Fact, Period, SourceRef
+from tools.sources.registry import spec
 
 _CENSUS_DS = re.compile(r"intltrade/(?:exports|imports)/(\w+)")
 _COMTRADE_DS = re.compile(r"/(preview|get|previewTariffline)/(\w)/(\w)/(\w+)")
 
 
 def dataset_of(source: str, url: str) -> str:
-    """A short dataset name from the query URL, e.g. 'census.intltrade.hs', 'comtrade.preview.C.A.HS'."""
+    """The dataset label of an answer stored before clients recorded one (manifest ``dataset`` = '').
+
+    New answers carry the label their client recorded; for old Census and Comtrade rows it is
+    read from the stored URL once here; any other source gets its SourceSpec's label.
+    """
     if source == "census":
         m = _CENSUS_DS.search(url or "")
         return f"census.intltrade.{m.group(1)}" if m else "census.intltrade"
-    m = _COMTRADE_DS.search(url or "")
-    return f"comtrade.{m.group(1)}.{m.group(2)}.{m.group(3)}.{m.group(4)}" if m else "comtrade"
+    if source == "comtrade":
+        m = _COMTRADE_DS.search(url or "")
+        return f"comtrade.{m.group(1)}.{m.group(2)}.{m.group(3)}.{m.group(4)}" if m else "comtrade"
+    return spec(source).dataset
 
 
-def source_ref(source: str, url: str, fetched_at: datetime, vintage: str, synthetic: bool) -> SourceRef:
-    return SourceRef(dataset=dataset_of(source, url), url=url or "", fetched_at=fetched_at, vintage=str(vintage),
-                     synthetic=bool(synthetic))
+def source_ref(source: str, url: str, fetched_at: datetime, vintage: str, synthetic: bool, *,
+               dataset: str = "", flow: str = "", window: str = "", reporter: str = "",
+               partner: str = "") -> SourceRef:
+    """A citation of one stored answer; ``dataset``/``flow``/``window`` as the client recorded them."""
+    return SourceRef(dataset=dataset or dataset_of(source, url), url=url or "", fetched_at=fetched_at,
+                     vintage=str(vintage), synthetic=bool(synthetic), flow=flow, window=window, reporter=reporter,
+                     partner=partner)
 
 
 @lru_cache(maxsize=4096)

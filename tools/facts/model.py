@@ -3,27 +3,20 @@
 Why these fields: the narrator, the chat and the reviewer all need to know, for any
 number on the page, what it is (``kind`` + ``subject``), on which basis it was computed
 (``period.basis`` — a Jan–Nov sum is never silently a "year"), where it came from
-(``source``), and every display form a sentence may legitimately use (``displays``), so
+(``sources``), and every display form a sentence may legitimately use (``displays``), so
 the verifier can accept ``USD 1,269 億`` and reject ``USD 1,270 億``.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
+from tools.facts.key import Basis, FactKey, fact_id, key_from_legacy_id
 
-class Basis(StrEnum):
-    """How a period was aggregated. Comparisons are only made between equal bases."""
-
-    MONTH = "month"  # one calendar month
-    YTD = "ytd"  # January through month N of one year (incomplete year)
-    YEAR = "year"  # a full calendar year
-    WINDOW = "window"  # a stored window of months (extremes: "since 2024-01")
-    SNAPSHOT = "snapshot"  # a point-in-time statement (counts, flags)
+__all__ = ["Basis", "Fact", "FactKey", "FactSheet", "Period", "QualityFlag", "SourceRef"]
 
 
 class Period(BaseModel):
@@ -41,6 +34,12 @@ class SourceRef(BaseModel):
     fetched_at: datetime
     vintage: str = Field(description="Identifier of the stored snapshot the values were read from")
     synthetic: bool = False
+    # What the client knew when it asked (stored with the answer in the manifest), so a page can
+    # label the link without parsing the URL: e.g. flow 'imports', window '2024-01–2025-11'.
+    flow: str = Field(default="", description="exports | imports (Census), X | M (Comtrade); '' when mixed")
+    window: str = Field(default="", description="Period asked: '2024-01–2025-11' (months) or '2024' (a year)")
+    reporter: str = Field(default="", description="Reporter code asked for ('' when the query names none)")
+    partner: str = Field(default="", description="Partner code(s) asked for, comma-separated ('' = all)")
 
 
 Unit = Literal["USD", "pct", "pp", "index", "count", "text"]
@@ -49,11 +48,15 @@ Unit = Literal["USD", "pct", "pp", "index", "count", "text"]
 class Fact(BaseModel):
     """One number (or a short categorical statement) with provenance and display forms.
 
-    ``id`` is stable across runs for the same data, e.g.
-    ``census.5830.balance.ytd.2025-01_2025-11`` or ``comtrade.392.X.2024.hhi``.
+    ``key`` says what the figure is; ``id`` is its printable name, always ``fact_id(key)``
+    (e.g. ``census.5830.balance.ytd.2025-01_2025-11`` or ``comtrade.392.X.2024.hhi``). Build a
+    fact with ``key=`` and the id follows; JSON written before keys existed (``id`` only, one
+    ``source``) is read through the legacy id reader so old sidecars still load.
     """
 
-    id: str
+    id: str = ""
+    # Always set after validation: given, or read from a legacy ``id`` (so ``Fact(id=...)`` still works).
+    key: FactKey = Field(default=None)  # type: ignore[assignment]
     kind: str = Field(description="balance | exports | imports | yoy | hhi | share | top_share | partner_count | "
                       "monthly_extreme | mirror_gap | revision | ...")
     value: float | None
@@ -66,9 +69,42 @@ class Fact(BaseModel):
     direction: Literal["up", "down", "flat"] | None = Field(
         default=None, description="For changes: sign of the change of the underlying magnitude")
     compares: list[str] = Field(default_factory=list, description="For changes: ids of [current, base] facts")
-    source: SourceRef | None = None
+    sources: list[SourceRef] = Field(
+        default_factory=list, description="Every query the value came from (a balance: exports AND imports)")
     derived_from: list[str] = Field(default_factory=list)
     note_zh: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _key_and_sources(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "source" in data:  # one SourceRef (older JSON and callers): the list of one
+            one = data.pop("source")
+            if "sources" not in data:
+                data["sources"] = [one] if one is not None else []
+        if data.get("key") is None and data.get("id"):
+            per = data.get("period")
+            per = per.model_dump() if isinstance(per, BaseModel) else dict(per or {})
+            data["key"] = key_from_legacy_id(str(data["id"]), Basis(per.get("basis", "snapshot")),
+                                             str(per.get("start", "")), str(per.get("end", "")))
+        return data
+
+    @model_validator(mode="after")
+    def _id_of_key(self) -> Fact:
+        if self.key is None:
+            raise ValueError("a fact needs a key (or a printed id to read one from)")
+        printed = fact_id(self.key)
+        if self.id and self.id != printed:
+            raise ValueError(f"fact id {self.id!r} is not the name of its key ({printed!r})")
+        self.id = printed
+        return self
+
+    @property
+    def source(self) -> SourceRef | None:
+        """The first (primary) source: the query a one-link citation shows."""
+        return self.sources[0] if self.sources else None
 
 
 class QualityFlag(BaseModel):
@@ -89,17 +125,38 @@ class FactSheet(BaseModel):
     facts: list[Fact] = Field(default_factory=list)
     flags: list[QualityFlag] = Field(default_factory=list)
 
-    def get(self, fact_id: str) -> Fact:
-        for fact in self.facts:
-            if fact.id == fact_id:
-                return fact
-        raise KeyError(fact_id)
+    def get(self, key: FactKey | str) -> Fact:
+        """The fact with this key (or printed id); KeyError when the sheet has none."""
+        found = self.lookup(key)
+        if found is None:
+            raise KeyError(key if isinstance(key, str) else fact_id(key))
+        return found
 
-    def find(self, kind: str | None = None, **subject: str) -> list[Fact]:
-        """Facts of a kind whose subject matches every given key (e.g. reporter='842')."""
+    def lookup(self, key: FactKey | str) -> Fact | None:
+        """The fact with this key (or printed id), or None."""
+        wanted = key if isinstance(key, str) else fact_id(key)
+        for fact in self.facts:
+            if fact.id == wanted:
+                return fact
+        return None
+
+    def find(self, kind: str | None = None, *, source: str | None = None, reporter: str | None = None,
+             partner: str | None = None, commodity: str | None = None, flow: str | None = None,
+             measure: str | None = None, basis: Basis | str | None = None, start: str | None = None,
+             end: str | None = None, view: str | None = "", **subject: str) -> list[Fact]:
+        """Facts whose key matches every given key field (and whose subject matches ``subject``).
+
+        ``view`` defaults to '' (figures only); pass ``view=None`` to include page-level and
+        week-comparison facts. ``kind`` still filters on the fact's kind.
+        """
+        wanted = {name: value for name, value in (
+            ("source", source), ("reporter", reporter), ("partner", partner), ("commodity", commodity),
+            ("flow", flow), ("measure", measure), ("basis", basis), ("start", start), ("end", end), ("view", view),
+        ) if value is not None}
         return [
             f for f in self.facts
-            if (kind is None or f.kind == kind) and all(f.subject.get(k) == v for k, v in subject.items())
+            if (kind is None or f.kind == kind) and all(getattr(f.key, k) == v for k, v in wanted.items())
+            and all(f.subject.get(k) == v for k, v in subject.items())
         ]
 
     def by_id(self) -> dict[str, Fact]:

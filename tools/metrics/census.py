@@ -59,7 +59,9 @@ class Range:
     @property
     def label_zh(self) -> str:
         y, m1 = self.start.split("-")
-        m2 = self.end.split("-")[1]
+        y2, m2 = self.end.split("-")
+        if y2 != y:  # a window across years (asked for in chat)
+            return f"{y} 年 {int(m1)} 月–{y2} 年 {int(m2)} 月"
         if self.basis == "year":
             return f"{y} 年"
         if self.basis == "month":

@@ -24,7 +24,7 @@ from pydantic import RootModel, ValidationError
 
 from tools.errors import InputError, SourceError
 from tools.sources.http import SourceHttp
-from tools.sources.records import CensusHsRow, CensusRow, Fetched, RawResponse
+from tools.sources.records import CensusHsRow, CensusRow, Fetched, Provenance, RawResponse
 
 Flow = Literal["exports", "imports"]
 #: (month variable, year-to-date variable) per flow: total exports, general imports.
@@ -93,7 +93,7 @@ class CensusClient:
     ) -> Fetched:
         url, params = self.request_for(flow, since, until, countries, with_ytd=with_ytd)
         raw = self.http.request("GET", url, params=params)
-        return Fetched(raw=raw, census=parse_monthly(raw, flow))
+        return Fetched(raw=raw, census=parse_monthly(raw, flow), provenance=_provenance(flow, since, until, countries))
 
     def hs_detail(
         self, flow: Flow, level: str, since: str, until: str, countries: Sequence[str] = DEFAULT_COUNTRIES
@@ -101,7 +101,15 @@ class CensusClient:
         """The optional HS-level detail (``COMM_LVL``) for some partners and months, stored apart from totals."""
         url, params = hs_request(self.base_url, self.api_key, flow, level, since, until, countries)
         raw = self.http.request("GET", url, params=params)
-        return Fetched(raw=raw, census_hs=parse_hs(raw, flow, check_level(level)))
+        return Fetched(raw=raw, census_hs=parse_hs(raw, flow, check_level(level)),
+                       provenance=_provenance(flow, since, until, countries, f"census.intltrade.hs.{level.upper()}"))
+
+
+def _provenance(flow: str, since: str, until: str, countries: Sequence[str],
+                dataset: str = "census.intltrade.hs") -> Provenance:
+    """What a Census question asked: the flow, the months and the partners (recorded with the answer)."""
+    return Provenance(dataset=dataset, flow=flow, window=f"{since}–{until}" if since != until else since,
+                      reporter="842", partner=",".join(countries))
 
 
 def hs_request(

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tools.errors import InputError, SourceError
 from tools.sources.http import SourceHttp
-from tools.sources.records import ComtradeRow, Fetched, RawResponse
+from tools.sources.records import ComtradeRow, Fetched, Provenance, RawResponse
 
 Flow = Literal["X", "M"]
 TABLES = Path(__file__).resolve().parents[1] / "data" / "comtrade"
@@ -144,7 +144,11 @@ class ComtradeClient:
         headers = {"Ocp-Apim-Subscription-Key": self.api_key} if self.api_key else None
         raw = self.http.request("GET", url, params=params, headers=headers)
         rows = parse_annual(raw, reporter=reporter, year=year, flows=flows, cap=self.cap)
-        return Fetched(raw=raw, comtrade=rows)
+        asked = dict(params)
+        dataset = "comtrade.get.C.A.HS" if self.api_key else "comtrade.preview.C.A.HS"
+        provenance = Provenance(dataset=dataset, flow=",".join(flows), window=str(year), reporter=str(reporter),
+                                partner=asked.get("partnerCode", ""))
+        return Fetched(raw=raw, comtrade=rows, provenance=provenance)
 
 
 @functools.cache

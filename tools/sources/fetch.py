@@ -16,19 +16,19 @@ from pathlib import Path
 
 import httpx
 
-from agent.config import SPECS, Settings
 from tools.errors import InputError, SourceError
+from tools.settings import SPECS, Settings
 from tools.sources.census import DEFAULT_COUNTRIES, CensusClient, check_level, check_month
 from tools.sources.comtrade import DEFAULT_REPORTERS, DEFAULT_YEARS, FLOWS, ComtradeClient
 from tools.sources.http import HttpPolicy, SourceHttp
 from tools.sources.mofcom import DEFAULT_COLUMNS, MofcomClient
 from tools.sources.records import SOURCES, Fetched, SourceName
+from tools.sources.registry import SOURCE_SPECS
 from tools.sources.sample import SAMPLE_CENSUS_WINDOWS, SAMPLE_COMTRADE_PAIR, sample_transport
 from tools.store import Store
 
-BASE_SETTINGS: dict[SourceName, str] = {
-    "census": "CENSUS_API_BASE", "comtrade": "COMTRADE_BASE_URL", "mofcom": "MOFCOM_BASE_URL",
-}
+#: Setting that holds each source's base URL (declared in its SourceSpec).
+BASE_SETTINGS: dict[SourceName, str] = {name: s.base_setting for name, s in SOURCE_SPECS.items()}
 _DEFAULTS = {s.name: s.default for s in SPECS}
 
 
@@ -98,7 +98,7 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
         return "" if options.from_sample else settings.get(name)
 
     if "census" in http:
-        census = CensusClient(http["census"], bases["census"], key("CENSUS_API_KEY"))
+        census = CensusClient(http["census"], bases["census"], key(SOURCE_SPECS["census"].key_setting))
         if options.from_sample:
             windows = list(SAMPLE_CENSUS_WINDOWS)
         else:
@@ -116,7 +116,7 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
                 for since, until, ytd in windows for flow in ("exports", "imports")
             ]
     if "comtrade" in http:
-        comtrade = ComtradeClient(http["comtrade"], bases["comtrade"], key("COMTRADE_API_KEY"))
+        comtrade = ComtradeClient(http["comtrade"], bases["comtrade"], key(SOURCE_SPECS["comtrade"].key_setting))
         cjobs: list[Job] = [
             (f"comtrade {r} {y} {f}", functools.partial(comtrade.annual_partners_split, r, y, f))
             for r in DEFAULT_REPORTERS for y in options.years for f in FLOWS

@@ -20,8 +20,8 @@ from email.utils import parsedate_to_datetime
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
-from agent.config import Settings
 from tools.errors import ConfigError, SourceError
+from tools.settings import Settings
 from tools.sources.records import RawResponse, SourceName
 
 log = logging.getLogger(__name__)

@@ -28,13 +28,15 @@ from tools.sources.mofcom_text import (
     strip_footer,
     title_or_none,
 )
-from tools.sources.records import Fetched
+from tools.sources.records import Fetched, Provenance
 
 log = logging.getLogger(__name__)
 
 LIST_PATH = "/edi_ecms_web_front/front/column/getColumnList"
 #: 1 = 国内动态 (spokesperson answers, dialogues), 9 = 管制清单 / 公告.
 DEFAULT_COLUMNS = (1, 9)
+
+MOFCOM_PROVENANCE = Provenance(dataset="mofcom.exportcontrol")
 
 
 class ListRow(BaseModel):
@@ -104,7 +106,7 @@ class MofcomClient:
                 "mofcom: the list API answered with '?' in place of Chinese characters "
                 "(the request lacked XHR headers or a proxy re-encoded it); nothing stored"
             )
-        return Fetched(raw=raw), info
+        return Fetched(raw=raw, provenance=MOFCOM_PROVENANCE), info
 
     def column(self, column_id: int, max_pages: int = 3, known: frozenset[str] = frozenset()) -> list[Fetched]:
         """List pages of one column and every article they name (stops on a repeated page).
@@ -190,7 +192,7 @@ class MofcomClient:
             raw_sha256=raw.sha256,
             synthetic=raw.synthetic,
         )
-        return Fetched(raw=raw, policy=[doc])
+        return Fetched(raw=raw, policy=[doc], provenance=MOFCOM_PROVENANCE)
 
 
 def _publish_date(value: str, url: str) -> date:

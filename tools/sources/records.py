@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Literal
 
 from tools.sources.models import PolicyDoc
+from tools.sources.registry import SOURCES, SourceName
 
-SourceName = Literal["census", "comtrade", "mofcom"]
-SOURCES: tuple[SourceName, ...] = ("comtrade", "census", "mofcom")
+__all__ = ["SOURCES", "SourceName", "RawResponse", "Provenance", "Fetched", "CensusRow", "CensusHsRow", "ComtradeRow"]
 
 #: Query parameters that are credentials: never stored, never part of a query key.
 SECRET_PARAMS = frozenset({"key", "subscription-key"})
@@ -98,6 +98,21 @@ class ComtradeRow:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """What the client knew when it asked, stored with the answer so nobody re-parses the URL.
+
+    ``window`` is the period asked for ('2024-01–2025-11' for months, '2024' for a year);
+    ``reporter``/``partner`` the codes named in the question ('' = none / all).
+    """
+
+    dataset: str = ""
+    flow: str = ""
+    window: str = ""
+    reporter: str = ""
+    partner: str = ""
+
+
+@dataclass(frozen=True)
 class Fetched:
     """A validated answer: its raw bytes and what was parsed from them."""
 
@@ -107,3 +122,4 @@ class Fetched:
     comtrade: list[ComtradeRow] = field(default_factory=list)
     policy: list[PolicyDoc] = field(default_factory=list)
     row_capped: bool = False
+    provenance: Provenance = field(default_factory=Provenance)

@@ -6,7 +6,9 @@ readable with pandas, and safe when two commands run at once.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+import sqlite3
+
+SCHEMA_VERSION = 2
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,7 +31,12 @@ CREATE TABLE IF NOT EXISTS manifest (
     vintage      TEXT NOT NULL,
     synthetic    INTEGER NOT NULL,
     row_capped   INTEGER NOT NULL,
-    n_rows       INTEGER NOT NULL
+    n_rows       INTEGER NOT NULL,
+    dataset      TEXT NOT NULL DEFAULT '',   -- what the client knew (v2): dataset label,
+    q_flow       TEXT NOT NULL DEFAULT '',   -- flow asked, window asked ('2024-01–2025-11' / '2024'),
+    q_window     TEXT NOT NULL DEFAULT '',
+    q_reporter   TEXT NOT NULL DEFAULT '',   -- reporter and partner codes named in the question
+    q_partner    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS manifest_query ON manifest (query_key, fetched_at);
 CREATE TABLE IF NOT EXISTS census_values (
@@ -72,3 +79,16 @@ CREATE TABLE IF NOT EXISTS policy_docs (
 );
 CREATE INDEX IF NOT EXISTS policy_url ON policy_docs (url);
 """
+
+#: Version 2: what the client knew about each answer (provenance), so pages cite it without parsing URLs.
+#: Answers stored before version 2 keep '' here (the page then falls back to reading the stored URL).
+PROVENANCE_COLUMNS = ("dataset", "q_flow", "q_window", "q_reporter", "q_partner")
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older store up to SCHEMA_VERSION in place; nothing stored is changed or lost."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(manifest)")}
+    for column in PROVENANCE_COLUMNS:
+        if column not in have:
+            conn.execute(f"ALTER TABLE manifest ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

@@ -27,21 +27,18 @@ from tools.atomic import write_bytes_atomic
 from tools.errors import StoreError
 from tools.sources.models import PolicyDoc
 from tools.sources.records import SOURCES, Fetched, RawResponse
-from tools.store.schema import DDL, SCHEMA_VERSION
+from tools.sources.registry import SOURCE_SPECS
+from tools.store.schema import DDL, PROVENANCE_COLUMNS, SCHEMA_VERSION, migrate
 
 DB_NAME = "store.sqlite"
 
-#: How old the newest check of a source may be before `agent sources` calls it stale.
-#: Census publishes monthly, Comtrade annual data trickles in over months, MOFCOM posts weekly.
-STALE_AFTER: dict[str, timedelta] = {
-    "census": timedelta(days=35),
-    "comtrade": timedelta(days=90),
-    "mofcom": timedelta(days=7),
-}
+#: How old the newest check of a source may be before `agent sources` calls it stale (from its SourceSpec).
+STALE_AFTER: dict[str, timedelta] = {name: spec.stale_after for name, spec in SOURCE_SPECS.items()}
 
 CENSUS_COLUMNS = [
     "cty_code", "cty_name", "period", "exports_usd", "imports_usd", "vintage", "fetched_at",
     "source_url", "synthetic", "exports_ytd_usd", "imports_ytd_usd", "exports_source_url", "imports_source_url",
+    "dataset", "exports_window", "imports_window",
 ]
 CENSUS_HS_COLUMNS = [
     "comm_lvl", "flow", "commodity", "commodity_desc", "cty_code", "period", "value_usd", "ytd_usd",
@@ -50,6 +47,7 @@ CENSUS_HS_COLUMNS = [
 COMTRADE_COLUMNS = [
     "reporter_code", "reporter_desc", "partner_code", "partner_desc", "year", "flow", "value_usd",
     "vintage", "fetched_at", "source_url", "synthetic", "row_capped",
+    "dataset", "q_flow", "q_window", "q_reporter", "q_partner",
 ]
 REVISION_COLUMNS = ["cty_code", "period", "flow", "old_value", "new_value", "old_vintage", "new_vintage"]
 STATUS_COLUMNS = ["source", "snapshots", "rows", "first_fetched", "last_fetched", "last_checked", "synthetic", "stale"]
@@ -98,6 +96,7 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             if write:
                 conn.executescript(DDL)
+                migrate(conn)
                 conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
@@ -116,12 +115,25 @@ class Store:
         """Run a query; None when nothing has been stored yet (no DB file, or ``table`` not created yet)."""
         if not self.db_path.is_file():
             return None
+        self._upgrade_if_old()
         with self._connect(write=False) as conn:
             for name in dict.fromkeys(("manifest", table)):
                 exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
                 if not exists:
                     return None
             return pd.read_sql_query(sql, conn, params=params)
+
+    def _upgrade_if_old(self) -> None:
+        """A store written before provenance columns existed is migrated once (columns added, nothing lost)."""
+        if getattr(self, "_current", False):
+            return
+        with self._connect(write=False) as conn:
+            exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='manifest'").fetchone()
+            have = {row[1] for row in conn.execute("PRAGMA table_info(manifest)")} if exists else set()
+        if exists and not set(PROVENANCE_COLUMNS) <= have:
+            with self._connect(write=True):
+                pass  # the write connection runs the DDL and the migration
+        self._current = True
 
     # ------------------------------------------------------------------ writing
     def save(self, fetched: Iterable[Fetched]) -> SaveReport:
@@ -173,14 +185,16 @@ class Store:
         cur = conn.execute(
             """INSERT INTO manifest (source, query_key, method, url, params, form, source_url, status,
                    content_type, sha256, raw_path, n_bytes, fetched_at, checked_at, vintage, synthetic,
-                   row_capped, n_rows)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   row_capped, n_rows, dataset, q_flow, q_window, q_reporter, q_partner)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 raw.source, raw.query_key, raw.method.upper(), raw.url,
                 json.dumps(raw.public_params, ensure_ascii=False), json.dumps(list(raw.form), ensure_ascii=False),
                 source_url(raw), raw.status, raw.content_type, raw.sha256,
                 str(self._raw_path(raw).relative_to(self.data_dir)), len(raw.body), when, when, when,
                 int(raw.synthetic), int(item.row_capped), n_rows,
+                item.provenance.dataset or SOURCE_SPECS[raw.source].dataset, item.provenance.flow,
+                item.provenance.window, item.provenance.reporter, item.provenance.partner,
             ),
         )
         mid = cur.lastrowid
@@ -262,8 +276,9 @@ class Store:
     def census_monthly(self) -> pd.DataFrame:
         """Latest vintage of every (country, month): one row with exports and imports (whole USD)."""
         df = self._read(
-            """SELECT cty_code, cty_name, period, flow, value_usd, ytd_usd, vintage, fetched_at, source_url, synthetic
-               FROM (SELECT v.*, m.vintage, m.fetched_at, m.source_url, m.synthetic,
+            """SELECT cty_code, cty_name, period, flow, value_usd, ytd_usd, vintage, fetched_at, source_url, synthetic,
+                      dataset, q_window
+               FROM (SELECT v.*, m.vintage, m.fetched_at, m.source_url, m.synthetic, m.dataset, m.q_window,
                             ROW_NUMBER() OVER (PARTITION BY v.cty_code, v.period, v.flow
                                                ORDER BY m.fetched_at DESC, m.id DESC) AS rn
                      FROM census_values v JOIN manifest m ON m.id = v.manifest_id)
@@ -289,6 +304,9 @@ class Store:
         out["imports_ytd_usd"] = im["ytd_usd"]
         out["exports_source_url"] = ex["source_url"]
         out["imports_source_url"] = im["source_url"]
+        out["dataset"] = ex["dataset"].fillna(im["dataset"])
+        out["exports_window"] = ex["q_window"]
+        out["imports_window"] = im["q_window"]
         out = out.reset_index()
         return _typed_census(out[CENSUS_COLUMNS].sort_values(["cty_code", "period"], ignore_index=True))
 
@@ -329,9 +347,11 @@ class Store:
         """
         df = self._read(
             """SELECT v.reporter_code, v.reporter_desc, v.partner_code, v.partner_desc, v.year, v.flow,
-                      v.value_usd, m.vintage, m.fetched_at, m.source_url, m.synthetic, m.row_capped, m.id AS mid
+                      v.value_usd, m.vintage, m.fetched_at, m.source_url, m.synthetic, m.row_capped, m.id AS mid,
+                      m.dataset, m.q_flow, m.q_window, m.q_reporter, m.q_partner
                FROM comtrade_values v
                JOIN (SELECT id, vintage, fetched_at, source_url, synthetic, row_capped,
+                            dataset, q_flow, q_window, q_reporter, q_partner,
                             ROW_NUMBER() OVER (PARTITION BY query_key ORDER BY fetched_at DESC, id DESC) AS rn
                      FROM manifest WHERE source = 'comtrade') m
                  ON m.id = v.manifest_id AND m.rn = 1"""
@@ -377,6 +397,8 @@ def _typed_census(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     for col in ("cty_code", "cty_name", "period", "vintage", "source_url", "exports_source_url", "imports_source_url"):
         df[col] = df[col].astype(str) if not df.empty else df[col].astype(object)
+    for col in ("dataset", "exports_window", "imports_window"):
+        df[col] = df[col].fillna("").astype(str) if not df.empty else df[col].astype(object)
     for col in ("exports_usd", "imports_usd", "exports_ytd_usd", "imports_ytd_usd"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     df["fetched_at"] = pd.to_datetime(df["fetched_at"], utc=True)
