@@ -2,13 +2,16 @@
 
 Why: adding a report must mean writing a spec (planner, template, page parts), not editing the
 review store, the web page or the CLI. Nothing here touches ``agent/review``, ``agent/web`` or
-``agent/cli``: the toy monthly report goes through the same engine, desk and publish step.
+``agent/cli``: the toy monthly report goes through the same engine, desk and publish step. The last
+test adds a toy source too (a client over a recorded, synthetic answer and a producer registered
+in ``tools.facts.registry``) whose facts feed a toy report, drafted, reviewed and published.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -155,3 +158,107 @@ def test_the_review_page_serves_and_publishes_any_report(toy: ReportSpec, tmp_pa
     assert done.status_code == 303
     assert (tmp_path / "site" / "docs" / "Narrator" / "toy_monthly" / "2026-01-toy-monthly.md").is_file()
     assert client.get("/drafts/toy-monthly/2026-W07", headers=auth).status_code == 404  # wrong period kind
+
+
+# ---- a toy source (client + producer over a recorded answer) feeding a toy report --------------
+
+#: The recorded answer of the toy source, in its own (SYNTHETIC) wire format.
+TOY_ANSWER = '{"series": "widgets", "unit": "USD", "rows": [{"month": "2025-12", "value": 98700000},' \
+             ' {"month": "2026-01", "value": 123400000}]}'
+TOY_URL = "https://toy.invalid/api/widgets?month=2026-01"
+
+
+def toy_client(raw: str) -> dict[str, float]:
+    """The client's job only: parse and validate the wire format (month -> USD)."""
+    import json
+
+    answer = json.loads(raw)
+    if answer.get("unit") != "USD" or not isinstance(answer.get("rows"), list):
+        raise ValueError("not a toy widgets answer")
+    return {str(r["month"]): float(r["value"]) for r in answer["rows"]}
+
+
+class ToyStore:
+    """The store a producer reads: the built-in tables (empty here) and the toy source's recorded answer."""
+
+    def census_monthly(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame()
+
+    comtrade_annual = census_revisions = census_monthly
+
+    def toy_answer(self) -> str:
+        return TOY_ANSWER
+
+
+def _register_toy_producer() -> None:
+    from datetime import UTC, datetime
+
+    from tools.facts.key import Basis, FactKey
+    from tools.facts.make import period, source_ref, usd_fact
+    from tools.facts.registry import StoreTables, register
+
+    @register("toy-widgets")
+    class ToyProducer:
+        source = "toy-widgets"
+
+        def __init__(self, tables: StoreTables) -> None:
+            store: Any = tables.store
+            self.values = toy_client(store.toy_answer())
+
+        def month(self, ym: str) -> Any:
+            year, month = ym.split("-")
+            ref = source_ref("toy-widgets", TOY_URL, datetime(2026, 2, 1, tzinfo=UTC), "toy-1", True,
+                             dataset="toy.widgets", window=ym)
+            return usd_fact(key=FactKey(source="toy-widgets", flow="exports", basis=Basis.MONTH, start=ym, end=ym),
+                            kind="exports", value=self.values[ym], sources=[ref], label_zh="玩具出口（合成）",
+                            period=period(ym, ym, Basis.MONTH, f"{int(year)} 年 {int(month)} 月"))
+
+
+def _toy_sheet(store: Any, period: Any) -> FactSheet:
+    from tools.facts.registry import Producers
+
+    fact = Producers.from_store(store).get("toy-widgets").month(period.id)
+    iso = period.end.isocalendar()
+    return FactSheet(week=f"{iso.year}-W{iso.week:02d}", period_start=period.start, period_end=period.end,
+                     generated_at=period.generated_at, facts=[fact], data_cutoff={"toy-widgets": period.id})
+
+
+def _toy_plan(ctx: DraftContext) -> SectionPlan:
+    fact = ctx.sheet.facts[0]
+    plan = SentencePlan(key="widgets", facts=(fact_line(fact),), fallback=facts_sentence([fact]))
+    spec = SectionSpec(key="deficit", plans=[plan], facts={fact.id: fact}, speculative=True)
+    table = Table(headers=["項目", "數值"], rows=[[fact.label_zh, fact.display]], fact_ids=[fact.id])
+    return SectionPlan(spec=spec, prompt="summary", paragraphs=[Paragraph("", ["widgets"], [fact.id], "")],
+                       tables=[table])
+
+
+def test_a_toy_source_feeds_a_toy_report_through_review_and_publish(tmp_path: Path) -> None:
+    from agent.narrate.engine import fact_sheet
+
+    _register_toy_producer()
+    template = tmp_path / "toy.md.j2"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    spec = register_report(ReportSpec(
+        id="toy-widgets", title_zh="玩具月報", period_kind="month", site_section="Narrator/toy_widgets",
+        template=template, sections=(SectionDef("deficit", _toy_plan),), compose=_compose, facts=_toy_sheet))
+    try:
+        settings = load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"),
+                                  "AGENT_DRAFTS_DIR": str(tmp_path / "drafts"), "AGENT_SITE_DIR": str(tmp_path / "site")})
+        period = spec.period("2026-01")
+        sheet = fact_sheet(spec, ToyStore(), period)
+        result = draft(Inputs(period=period, sheet=sheet), TemplateBackend(), settings.drafts_dir / spec.id, spec=spec)
+        fact = result.sidecar.facts[sheet.facts[0].id]
+        assert fact.value == 123400000 and fact.sources[0].url == TOY_URL and fact.sources[0].synthetic
+        assert f"| 玩具出口（合成） | {fact.display} |" in result.markdown
+
+        desk = ReviewDesk(settings)
+        (item,) = desk.items("toy-widgets/2026-01")
+        assert [f.id for f in item.evidence.facts] == [fact.id]  # the reviewer sees the toy source's fact
+        desk.decide(item, "approve", "ann")
+        published = desk.publish("toy-widgets/2026-01", "ann")
+        assert published.path == tmp_path / "site" / "docs" / "Narrator" / "toy_widgets" / "2026-01-toy-widgets.md"
+        assert fact.display in published.path.read_text(encoding="utf-8")
+    finally:
+        unregister_report(spec.id)
