@@ -176,3 +176,54 @@ def test_a_trickling_endpoint_is_cut_off_by_the_llm_deadline() -> None:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_gzip_bomb_from_the_llm_endpoint_is_one_line_not_memory_error() -> None:
+    import gzip
+
+    bomb = gzip.compress(b" " * (32 * 1024 * 1024), compresslevel=9)  # ~32 KB on the wire, 32 MB inflated
+
+    class Bomb(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(bomb)))
+            self.end_headers()
+            self.wfile.write(bomb)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Bomb)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+        backend = get_backend("openai", load_settings({"AGENT_LLM_BASE_URL": url, "AGENT_HTTP_MAX_MB": "1"}))
+        with pytest.raises(LLMError) as err:
+            backend.write(_request())
+        assert "larger than 1 MB once decompressed" in str(err.value) and "\n" not in str(err.value)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_gzip_answer_within_the_cap_still_works() -> None:
+    from tools.capped_http import CappedTransport
+
+    def gzipped(request: Any) -> Any:
+        import gzip
+
+        import httpx
+
+        body = gzip.compress(json.dumps(completion('{"sentences": [{"text": "好", "fact_ids": ["a"]}]}')).encode())
+        return httpx.Response(200, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+                              content=body)
+
+    import httpx
+
+    client = httpx.Client(transport=CappedTransport(1024 * 1024, httpx.MockTransport(gzipped)))
+    answer = client.get("http://llm.test/v1").json()
+    assert answer["choices"][0]["message"]["content"].startswith('{"sentences"')

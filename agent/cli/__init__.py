@@ -47,25 +47,24 @@ for _module in (config_cmd, fetch_cmd, facts_cmd, policy_cmd, draft_cmd, chat_cm
     _module.register(app, eval_app)
 
 
-def _click_exceptions() -> tuple[type[Exception], type[Exception]]:
-    """(UsageError, ClickException) as the installed typer raises them.
+def _click_exceptions() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
+    """(UsageError classes, ClickException classes) that may reach the edge.
 
     Why looked up, not imported: typer >= 0.2x vendors click as ``typer._click`` while older
-    typer re-exports the real ``click``; ``typer.BadParameter`` is a UsageError in both.
+    typer re-exports the real ``click``; ``typer.BadParameter`` is a UsageError in both. Code that
+    calls the real ``click`` directly (``click.edit`` in review_cmd) raises the real click's classes.
     """
     mro = typer.BadParameter.__mro__
-    usage = next(c for c in mro if c.__name__ == "UsageError")
-    click_exc = next(c for c in mro if c.__name__ == "ClickException")
-    return usage, click_exc
-
-
-def _plain_click_exception() -> type[Exception]:
-    """The real click's ClickException: helpers with no typer twin (``click.edit``) raise it."""
+    usage: list[type[Exception]] = [next(c for c in mro if c.__name__ == "UsageError")]
+    click_exc: list[type[Exception]] = [next(c for c in mro if c.__name__ == "ClickException")]
     try:
-        from click.exceptions import ClickException
-    except ImportError:  # pragma: no cover - click is a dependency of typer's older releases only
-        return _click_exceptions()[1]
-    return ClickException
+        import click
+
+        usage.append(click.exceptions.UsageError)
+        click_exc.append(click.exceptions.ClickException)
+    except ImportError:  # pragma: no cover - click is optional once typer vendors it
+        pass
+    return tuple(dict.fromkeys(usage)), tuple(dict.fromkeys(click_exc))
 
 
 def _one_line(text: str) -> str:
@@ -123,9 +122,13 @@ def main() -> None:
             raise SystemExit(0) from None
         _say_error(_usage_message(exc))
         raise SystemExit(2) from None
-    except (click_exception, _plain_click_exception()) as exc:
+    except click_exception as exc:  # typer's vendored click and the real one (click.edit)
         _say_error(exc.format_message())  # type: ignore[attr-defined]
         raise SystemExit(getattr(exc, "exit_code", 1)) from None
+    except Exception as exc:
+        if type(exc).__name__ == "Exit" and isinstance(getattr(exc, "exit_code", None), int):  # the real click's
+            raise SystemExit(exc.exit_code) from None  # type: ignore[attr-defined]
+        raise
     # Non-standalone mode returns the code of a `typer.Exit(code)` / `ctx.exit(code)` instead of exiting.
     if isinstance(code, int) and not isinstance(code, bool) and code:
         raise SystemExit(code)

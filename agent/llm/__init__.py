@@ -112,6 +112,7 @@ def get_backend(name: str | None, settings: Settings, notice: Notice = _stderr_l
             api_key=settings.get("OPENAI_API_KEY"),
             timeout=settings.float("AGENT_HTTP_TIMEOUT"),
             deadline=settings.float("AGENT_LLM_DEADLINE"),
+            max_bytes=int(settings.float("AGENT_HTTP_MAX_MB") * 1024 * 1024),
         )
     if chosen == "local":
         return _local_backend(settings, notice)

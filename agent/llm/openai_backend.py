@@ -24,8 +24,11 @@ class OpenAIBackend(LLMBackend):
     capabilities = Capabilities(structured_output=True, tool_calling=True)
 
     def __init__(self, base_url: str, model: str, api_key: str, timeout: float = 60.0,
-                 deadline: float = 180.0) -> None:
+                 deadline: float = 180.0, max_bytes: int = 64 * 1024 * 1024) -> None:
+        import httpx
         from langchain_openai import ChatOpenAI
+
+        from tools.capped_http import CappedTransport
 
         self.model = model
         self._base_url = base_url or None
@@ -34,6 +37,8 @@ class OpenAIBackend(LLMBackend):
         #: ``timeout`` bounds each socket read; only a wall-clock deadline stops an endpoint that trickles.
         self._deadline = deadline
         self._chat_cls = ChatOpenAI
+        #: Answers are decoded by a capped transport: a gzip bomb ends in one line, not MemoryError.
+        self._http = httpx.Client(transport=CappedTransport(max_bytes), timeout=timeout)
 
     def _chat(self, max_tokens: int) -> Any:
         return self._chat_cls(
@@ -41,6 +46,7 @@ class OpenAIBackend(LLMBackend):
             base_url=self._base_url,
             api_key=self._api_key,  # type: ignore[arg-type]
             timeout=self._timeout,
+            http_client=self._http,
             max_retries=0,
             temperature=0.2,
             max_tokens=max_tokens,  # type: ignore[call-arg]
@@ -86,6 +92,13 @@ class OpenAIBackend(LLMBackend):
             exc = outcome["error"]
             if not isinstance(exc, Exception):
                 raise exc
+            from tools.capped_http import BodyTooLarge
+
+            cause: BaseException | None = exc
+            while cause is not None and not isinstance(cause, BodyTooLarge):  # the SDK wraps it
+                cause = cause.__cause__ or cause.__context__
+            if cause is not None:
+                raise LLMError(f"LLM endpoint failed: {cause}") from exc
             # openai/httpx raise many types; all mean "no usable answer"
             raise LLMError(f"LLM endpoint failed: {type(exc).__name__}: {str(exc)[:120]}") from exc
         return outcome["answer"]

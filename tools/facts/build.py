@@ -21,7 +21,7 @@ from tools.facts import make
 from tools.facts.census_facts import CensusResult, headline_facts
 from tools.facts.key import FactKey
 from tools.facts.model import Basis, Fact, FactSheet, Period, QualityFlag
-from tools.facts.registry import Producers, StoreTables, TradeStore
+from tools.facts.registry import BUILT_IN, Producers, StoreTables, TradeStore, registered
 from tools.metrics import census as cm
 from tools.weeks import ReportWeek, census_last_month, census_release_date, comtrade_last_year, parse_week
 
@@ -92,6 +92,13 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
         mirror = producers.get("comtrade").mirror(year, reps, top3, _census_full_year(census_in, year), csrc)
         facts += mirror.facts
         flags += mirror.flags
+
+    for name in registered():  # any other source's producer contributes its week through ``week()``
+        if name not in BUILT_IN:
+            extra = producers.get(name).week(rw)
+            facts += extra.facts
+            flags += extra.flags
+            sheet.data_cutoff.update(extra.cutoff)
 
     facts += _cutoff_facts(rw, sheet.data_cutoff)
     flags += _stale_flags(rw, c_cut, y_cut, census, comtrade, with_census, codes)

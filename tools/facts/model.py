@@ -72,6 +72,7 @@ class Fact(BaseModel):
     sources: list[SourceRef] = Field(
         default_factory=list, description="Every query the value came from (a balance: exports AND imports)")
     derived_from: list[str] = Field(default_factory=list)
+    formula: str = Field(default="", description="For derived figures: how the value follows from derived_from")
     note_zh: str = ""
 
     @model_validator(mode="before")

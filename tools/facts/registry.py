@@ -11,8 +11,8 @@ every registered producer to one read of the store. ``tools.facts.build`` assemb
 from them; ``agent.chat`` asks them (preferring the sheet's own fact when it has the same key).
 
 To add a source's facts: write ``tools/facts/<source>_facts.py`` with a producer class taking
-``StoreTables`` (see ``CensusProducer``), decorate it with ``@register``, and import the module
-at the bottom of this file.
+``StoreTables`` and a ``week(report_week) -> Produced`` method, decorate it with ``@register``, and
+import the module at the bottom of this file; ``build_fact_sheet`` then includes its facts.
 """
 
 from __future__ import annotations
@@ -49,18 +49,31 @@ class StoreTables:
 
 @dataclass
 class Produced:
-    """What a producer contributes to a sheet."""
+    """What a producer contributes to a sheet: facts, flags, and the last period it covers."""
 
     facts: list[Fact] = field(default_factory=list)
     flags: list[QualityFlag] = field(default_factory=list)
+    cutoff: dict[str, str] = field(default_factory=dict)  # source -> last period included
 
 
 class Producer(Protocol):
-    """A source's fact maker, bound to the store's tables."""
+    """A source's fact maker, bound to the store's tables.
+
+    ``week`` is what a new source implements to appear in the weekly sheet: the facts for the
+    periods released by the end of ``week`` (a ``tools.weeks.ReportWeek``). The built-in Census
+    and Comtrade producers are assembled by ``tools.facts.build`` itself (their facts depend on
+    each other: mirror gaps, week comparisons).
+    """
 
     source: str
 
     def __init__(self, tables: StoreTables) -> None: ...
+
+    def week(self, week: Any) -> Produced: ...
+
+
+#: Producers whose sheet facts ``tools.facts.build`` assembles itself.
+BUILT_IN = frozenset({"census", "comtrade"})
 
 
 P = TypeVar("P")
@@ -73,6 +86,11 @@ def register(source: str) -> Callable[[type[P]], type[P]]:
         _REGISTRY[source] = cls
         return cls
     return add
+
+
+def unregister(source: str) -> None:
+    """Remove a producer (tests that register a toy source clean up after themselves)."""
+    _REGISTRY.pop(source, None)
 
 
 def registered() -> list[str]:

@@ -102,7 +102,11 @@ class CensusClient:
         url, params = hs_request(self.base_url, self.api_key, flow, level, since, until, countries)
         raw = self.http.request("GET", url, params=params)
         return Fetched(raw=raw, census_hs=parse_hs(raw, flow, check_level(level)),
-                       provenance=_provenance(flow, since, until, countries, f"census.intltrade.hs.{level.upper()}"))
+                       provenance=_provenance(flow, since, until, countries, HS_DATASET + level.upper()))
+
+
+#: Dataset label of HS-detail answers, completed with the level (HS2 … HS10).
+HS_DATASET = "census.intltrade.hs."
 
 
 def _provenance(flow: str, since: str, until: str, countries: Sequence[str],
