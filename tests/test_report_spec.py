@@ -261,4 +261,7 @@ def test_a_toy_source_feeds_a_toy_report_through_review_and_publish(tmp_path: Pa
         assert published.path == tmp_path / "site" / "docs" / "Narrator" / "toy_widgets" / "2026-01-toy-widgets.md"
         assert fact.display in published.path.read_text(encoding="utf-8")
     finally:
+        from tools.facts.registry import unregister
+
         unregister_report(spec.id)
+        unregister("toy-widgets")  # every registered producer joins later weeks' sheets
