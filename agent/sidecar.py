@@ -26,6 +26,18 @@ class DocRef(BaseModel):
     passage: str = Field(default="", description="the retrieved passage shown to the model (original text)")
 
 
+class Quote(BaseModel):
+    """A provision's sentence as the document states it, for the reviewer to read beside the claim."""
+
+    provision_id: str
+    doc_id: str
+    kind: str = ""
+    value: str = ""
+    text: str = Field(description="the quoted sentence, exactly as stored (original script)")
+    start: int | None = Field(default=None, description="offset of the quote in the stored document text")
+    end: int | None = None
+
+
 class Claim(BaseModel):
     id: str = Field(description="stable: section key + short hash of the claim's source facts/text")
     section: str = Field(description="summary | exports | imports | policy | concentration | watchlist | ...")
@@ -37,6 +49,8 @@ class Claim(BaseModel):
     origin: Literal["model", "template", "fallback"] = "template"
     attempts: int = 0
     errors: list[str] = Field(default_factory=list, description="verifier errors seen before acceptance/fallback")
+    provision_ids: list[str] = Field(default_factory=list, description="policy provisions the claim restates")
+    quotes: list[Quote] = Field(default_factory=list, description="the quoted spans of those provisions")
 
     @property
     def flagged(self) -> bool:

@@ -1,4 +1,4 @@
-"""Serve the 12 captured MOFCOM articles as the site serves them: list-API JSON + article pages.
+"""Serve the 31 captured MOFCOM articles as the site serves them: list-API JSON + article pages.
 
 Why: the offline sample must exercise the real client (list API → article page → PolicyDoc),
 including the site's quirks: every page's <title> is the site name, the body sits in <p>
@@ -21,13 +21,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "sample" / "mofcom"
-TEXTS = OUT / "source" / "exportcontrol_article_texts_verbatim.jsonl"
+#: The first 12 articles (issue 2) and 19 more (issue 12), same fields, same site.
+TEXTS = (OUT / "source" / "exportcontrol_article_texts_verbatim.jsonl",
+         OUT / "source" / "exportcontrol_article_texts_more.jsonl")
 INDEX = OUT / "source" / "exportcontrol_url_index.csv"
 SITE = "中国出口管制信息网"
 FOOTER = ("本站转载、编译或摘编文章原文均来自其他媒体，转载、编译或摘编的目的在于传递更多信息，并不代表本站赞同其观点和对其真实性负责。"
           "其他媒体、网站或个人转载使用时必须保留本站注明的文章来源，并自负法律责任。")
-#: columnID → (column path prefix, column name) as the list API is asked in tools.sources.sample.
-COLUMNS = {1: ("gndt", "国内动态"), 9: ("zcfg/gnzcfg/zcfggzqd", "管制清单")}
+#: columnID → (column path prefix, column name) as the list API is asked in tools.sources.mofcom.
+#: IDs as scrapers report them (2 = 国际动态, 15 = 规章及规范性文件; see the site notes).
+COLUMNS = {1: ("gndt", "国内动态"), 2: ("gjdt", "国际动态"), 9: ("zcfg/gnzcfg/zcfggzqd", "管制清单"),
+           15: ("zcfg/gnzcfg/gzjgfxwj", "规章及规范性文件")}
 LIST_PATH = "/edi_ecms_web_front/front/column/getColumnList"
 GLOSS = re.compile(r"\s*[（(][^（）()]*[A-Za-z][^（）()]*[）)]\s*$")
 
@@ -66,7 +70,7 @@ def as_html(text: str) -> str:
 
 def main(out: Path = OUT) -> None:
     index = {row["url"]: row for row in csv.DictReader(INDEX.open(encoding="utf-8"))}
-    articles = [json.loads(line) for line in TEXTS.open(encoding="utf-8") if line.strip()]
+    articles = [json.loads(line) for texts in TEXTS for line in texts.open(encoding="utf-8") if line.strip()]
     captured_at = {}
     rows_by_column: dict[int, list[dict[str, object]]] = {c: [] for c in COLUMNS}
     (out / "article").mkdir(parents=True, exist_ok=True)

@@ -46,8 +46,9 @@ def ctx(data_dir: Path) -> ChatContext:
 
 def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AGENT_DATA_DIR": str(data_dir), "AGENT_LLM": ""}
+    # 300 s like the policy-search tests: ingest embeds 33 documents (issue 12) on a shared, loaded machine.
     return subprocess.run([sys.executable, "-m", "agent", *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=300)
 
 
 # --- parsing -------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def test_fetch_from_sample_as_a_user_would(tmp_path: Path) -> None:
     comtrade = store.comtrade_annual()
     assert comtrade["synthetic"].any() and not comtrade.loc[
         (comtrade.reporter_code == 842) & (comtrade.partner_code == 392) & (comtrade.year == 2023), "synthetic"].any()
-    assert len(store.policy_docs()) == 12
+    assert len(store.policy_docs()) == 31
     again = agent("fetch", "--from-sample", data_dir=data)
     assert again.returncode == 0 and len(store.manifest()) == len(Store(data).manifest())
     assert "new" in again.stdout

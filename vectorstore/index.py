@@ -30,6 +30,7 @@ from .files import policy_files, read_policy_file
 from .glossary import expand_query
 from .inforce import in_force_on as doc_in_force_on
 from .models import DocInfo, DocRecord, IngestReport, Passage, SearchMode
+from .provisions import Provision, provisions_of
 from .records import DocExtras, to_record
 from .registry import Registry
 from .textclean import to_simplified
@@ -609,3 +610,18 @@ class PolicyIndex:
             if len(out) == k:
                 break
         return out
+
+    # ------------------------------------------------------------ provisions
+    def provisions(self, doc_id: str) -> list[Provision]:
+        """The provisions of one stored document (empty for an unknown id); computed from its text."""
+        rec = self.docs().get(doc_id)
+        return provisions_of(rec) if rec is not None else []
+
+    def passage_of(self, doc_id: str) -> Passage:
+        """A document's first chunk as a passage (score 0): for documents joined by a link, not a query."""
+        d = self.docs()[doc_id]
+        chunks = sorted((cid, text) for cid, did, text in self._live_chunks() if did == doc_id)
+        cid, text = chunks[0] if chunks else (f"{doc_id}#0", d.text[:600])
+        return Passage(doc_id=doc_id, chunk_id=cid, title=d.title, title_orig=d.title_orig,
+                       publish_date=d.publish_date, url=d.url, text=text, score=0.0, notice_no=d.notice_no,
+                       effective_dates=d.effective_dates, category=d.category, publisher=d.publisher)

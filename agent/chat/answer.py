@@ -33,7 +33,7 @@ def doc_vouchers(docs: Iterable[DocCite]) -> list[str]:
     """Dates and titles of cited documents: the strings a document vouches for (its date, notice no.)."""
     out: list[str] = []
     for d in docs:
-        out += [x for x in (d.date, *d.effective, d.title, d.url) if x]
+        out += [x for x in (d.date, *d.effective, d.title, d.url, *d.vouched) if x]
     return out
 
 
@@ -41,8 +41,8 @@ def verify_line(line: str, facts: list[Fact], docs: list[DocCite]) -> list[str]:
     """Verifier problems for one line (numbers against cited facts and documents, direction words)."""
     vouch = doc_vouchers(docs)
     text = line
-    for d in docs:  # a cited document's URL and title are citations, not claims
-        for cited in (d.url, d.title):
+    for d in docs:  # a cited document's URL, title and quoted provisions are citations, not claims
+        for cited in (d.url, d.title, *d.quotes):
             if cited:
                 text = text.replace(cited, " ")
     return check_text(text, facts, vouch) + check_directions(text, facts)

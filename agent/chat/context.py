@@ -68,6 +68,17 @@ class ChatContext:
                                   effective=list(getattr(p, "effective_dates", []) or [])))
         return hits
 
+    def policy_provisions(self, doc_id: str) -> tuple[Any, list[Any]]:
+        """(DocInfo or None, the document's extracted provisions); empty when the index is unusable."""
+        index = self._policy_index()
+        if index is None:
+            return None, []
+        try:
+            return index.get(doc_id), index.provisions(doc_id)
+        except AgentError as exc:
+            self._index_failed(exc)
+            return None, []
+
     def policy_available(self) -> str:
         index = self._policy_index()
         if index is None:

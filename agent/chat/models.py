@@ -17,6 +17,9 @@ class DocCite(BaseModel):
     url: str
     date: str = Field(description="publish date YYYY-MM-DD")
     effective: list[str] = Field(default_factory=list, description="effective dates YYYY-MM-DD, when stated")
+    quotes: list[str] = Field(default_factory=list, description="document sentences quoted (provisions)")
+    provision_ids: list[str] = Field(default_factory=list, description="provisions the answer restates")
+    vouched: list[str] = Field(default_factory=list, description="provision values the answer may state")
 
 
 class Answer(BaseModel):

@@ -4,9 +4,10 @@ titles, dates and URLs — never a document the search did not return.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from agent.chat.context import ChatContext
+from agent.chat.context import ChatContext, PolicyHit
 from agent.chat.models import DocCite
 from agent.chat.parse import Query
 from agent.chat.phrasing import Lang
@@ -89,13 +90,58 @@ def policy_reply(q: Query, ctx: ChatContext) -> Reply:
         intro = render("policy_intro", lang, window=_window(q, "en"), topic=label or "export controls")
     lines = [intro]
     docs: list[DocCite] = []
+    quoted = 0
     for h in hits:
         effective = [d.isoformat() for d in h.effective if d != h.date]
         when = h.date.isoformat() + (("；生效 " if lang == "zh" else "; effective ") + "、".join(effective)
                                      if effective else "")
         lines.append(render("policy_item", lang, title=h.title, date=when, url=h.url or f"[{h.doc_id}]"))
-        docs.append(DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat(), effective=effective))
+        cite = DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat(), effective=effective)
+        if quoted < MAX_QUOTED:
+            provision = provision_lines(h, ctx, lang)
+            if provision is not None:
+                quoted += 1
+                lines += provision.lines
+                cite.quotes, cite.provision_ids, cite.vouched = provision.quotes, provision.ids, provision.vouched
+        docs.append(cite)
     return Reply(lines=lines, docs=docs)
+
+
+MAX_QUOTED = 2
+
+
+@dataclass
+class _Provided:
+    lines: list[str]
+    quotes: list[str]
+    ids: list[str]
+    vouched: list[str]
+
+
+def provision_lines(hit: PolicyHit, ctx: ChatContext, lang: Lang) -> _Provided | None:
+    """What the document's key measure does and the sentence that says so (None without a measure).
+
+    The statement comes from extracted provisions only, and is checked against them like a policy
+    sentence of the briefing; the quote is the stored sentence, shown as a citation.
+    """
+    from agent.narrate.policy_scope import scope_line
+    from agent.narrate.sections import provision_vouches
+    from agent.verify.policy import check_policy
+
+    info, provisions = ctx.policy_provisions(hit.doc_id)
+    if info is None or not provisions:
+        return None
+    line = scope_line(info, provisions)
+    if line is None:
+        return None
+    vouched = provision_vouches(provisions)
+    if check_policy(line.text, provisions, [info.title, info.publisher, *vouched]):
+        return None
+    by_id = {p.id: p for p in provisions}
+    measure = by_id[line.provision_ids[0]]
+    return _Provided(
+        lines=[render("policy_provision", lang, text=line.text), render("policy_quote", lang, quote=measure.quote)],
+        quotes=[measure.quote], ids=line.provision_ids, vouched=vouched)
 
 
 def _window(q: Query, lang: Lang) -> str:

@@ -78,6 +78,10 @@ def _item_panel(item: Item) -> Panel:
     for doc in item.evidence.docs:
         body.append("  doc  ", style="bold")
         body.append(f"{doc.title} ({doc.date}) {doc.url}\n")
+    for quote in item.evidence.quotes:
+        body.append("  quote ", style="bold")
+        body.append(f"「{quote.text}」\n")
+        body.append(f"        [{quote.provision_id}]\n", style="dim")
         if doc.passage:
             body.append(f"       「{doc.passage[:200]}」\n", style="dim")
     for missing in item.evidence.missing:

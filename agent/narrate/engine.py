@@ -28,6 +28,7 @@ from tools.facts.model import Fact, FactSheet
 from . import render
 from .policy_status import DocStatus, doc_status
 from .prompts import load_prompt
+from .quotes import attach_quotes
 from .retrieval import NOTE_NOT_CONSULTED, Retrieved
 from .sections import Paragraph, SectionPlan, evidence
 from .trace import untraced_numbers
@@ -66,6 +67,7 @@ class DraftContext:
     passages: list[Any]
     statuses: dict[str, DocStatus]
     evidence: dict[str, DocEvidence]
+    provisions: dict[str, list[Any]] = field(default_factory=dict)  # doc id -> provisions extracted from it
     plans: dict[str, SectionPlan] = field(default_factory=dict)
     results: dict[str, SectionResult] = field(default_factory=dict)
     facts_on_page: dict[str, Fact] = field(default_factory=dict)
@@ -145,8 +147,12 @@ def section_request(plan: SectionPlan, section: SectionDef, period: Period, back
 
 def _fit_to_backend(section: SectionDef, plan: SectionPlan, backend: LLMBackend) -> None:
     if section.analysis and not backend.capabilities.structured_output:
-        # Analysis is not restatement: it has no plain rendering, so only a schema-following model writes it.
-        plan.spec.plans = []
+        # Analysis is not restatement: it has no plain rendering, so only a schema-following model writes it;
+        # a spec may say what the section states instead (e.g. consequences read off a calendar).
+        if section.without_model is not None:
+            section.without_model(plan)
+        else:
+            plan.spec.plans = []
     if completion_only(backend) and section.fewshot is None:
         # No few-shot examples for this section: a base model copies the wrong periods; keep it templated.
         plan.spec.model_plans = 0
@@ -197,9 +203,11 @@ def _context(spec: ReportSpec, inputs: Inputs, backend: LLMBackend) -> DraftCont
     statuses = {p.doc_id: inputs.retrieved.statuses.get(p.doc_id) or doc_status(p, inputs.retrieved.docs,
                                                                                 inputs.period.end)
                 for p in passages}
-    found = {e.ref.doc_id: e for e in (evidence(p, statuses.get(p.doc_id)) for p in passages)}
+    provisions = {p.doc_id: list(inputs.retrieved.provisions.get(p.doc_id, [])) for p in passages}
+    found = {e.ref.doc_id: e for e in (evidence(p, statuses.get(p.doc_id), provisions.get(p.doc_id))
+                                       for p in passages)}
     return DraftContext(spec=spec, inputs=inputs, backend=backend, passages=passages, statuses=statuses,
-                        evidence=found)
+                        evidence=found, provisions=provisions)
 
 
 def _write_sections(ctx: DraftContext, timings: dict[str, float], versions: dict[str, str],
@@ -260,6 +268,7 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None,
         ctx.claims.append(claim)
     by_id = ctx.by_id
     for claim in ctx.claims:
+        attach_quotes(claim, ctx.provisions)
         ctx.show({i: by_id[i] for i in claim.fact_ids if i in by_id})
         ctx.docs.update({d: ctx.evidence[d].ref for d in claim.doc_ids if d in ctx.evidence})
     ctx.docs.update({d: e.ref for d, e in ctx.evidence.items()})

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from agent.config import Settings
 from tools.atomic import write_text_atomic
 from vectorstore.models import Passage
+from vectorstore.provisions import Provision
 
 from .policy_status import DocStatus, doc_status
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 #: Queries that cover the export-control themes the briefing tracks (zh-Hant; the index maps to zh-Hans).
 QUERIES = ("出口管制 公告 兩用物項", "稀土 鋰電池 管制物項", "半導體 出口管制 磋商", "實體清單 暫停 措施")
 RECENT_DAYS = 90
-CACHE_VERSION = "retrieval-v1"  # bump when the selection logic below changes
+CACHE_VERSION = "retrieval-v2"  # bump when the selection logic below changes
 # Notes shown on the page (zh-Hant, no figures: the page-trace check would have nothing to trace them to).
 NOTE_EMPTY_INDEX = "政策索引尚未建立或沒有任何文件（建立方式：agent policy ingest）"
 NOTE_NOT_INSTALLED = "政策索引元件未安裝"
@@ -47,6 +48,7 @@ class Retrieved:
     note: str = ""
     statuses: dict[str, DocStatus] = field(default_factory=dict)  # doc id -> status on the week's last day
     cached: bool = False
+    provisions: dict[str, list[Provision]] = field(default_factory=dict)  # doc id -> its extracted provisions
 
 
 class _CachedStatus(BaseModel):
@@ -64,6 +66,7 @@ class _CacheEntry(BaseModel):
     note: str = ""
     passages: list[Passage] = Field(default_factory=list)
     statuses: dict[str, _CachedStatus] = Field(default_factory=dict)
+    provisions: dict[str, list[Provision]] = Field(default_factory=dict)
 
 
 def _cache_path(settings: Settings, week_start: date, week_end: date) -> Path:
@@ -100,13 +103,14 @@ def _read_cache(path: Path, key: str) -> Retrieved | None:
         return None
     statuses = {k: DocStatus(**v.model_dump()) for k, v in entry.statuses.items()}
     return Retrieved(passages=list(entry.passages), status=entry.status, note=entry.note, statuses=statuses,
-                     cached=True)
+                     cached=True, provisions=entry.provisions)
 
 
 def _write_cache(path: Path, key: str, found: Retrieved) -> None:
     entry = _CacheEntry(key=key, status=found.status, note=found.note,
                         passages=[Passage.model_validate(p, from_attributes=True) for p in found.passages],
-                        statuses={k: _CachedStatus(**asdict(v)) for k, v in found.statuses.items()})
+                        statuses={k: _CachedStatus(**asdict(v)) for k, v in found.statuses.items()},
+                        provisions=found.provisions)
     try:
         write_text_atomic(path, entry.model_dump_json())
     except OSError as exc:  # a cache that cannot be written only costs time next run
@@ -145,14 +149,30 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
         for query in QUERIES[:2]:
             for passage in index.search(query, k=2, in_force_on=week_end, published_until=week_end):
                 found.setdefault(passage.doc_id, passage)
+        passages = sorted(found.values(), key=lambda p: (p.publish_date, p.score), reverse=True)[:k_docs]
+        passages += suspended_by(index, passages, week_end)
+        provisions = {p.doc_id: index.provisions(p.doc_id) for p in passages}
     except ImportError as exc:
         log.warning("policy index not installed: %s", exc)
         return Retrieved(status="unavailable", note=NOTE_NOT_INSTALLED)
     except Exception as exc:  # an optional input: any index failure means "no policy section", not a crash
         log.warning("policy retrieval failed: %s", exc)
         return Retrieved(status="unavailable", note=NOTE_FAILED)
-    passages = sorted(found.values(), key=lambda p: (p.publish_date, p.score), reverse=True)[:k_docs]
     if not passages:
         return Retrieved(status="empty", note=NOTE_NO_MATCH)
     statuses = {p.doc_id: doc_status(p, infos, week_end) for p in passages}
-    return Retrieved(passages=passages, docs=infos, statuses=statuses)
+    return Retrieved(passages=passages, docs=infos, statuses=statuses, provisions=provisions)
+
+
+def suspended_by(index: Any, passages: list[Any], week_end: date) -> list[Passage]:
+    """The notices a retrieved document pauses (e.g. 公告2025年第70號 → 55, 56, …), as passages.
+
+    Why: a reader told that notices are paused needs to know what those notices control; the
+    paused notices are outside the in-force search by definition, so they are joined here.
+    """
+    docs = index.docs()
+    keys = {k for p in passages if (rec := docs.get(p.doc_id)) is not None for k in rec.suspends}
+    have = {p.doc_id for p in passages}
+    linked = sorted((r for r in docs.values() if r.notice_key in keys and r.doc_id not in have
+                     and r.publish_date <= week_end), key=lambda r: (r.publish_date, r.doc_id), reverse=True)
+    return [index.passage_of(r.doc_id) for r in linked]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from agent.llm import FactLine, PassageView, SentencePlan
 from agent.sidecar import DocRef
@@ -18,6 +19,7 @@ from tools import markup
 from tools.facts.model import Fact, FactSheet
 
 from . import facts_view as fv
+from .policy_scope import consequences, scope_line, upcoming_dates
 from .policy_status import DocStatus
 from .provenance import Link, fact_links, links_markdown
 from .sentences import (
@@ -59,6 +61,8 @@ class SectionPlan:
     prompt: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    calendar: list[SentencePlan] = field(default_factory=list)  # offline consequences (impact part only)
+    vouched: list[str] = field(default_factory=list)  # computed strings those sentences show (weeks left)
 
 
 def fact_line(fact: Fact, current: Fact | None = None) -> FactLine:
@@ -244,7 +248,19 @@ def concentration_section(sheet: FactSheet) -> SectionPlan:
     return SectionPlan(_spec("concentration", plans, sheet), "concentration", paragraphs, tables)
 
 
-def evidence(passage: object, status: DocStatus | None = None) -> DocEvidence:
+_VOUCHED_KINDS = ("date", "notice", "control_code", "hs_code", "entity", "end_use", "item")
+
+
+def provision_vouches(provisions: list[Any]) -> list[str]:
+    """Provision values a sentence about the document may show (original and zh-Hant spelling)."""
+    out = []
+    for p in provisions:
+        if p.kind in _VOUCHED_KINDS:
+            out += [p.value, to_traditional(p.value)] + ([p.code] if p.code else [])
+    return out
+
+
+def evidence(passage: object, status: DocStatus | None = None, provisions: list[Any] | None = None) -> DocEvidence:
     """A retrieved passage as a citation (title in zh-Hant, what it vouches for)."""
     p = passage
     published: date = p.publish_date  # type: ignore[attr-defined]
@@ -257,7 +273,8 @@ def evidence(passage: object, status: DocStatus | None = None) -> DocEvidence:
     extra = [d.isoformat() for d in status.dates()] + [status.notice_no, status.suspended_by] if status else []
     vouches = [published.isoformat(), *[d.isoformat() for d in effective], getattr(p, "notice_no", ""),
                p.title, getattr(p, "title_orig", ""), doc_publisher(p), *extra]  # type: ignore[attr-defined]
-    return DocEvidence(ref=ref, vouches=[v for v in dict.fromkeys(vouches) if v])
+    vouches += provision_vouches(provisions or [])
+    return DocEvidence(ref=ref, vouches=[v for v in dict.fromkeys(vouches) if v], provisions=list(provisions or []))
 
 
 def _status_note(passage: object, status: DocStatus) -> str:
@@ -291,25 +308,41 @@ def doc_publisher(passage: object) -> str:
 
 
 def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str, DocStatus] | None = None,
-                   day: date | None = None) -> tuple[SectionPlan, SectionPlan]:
-    """(document statements, flagged impact part). Both cite retrieved documents only."""
+                   day: date | None = None, provisions: dict[str, list[Any]] | None = None,
+                   ) -> tuple[SectionPlan, SectionPlan]:
+    """(document statements, flagged impact part). Both cite retrieved documents only.
+
+    Each document gets its metadata sentence (published, notice, effective, suspension) and, when
+    its provisions name a measure, a scope sentence (what, to whom, from when) restating them.
+    """
     statuses = statuses or {}
-    docs = {e.ref.doc_id: e for e in (evidence(p, statuses.get(p.doc_id)) for p in passages)}  # type: ignore[attr-defined]
+    provisions = provisions or {}
+    docs = {e.ref.doc_id: e for e in (evidence(p, statuses.get(p.doc_id), provisions.get(p.doc_id))  # type: ignore[attr-defined]
+                                      for p in passages)}
     plans, paragraphs, impact_plans = [], [], []
     rows = []
     for p in passages:
         e = docs[p.doc_id]  # type: ignore[attr-defined]
         status = statuses.get(e.ref.doc_id) or DocStatus(effective=list(getattr(p, "effective_dates", []) or []))
         published = date.fromisoformat(e.ref.date)
+        scope = scope_line(p, provisions.get(e.ref.doc_id, []))
+        note = _status_note(p, status)
+        if scope is not None:  # what the extracted provisions say the measure does (restatable as written)
+            note = "；".join(x for x in (note, f"條文要點：{scope.text.rstrip('。')}") if x)
         view = PassageView(doc_id=e.ref.doc_id, title=e.ref.title, date=e.ref.date, text=e.ref.passage[:600],
-                           status=_status_note(p, status))
+                           status=note)
         fallback = policy_sentence(e.ref.title, published, getattr(p, "publisher", ""), status, day or published,
                                    note=getattr(p, "category", "") == "analyst_note")
         plan = SentencePlan(key=f"policy.{e.ref.doc_id}", facts=(), fallback=fallback, doc_ids=(e.ref.doc_id,),
                             passage=view)
         plans.append(plan)
+        keys = [plan.key]
+        if scope is not None:
+            plans.append(SentencePlan(key=f"policy.{e.ref.doc_id}.scope", facts=(), fallback=markup.text(scope.text),
+                                      doc_ids=(e.ref.doc_id,), passage=view))
+            keys.append(plans[-1].key)
         publisher = markup.text(doc_publisher(p))
-        paragraphs.append(Paragraph(markup.text(e.ref.title), [plan.key], [], f"{publisher}，發布於 {e.ref.date}",
+        paragraphs.append(Paragraph(markup.text(e.ref.title), keys, [], f"{publisher}，發布於 {e.ref.date}",
                                     doc_ids=[e.ref.doc_id]))
         impact_plans.append(SentencePlan(key=f"impact.{e.ref.doc_id}", facts=(), fallback="",
                                          doc_ids=(e.ref.doc_id,), passage=view))
@@ -320,8 +353,12 @@ def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str,
                     if (ch := fv.census_change(sheet, cty, "balance")) for f in (ch.current, ch.change)}
     impact_spec = SectionSpec(key="policy_impact", plans=impact_plans, facts=impact_facts, docs=docs, policy=True,
                               speculative=True, max_sentences=3)
+    follows = consequences(passages, provisions, statuses, day or date.today())
+    calendar = [SentencePlan(key=f"impact.{c.doc_id}.{i}", facts=(), fallback=c.text, doc_ids=(c.doc_id,))
+                for i, c in enumerate(follows)]
     tables = [Table(["文件", "發布日期", "生效日期", "來源"], rows, [])] if rows else []
-    return (SectionPlan(spec, "policy", paragraphs, tables), SectionPlan(impact_spec, "policy_impact"))
+    impact = SectionPlan(impact_spec, "policy_impact", calendar=calendar, vouched=[v for c in follows for v in c.vouched])
+    return SectionPlan(spec, "policy", paragraphs, tables), impact
 
 
 @dataclass
@@ -331,9 +368,12 @@ class WatchItem:
     basis: str
     fact_ids: list[str] = field(default_factory=list)
     doc_ids: list[str] = field(default_factory=list)
+    provision_ids: list[str] = field(default_factory=list)
 
 
-def watchlist(sheet: FactSheet, passages: list[object], week_end: date) -> list[WatchItem]:
+def watchlist(sheet: FactSheet, passages: list[object], week_end: date,
+              provisions: dict[str, list[Any]] | None = None,
+              statuses: dict[str, DocStatus] | None = None) -> list[WatchItem]:
     """Items to keep an eye on, each with the facts/documents it rests on (no model involved)."""
     items: list[WatchItem] = []
     changes = [ch for cty in fv.census_partners(sheet) for flow in ("balance", "imports", "exports")
@@ -353,11 +393,11 @@ def watchlist(sheet: FactSheet, passages: list[object], week_end: date) -> list[
                 text=spaced(extreme.period.label_zh, "期間最高為 ", month_label(month), "的 ", extreme.display, "。"),
                 basis=links_markdown(fact_links(extreme, sheet)), fact_ids=[extreme.id]))
             break
-    for p in passages:
-        upcoming = [d for d in (getattr(p, "effective_dates", []) or []) if d > week_end]
-        if upcoming:
-            e = evidence(p)
-            items.append(WatchItem(title=markup.text(e.ref.title), text=f"生效日為 {upcoming[0].isoformat()}，請追蹤執行情況。",
-                                   basis=Link(f"「{e.ref.title}」（{e.ref.date}）", e.ref.url).markdown(),
-                                   doc_ids=[e.ref.doc_id]))
+    words = {"effective": "生效日為", "expiry": "有效期至", "suspension": "暫停期至"}
+    for when in upcoming_dates(passages, provisions or {}, statuses or {}, week_end):
+        text = spaced(words.get(when.role, "日期為"), " ", when.day.isoformat(), "，請追蹤執行情況。")
+        items.append(WatchItem(title=markup.text(when.title), text=text,
+                               basis=Link(f"「{when.title}」", when.url).markdown() if when.url else
+                               f"「{markup.text(when.title)}」",
+                               doc_ids=[when.doc_id], provision_ids=when.provision_ids))
     return items

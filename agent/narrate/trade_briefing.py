@@ -9,6 +9,7 @@ limits, sources and front matter — is declared here; the drafting engine
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from agent.llm import LLMBackend
@@ -49,9 +50,14 @@ def _week(ctx: DraftContext) -> ReportWeek:
 def _policy_plans(ctx: DraftContext) -> tuple[SectionPlan, SectionPlan]:
     """Both policy parts come from one planning pass over the retrieved documents."""
     if "policy" not in ctx.cache:
-        ctx.cache["policy"] = policy_section(ctx.sheet, ctx.passages, ctx.statuses, ctx.period.end)
+        ctx.cache["policy"] = policy_section(ctx.sheet, ctx.passages, ctx.statuses, ctx.period.end, ctx.provisions)
     plans: tuple[SectionPlan, SectionPlan] = ctx.cache["policy"]
     return plans
+
+
+def _impact_calendar(impact: SectionPlan) -> None:
+    """Without a chat model the impact part states what follows from the provisions and the calendar."""
+    impact.spec = replace(impact.spec, plans=impact.calendar, speculative=False, model_plans=0)
 
 
 SECTIONS = (
@@ -59,7 +65,7 @@ SECTIONS = (
     SectionDef("exports", lambda ctx: exports_section(ctx.sheet), fewshot="local_fewshot"),
     SectionDef("imports", lambda ctx: imports_section(ctx.sheet), fewshot="local_fewshot"),
     SectionDef("policy", lambda ctx: _policy_plans(ctx)[0], fewshot="local_policy_fewshot"),
-    SectionDef("policy_impact", lambda ctx: _policy_plans(ctx)[1], analysis=True),
+    SectionDef("policy_impact", lambda ctx: _policy_plans(ctx)[1], analysis=True, without_model=_impact_calendar),
     # The base model copies its examples' periods into HHI sentences: no few-shot, stays templated there.
     SectionDef("concentration", lambda ctx: concentration_section(ctx.sheet)),
 )
@@ -94,12 +100,12 @@ def _add_summary_policy_line(ctx: DraftContext) -> None:
 
 
 def _watchlist_claims(ctx: DraftContext) -> list[Claim]:
-    items = watchlist(ctx.sheet, ctx.passages, ctx.period.end)
+    items = watchlist(ctx.sheet, ctx.passages, ctx.period.end, ctx.provisions, ctx.statuses)
     for item in items:
         item.text = markup.text(item.text)
     ctx.cache["watchlist"] = items
     return [Claim(id="", section="watchlist", text=item.text, fact_ids=item.fact_ids, doc_ids=item.doc_ids,
-                  origin="template") for item in items]
+                  origin="template", provision_ids=item.provision_ids) for item in items]
 
 
 _THRESHOLD = re.compile(r"±\d+(?:\.\d+)?%")
@@ -267,6 +273,8 @@ def _compose(ctx: DraftContext) -> PageParts:
         "policy_status": inputs.retrieved.status if ctx.passages else "empty",
         "policy_empty": words["policy_empty"].format(note=inputs.retrieved.note or NOTE_NOT_CONSULTED),
         "impact_empty": words["impact_empty"],
+        "impact_note": words["impact_note_model" if ctx.plans["policy_impact"].spec.speculative
+                             else "impact_note_calendar"],
         "watchlist": items,
         "prev_label": week.prev_week.split("-")[1],
         "wow": render.md_table(wow.headers, wow.rows) if wow.rows else "",
@@ -278,7 +286,8 @@ def _compose(ctx: DraftContext) -> PageParts:
         "nav": render.nav_include(spec.url(week.prev_week), week_title(week.prev_week),
                                   spec.url(week.next_week), week_title(week.next_week)),
     }
-    return PageParts(context=context, vouched=sources.labels + [item.basis for item in items])
+    return PageParts(context=context, vouched=sources.labels + [item.basis for item in items]
+                     + ctx.plans["policy_impact"].vouched)
 
 
 TRADE_BRIEFING = register_report(ReportSpec(

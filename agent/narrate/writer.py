@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from agent.llm import LLMBackend, LLMError, SectionRequest, Sentence, SentencePlan
 from agent.sidecar import Claim, DocRef, FlagReason
 from agent.verify import check_sentence, is_speculative, render_refs, tag_speculative, to_traditional
 from agent.verify.numbers import referenced_ids
+from agent.verify.policy import check_policy
 from tools.facts.model import Fact
 
 from .sentences import facts_sentence
@@ -34,6 +36,7 @@ class DocEvidence:
 
     ref: DocRef
     vouches: list[str]  # publish/effective dates, notice number, title (never the passage body)
+    provisions: list[Any] = field(default_factory=list)  # vectorstore.provisions.Provision of this document
 
 
 @dataclass
@@ -97,6 +100,9 @@ def gate(sentence: Sentence, spec: SectionSpec) -> _Checked:
         errors.append("句子內容與所引用文件無關 (sentence not grounded in the cited document)")
     vouched = [v for d in docs for v in d.vouches]
     errors += check_sentence(text, facts, vouched)
+    if spec.policy and docs:
+        # Dates, notices, codes and names must be the cited documents' own provisions.
+        errors += check_policy(render_refs(text, facts), [p for d in docs for p in d.provisions], vouched)
     speculative = spec.speculative or sentence.speculative or is_speculative(text)
     final = render_refs(text, facts)
     if speculative:

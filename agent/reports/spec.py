@@ -45,6 +45,8 @@ class SectionDef:
     fewshot: str | None = None
     analysis: bool = False
     highlight_all: bool = False
+    #: What an analysis section states when no schema-following model writes it (default: nothing).
+    without_model: Callable[[SectionPlan], None] | None = None
 
 
 @dataclass(frozen=True)

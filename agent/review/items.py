@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.sidecar import Claim, DocRef, Sidecar
+from agent.sidecar import Claim, DocRef, Quote, Sidecar
 from tools.facts.model import Fact
 
 REASON_ZH = {
@@ -31,6 +31,7 @@ class Evidence(BaseModel):
     facts: list[Fact] = Field(default_factory=list)
     docs: list[DocRef] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list, description="cited ids the sidecar does not define")
+    quotes: list[Quote] = Field(default_factory=list, description="the document sentences a policy claim restates")
 
     def doc_dates(self) -> list[str]:
         """Strings the cited documents vouch for: their dates and titles (notice numbers live there)."""
@@ -55,7 +56,7 @@ def evidence_for(claim: Claim, sidecar: Sidecar) -> Evidence:
     facts = [sidecar.facts[f] for f in claim.fact_ids if f in sidecar.facts]
     docs = [sidecar.docs[d] for d in claim.doc_ids if d in sidecar.docs]
     missing = [f for f in claim.fact_ids if f not in sidecar.facts] + [d for d in claim.doc_ids if d not in sidecar.docs]
-    return Evidence(facts=facts, docs=docs, missing=missing)
+    return Evidence(facts=facts, docs=docs, missing=missing, quotes=list(claim.quotes))
 
 
 def item_key(claim: Claim, evidence: Evidence) -> str:
@@ -66,6 +67,8 @@ def item_key(claim: Claim, evidence: Evidence) -> str:
         "docs": [[d.doc_id, d.title, d.date, d.url] for d in evidence.docs],
         "missing": evidence.missing,
     }
+    if evidence.quotes:  # only when present, so keys of claims without quotes stay as they were
+        payload["quotes"] = [[q.provision_id, q.text] for q in evidence.quotes]
     digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
     return f"{claim.id}@{digest[:12]}"
 

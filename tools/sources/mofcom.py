@@ -33,8 +33,9 @@ from tools.sources.records import Fetched, Provenance
 log = logging.getLogger(__name__)
 
 LIST_PATH = "/edi_ecms_web_front/front/column/getColumnList"
-#: 1 = 国内动态 (spokesperson answers, dialogues), 9 = 管制清单 / 公告.
-DEFAULT_COLUMNS = (1, 9)
+#: 1 = 国内动态 (spokesperson answers, dialogues), 2 = 国际动态 (foreign control news),
+#: 9 = 管制清单 / 公告, 15 = 规章及规范性文件 (column ids as scrapers report them).
+DEFAULT_COLUMNS = (1, 2, 9, 15)
 
 MOFCOM_PROVENANCE = Provenance(dataset="mofcom.exportcontrol")
 
