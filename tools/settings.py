@@ -33,7 +33,8 @@ class SettingSpec:
 
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("AGENT_DATA_DIR", "agent-data", "Store: raw snapshots, manifest, tables, vector index, review DB"),
-    SettingSpec("AGENT_OUTPUT_DIR", "site/docs/Narrator/trade_briefing", "Where drafts and published briefings are written"),
+    SettingSpec("AGENT_DRAFTS_DIR", "", "Drafts and their sidecars, one sub-directory per report (empty: <AGENT_DATA_DIR>/drafts)"),
+    SettingSpec("AGENT_SITE_DIR", "site", "Jekyll site source: `agent publish` writes reviewed reports to <dir>/docs/…"),
     SettingSpec("AGENT_SAMPLE_DIR", str(PROJECT_ROOT / "data" / "sample"), "Bundled offline sample (wire-format responses)"),
     SettingSpec("COMTRADE_BASE_URL", "https://comtradeapi.un.org", "UN Comtrade API base URL"),
     SettingSpec("COMTRADE_API_KEY", "", "UN Comtrade subscription key (empty: public preview)", secret=True),
@@ -82,10 +83,19 @@ class Settings:
         return path
 
     @property
-    def output_dir(self) -> Path:
-        path = Path(self.values["AGENT_OUTPUT_DIR"]).expanduser()
+    def drafts_dir(self) -> Path:
+        """Drafts are not the site: they live with the data until a reviewer publishes them."""
+        configured = self.values.get("AGENT_DRAFTS_DIR", "")
+        return self._dir("AGENT_DRAFTS_DIR", Path(configured).expanduser() if configured else self.data_dir / "drafts")
+
+    @property
+    def site_dir(self) -> Path:
+        return self._dir("AGENT_SITE_DIR", Path(self.values["AGENT_SITE_DIR"]).expanduser())
+
+    @staticmethod
+    def _dir(name: str, path: Path) -> Path:
         if path.exists() and not path.is_dir():
-            raise ConfigError(f"AGENT_OUTPUT_DIR {path} is a file, not a directory")
+            raise ConfigError(f"{name} {path} is a file, not a directory")
         return path
 
     @property

@@ -18,9 +18,11 @@ WEEK = "2026-W07"
 
 
 def build_bundled_draft(root: Path, week: str = WEEK, output_dir: Path | None = None) -> dict[str, str]:
-    """Write the week's draft under ``root/out`` (or ``output_dir``; store in ``root/data``); returns the agent env."""
+    """Write the week's draft under ``root/drafts`` (or ``output_dir``; store in ``root/data``, site
+    ``root/site``); returns the agent env."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
-    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_OUTPUT_DIR=str(output_dir or root / "out"))
+    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_DRAFTS_DIR=str(output_dir or root / "drafts"),
+               AGENT_SITE_DIR=str(root / "site"))
     fetched = subprocess.run([sys.executable, "-m", "agent", "fetch", "--from-sample"], env=env,
                              capture_output=True, text=True, timeout=300)
     if fetched.returncode != 0:
@@ -55,7 +57,7 @@ def draft_week(env: dict[str, str], week: str, charts: bool = False) -> None:
                         effective_dates=d.effective_dates, publisher=d.publisher) for d in recent]
     sheet = build_fact_sheet(store, week)
     result = draft(inputs_for(week, sheet, retrieved=Retrieved(passages=passages)), get_backend("template", settings),
-                   settings.output_dir)
+                   settings.drafts_dir / "trade-briefing")
     if charts and result.markdown_path and result.sidecar_path:
         from agent.site.attach import attach_charts
         from agent.site.chart_facts import chart_facts
