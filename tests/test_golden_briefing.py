@@ -135,7 +135,12 @@ def _bundled_page(root: Path) -> str:
         except AgentError:
             return None
 
-    recent = [d for d in store.policy_docs() if week.end - timedelta(days=90) <= d.publish_date <= week.end][:4]
+    taken: dict[str, int] = {}
+    recent = []
+    for d in store.policy_docs():  # the four newest of each publisher, as the narrator's retrieval takes them
+        if week.end - timedelta(days=90) <= d.publish_date <= week.end and taken.get(d.publisher, 0) < 4:
+            taken[d.publisher] = taken.get(d.publisher, 0) + 1
+            recent.append(d)
     passages = [Passage(doc_id=hashlib.sha256(d.url.encode()).hexdigest()[:12], chunk_id="0",
                         title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
                         text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
