@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the engine's types; importing them here would pull the narr
 
 #: Modules that register the bundled reports when first asked for (kept lazy: importing a
 #: report imports its planners, which the review desk and `agent --help` do not need).
-BUILTIN_MODULES = ("agent.narrate.trade_briefing",)
+BUILTIN_MODULES = ("agent.narrate.trade_briefing", "agent.reports.supply_chain_spec", "agent.reports.policy_tracker_spec")
 #: The report a bare period (``2026-W07``) means, per period kind.
 SHORTHAND = {"week": "trade-briefing"}
 
