@@ -15,7 +15,14 @@ from agent.narrate.sentences import policy_summary_sentence
 from agent.reports import Period, ReportSpec, register_report
 from agent.reports.corpus import report_docs
 from agent.reports.monthly_page import TEMPLATE, blocks, doc_ref
-from agent.reports.policy_tracker import PARENT, Month, docs_of_month, list_change_facts, source_zh, tracker_sections
+from agent.reports.policy_tracker import (
+    PARENT,
+    Month,
+    docs_of_month,
+    list_change_facts,
+    source_zh,
+    tracker_sections,
+)
 from agent.sidecar import Claim
 from vectorstore.models import DocRecord
 
