@@ -19,9 +19,10 @@ from agent.reports import Period, ReportSpec, SectionDef, register_report
 from agent.reports.corpus import report_docs
 from agent.reports.monthly_page import TEMPLATE, blocks
 from agent.reports.policy_tracker import Month
-from agent.reports.supply_chain import PARENT, SupplyChainInputs, derived_facts, sections
+from agent.reports.supply_chain import PARENT, SupplyChainInputs, sections
 from tools.facts.build import build_fact_sheet
 from tools.facts.model import FactSheet
+from tools.facts.monthly_facts import derived_facts
 from tools.facts.worldbank_facts import WorldBankResult, worldbank_facts
 
 REPORT_ID = "supply-chain"
@@ -84,7 +85,7 @@ def _compose(ctx: DraftContext) -> PageParts:
         "blocks": page_blocks,
         "nav": render.nav_include(spec.url(period.prev), period.prev, spec.url(period.next), period.next),
     }
-    codes = [f"HS{f.subject['commodity']}" for f in facts.values() if f.subject.get("scheme") == "census_hs"]
+    codes = [f"HS{f.key.commodity}" for f in facts.values() if f.key.commodity]
     return PageParts(context=context, vouched=vouched + codes + [flag.message_zh for flag in ctx.sheet.flags])
 
 
