@@ -5,6 +5,8 @@ PIP     := $(VENV)/bin/pip -q
 AGENT   := $(VENV)/bin/agent
 PIPC    := -c constraints.txt
 WEEK    ?= 2026-W07
+SUPPLY_MONTH  ?= 2026-01
+TRACKER_MONTH ?= 2025-10
 
 .PHONY: demo test install install-local install-browser install-site lint bench clean
 
@@ -42,6 +44,8 @@ demo: install-local install-site
 	$(AGENT) fetch --from-sample
 	$(AGENT) policy ingest
 	$(AGENT) draft --week $(WEEK)
+	$(AGENT) draft --report supply-chain --month $(SUPPLY_MONTH)
+	$(AGENT) draft --report policy-tracker --month $(TRACKER_MONTH)
 	$(AGENT) site build
 
 test: install-local install-browser install-site

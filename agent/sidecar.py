@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 from tools.facts.model import Fact, QualityFlag
 
@@ -71,7 +71,9 @@ class ChartRef(BaseModel):
 
 
 class Sidecar(BaseModel):
-    week: str
+    #: Sidecars written before report ids existed carry only ``week``: they are weekly briefings.
+    report: str = "trade-briefing"
+    period: str = Field(validation_alias=AliasChoices("period", "week"), description="e.g. 2026-W07, 2026-01")
     report_path: str
     generated_at: datetime
     backend: str
@@ -87,6 +89,11 @@ class Sidecar(BaseModel):
         "other strings the page-wide number trace accepts (document notice numbers and effective dates, "
         "source labels, report week and fetch dates), kept so publish can re-trace the page"))
     charts: list[ChartRef] = Field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The report key review and publish use: ``trade-briefing/2026-W07``."""
+        return f"{self.report}/{self.period}"
 
     def flagged_claims(self) -> list[Claim]:
         return [c for c in self.claims if c.flagged]

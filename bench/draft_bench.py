@@ -34,6 +34,7 @@ def _deterministic(week_text: str, use_cache: bool) -> dict[str, float]:
     from agent.config import load_settings
     from agent.llm import TemplateBackend
     from agent.narrate import Inputs, draft, retrieve
+    from agent.reports import of_week
     from tools.facts.build import build_fact_sheet
     from tools.store import Store
     from tools.weeks import parse_week
@@ -47,7 +48,7 @@ def _deterministic(week_text: str, use_cache: bool) -> dict[str, float]:
     t1 = time.perf_counter()
     retrieved = retrieve(settings, week.start, week.end, use_cache=use_cache)
     t2 = time.perf_counter()
-    draft(Inputs(week=week, sheet=sheet, prev_sheet=prev, retrieved=retrieved), TemplateBackend())
+    draft(Inputs(period=of_week(week), sheet=sheet, prev_sheet=prev, retrieved=retrieved), TemplateBackend())
     t3 = time.perf_counter()
     return {"facts": t1 - t0, "retrieval": t2 - t1, "draft": t3 - t2, "docs": len(retrieved.passages),
             "cached": float(retrieved.cached)}
@@ -87,6 +88,7 @@ def main() -> None:
     from agent.config import load_settings
     from agent.llm import get_backend
     from agent.narrate import Inputs, draft, retrieve
+    from agent.reports import of_week
     from tools.facts.build import build_fact_sheet
     from tools.store import Store
     from tools.weeks import parse_week
@@ -94,7 +96,7 @@ def main() -> None:
     settings = load_settings()
     week = parse_week(args.week)
     store = Store(data_dir)
-    inputs = Inputs(week=week, sheet=build_fact_sheet(store, week.week), prev_sheet=build_fact_sheet(store, week.prev_week),
+    inputs = Inputs(period=of_week(week), sheet=build_fact_sheet(store, week.week), prev_sheet=build_fact_sheet(store, week.prev_week),
                     retrieved=retrieve(settings, week.start, week.end))
 
     t0 = time.perf_counter()

@@ -80,7 +80,12 @@ def main(out: Path = OUT) -> None:
                 "form": [], "file": f"census/{name}", "status": 200, "content_type": "application/json;charset=utf-8",
                 "captured_at": fetched_at, "synthetic": False,
             })
-    (out / "routes.json").write_text(json.dumps(routes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    # keep the routes other generators wrote (scripts/make_census_api_sample.py)
+    mine = {r["file"] for r in routes}
+    routes_file = out / "routes.json"
+    kept = [r for r in json.loads(routes_file.read_text(encoding="utf-8")) if r["file"] not in mine] \
+        if routes_file.exists() else []
+    routes_file.write_text(json.dumps(routes + kept, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {len(routes)} Census answers to {out}")
 
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_main(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
              tmp_path: Path) -> tuple[int, str, str]:
     monkeypatch.setenv("AGENT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("AGENT_OUTPUT_DIR", str(tmp_path / "out"))
+    monkeypatch.setenv("AGENT_DRAFTS_DIR", str(tmp_path / "out"))
     monkeypatch.setattr(sys, "argv", ["agent", *args])
 
     def no_server(*_a: object, **_k: object) -> None:

@@ -12,7 +12,7 @@ from agent.config import SPECS, load_settings
 from tools.errors import ConfigError
 
 REQUIRED = {
-    "AGENT_DATA_DIR", "AGENT_OUTPUT_DIR", "COMTRADE_BASE_URL", "COMTRADE_API_KEY", "CENSUS_API_BASE",
+    "AGENT_DATA_DIR", "AGENT_DRAFTS_DIR", "AGENT_SITE_DIR", "COMTRADE_BASE_URL", "COMTRADE_API_KEY", "CENSUS_API_BASE",
     "CENSUS_API_KEY", "MOFCOM_BASE_URL", "AGENT_LLM", "AGENT_LLM_BASE_URL", "AGENT_LLM_MODEL", "OPENAI_API_KEY",
 }
 
@@ -55,13 +55,14 @@ def test_a_binary_agent_toml_is_one_config_error(tmp_path: Path, monkeypatch: py
         load_settings({})
 
 
-@pytest.mark.parametrize("name", ["AGENT_DATA_DIR", "AGENT_OUTPUT_DIR"])
+@pytest.mark.parametrize("name", ["AGENT_DATA_DIR", "AGENT_DRAFTS_DIR", "AGENT_SITE_DIR"])
 def test_a_directory_setting_that_is_a_file_is_refused(name: str, tmp_path: Path) -> None:
     afile = tmp_path / "not-a-dir"
     afile.write_text("x", encoding="utf-8")
     settings = load_settings({name: str(afile)})
     with pytest.raises(ConfigError, match="is a file, not a directory"):
-        _ = settings.data_dir if name == "AGENT_DATA_DIR" else settings.output_dir
+        _ = {"AGENT_DATA_DIR": settings.data_dir, "AGENT_DRAFTS_DIR": settings.drafts_dir,
+             "AGENT_SITE_DIR": settings.site_dir}[name]
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf"])

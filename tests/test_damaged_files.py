@@ -54,11 +54,11 @@ def test_store_with_garbage_pages_is_one_line_and_raw_answers_survive(tmp_path: 
 
 
 def test_review_database_with_garbage_pages_is_one_line(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "drafts" / "trade-briefing"
+    out.mkdir(parents=True)
     for f in FIXTURES.glob(f"{WEEK}-trade-briefing.*"):
         shutil.copy(f, out / f.name)
-    settings = load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR": str(out)})
+    settings = load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(out.parent), "AGENT_SITE_DIR": str(tmp_path / "site")})
     desk = ReviewDesk(settings)
     assert desk.items(WEEK)  # registered: the database now has pages worth garbling
     draft_before = (out / f"{WEEK}-trade-briefing.md").read_bytes()
@@ -73,11 +73,11 @@ def test_review_database_with_garbage_pages_is_one_line(tmp_path: Path) -> None:
 def test_item_numbers_beyond_sqlite_integers_are_input_errors(tmp_path: Path) -> None:
     from tools.errors import InputError
 
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "drafts" / "trade-briefing"
+    out.mkdir(parents=True)
     for f in FIXTURES.glob(f"{WEEK}-trade-briefing.*"):
         shutil.copy(f, out / f.name)
-    desk = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR": str(out)}))
+    desk = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(out.parent), "AGENT_SITE_DIR": str(tmp_path / "site")}))
     with pytest.raises(InputError):
         desk.item(str(2**70), WEEK)
 

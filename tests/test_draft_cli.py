@@ -22,7 +22,7 @@ def agent(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def sample_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("draft")
-    env = {**os.environ, "AGENT_DATA_DIR": str(root / "data"), "AGENT_OUTPUT_DIR": str(root / "out"),
+    env = {**os.environ, "AGENT_DATA_DIR": str(root / "data"), "AGENT_DRAFTS_DIR": str(root / "out"), "AGENT_SITE_DIR": str(root / "site"),
            "AGENT_LLM": "", "AGENT_LLM_BASE_URL": "", "OPENAI_API_KEY": ""}
     fetched = agent("fetch", "--from-sample", env=env)
     assert fetched.returncode == 0, fetched.stderr
@@ -32,7 +32,7 @@ def sample_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def test_template_draft_of_the_bundled_week(sample_env: dict[str, str]) -> None:
     done = agent("draft", "--week", "2026-W07", "--llm", "template", env=sample_env)
     assert done.returncode == 0, done.stderr
-    out = Path(sample_env["AGENT_OUTPUT_DIR"])
+    out = Path(sample_env["AGENT_DRAFTS_DIR"]) / "trade-briefing"
     md = (out / "2026-W07-trade-briefing.md").read_text(encoding="utf-8")
     side = Sidecar.model_validate(json.loads((out / "2026-W07-trade-briefing.json").read_text(encoding="utf-8")))
     plain = re.sub(r"<[^>]+>", "", md)
@@ -57,7 +57,7 @@ def test_draft_files_are_readable_by_a_site_build_as_the_umask_allows(sample_env
     finally:
         os.umask(old)
     assert done.returncode == 0, done.stderr
-    out = Path(sample_env["AGENT_OUTPUT_DIR"])
+    out = Path(sample_env["AGENT_DRAFTS_DIR"]) / "trade-briefing"
     for name in ("2026-W07-trade-briefing.md", "2026-W07-trade-briefing.json"):
         assert (out / name).stat().st_mode & 0o777 == 0o644  # was 0600 (mkstemp's mode)
 
@@ -67,7 +67,7 @@ def test_a_week_years_past_the_data_is_refused(sample_env: dict[str, str]) -> No
     assert done.returncode == 2
     lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "2999-W07" in lines[0] and "newest stored data (2025-11)" in lines[0]
-    assert not (Path(sample_env["AGENT_OUTPUT_DIR"]) / "2999-W07-trade-briefing.md").exists()
+    assert not (Path(sample_env["AGENT_DRAFTS_DIR"]) / "trade-briefing" / "2999-W07-trade-briefing.md").exists()
 
 
 def test_bad_week_is_one_line_exit_2(sample_env: dict[str, str]) -> None:
@@ -77,7 +77,7 @@ def test_bad_week_is_one_line_exit_2(sample_env: dict[str, str]) -> None:
 
 
 def test_empty_store_says_what_to_run(tmp_path: Path) -> None:
-    env = {**os.environ, "AGENT_DATA_DIR": str(tmp_path / "empty"), "AGENT_OUTPUT_DIR": str(tmp_path / "out")}
+    env = {**os.environ, "AGENT_DATA_DIR": str(tmp_path / "empty"), "AGENT_DRAFTS_DIR": str(tmp_path / "out")}
     done = agent("draft", "--week", "2026-W07", "--llm", "template", env=env)
     assert done.returncode == 1
     assert "agent fetch --from-sample" in done.stderr and "Traceback" not in done.stderr
@@ -98,7 +98,7 @@ def test_bundled_week_structure_tables_and_tracing(sample_env: dict[str, str]) -
 
     done = agent("draft", "--week", "2026-W07", "--llm", "template", env=sample_env)
     assert done.returncode == 0, done.stderr
-    out = Path(sample_env["AGENT_OUTPUT_DIR"])
+    out = Path(sample_env["AGENT_DRAFTS_DIR"]) / "trade-briefing"
     md = (out / "2026-W07-trade-briefing.md").read_text(encoding="utf-8")
     side = Sidecar.model_validate_json((out / "2026-W07-trade-briefing.json").read_text(encoding="utf-8"))
     head = yaml.safe_load(md.split("---\n")[1])
@@ -120,4 +120,29 @@ def test_bundled_week_structure_tables_and_tracing(sample_env: dict[str, str]) -
     assert {c.kind for c in side.charts} >= {"balance_monthly", "hhi"} and all(side.facts[i].source for i in charted)
     assert untraced_numbers(md, side, extra=["2026-W07", "2026-W06", "2025-W07", "2026", "2026-02-09",
                                              "2026-02-15", "2026-02-13", "2026-02-14",
+                                             "2025-10-01", "2025-10-18",  # MOF table, Census 2025 API pull
+                                             "2024-01–2025-11", "2013-01–2024-12",  # query windows (source list)
                                              *[f.message_zh for f in side.quality_flags]]) == []
+
+
+def test_a_period_of_the_wrong_kind_is_one_line_exit_2(sample_env: dict[str, str]) -> None:
+    done = agent("draft", "--report", "trade-briefing", "--month", "2026-01", "--llm", "template", env=sample_env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "per week" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    unknown = agent("draft", "--report", "no-such-report", "--week", "2026-W07", env=sample_env)
+    assert unknown.returncode == 2 and "no-such-report" in unknown.stderr and "trade-briefing" in unknown.stderr
+
+
+def test_a_draft_stays_out_of_the_site_until_it_is_published(sample_env: dict[str, str]) -> None:
+    done = agent("draft", "--week", "2026-W07", "--llm", "template", env=sample_env)
+    assert done.returncode == 0, done.stderr
+    site = Path(sample_env["AGENT_SITE_DIR"])
+    drafted = Path(sample_env["AGENT_DRAFTS_DIR"]) / "trade-briefing" / "2026-W07-trade-briefing.md"
+    assert drafted.is_file() and str(drafted) in done.stdout.replace("\n", "")
+    assert not site.exists() or not any(site.rglob("*.md"))  # nothing a site build could serve
+    published = agent("publish", "--report", "trade-briefing/2026-W07", env={**sample_env, "AGENT_REVIEWER": "ann"})
+    assert published.returncode == 0, published.stderr  # nothing is flagged without policy documents
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.md"))
+    assert pages == ["docs/Narrator/trade_briefing/2026-W07-trade-briefing.md"]
+    # …which is the URL the neighbouring weeks' navigation links point at.
+    assert 'prev="/Narrator/trade_briefing/2026-W06-trade-briefing/"' in drafted.read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ def _answer(flow: str, values: dict[str, float]) -> Fetched:
 
 
 def _agent(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AGENT_DATA_DIR": str(data_dir), "AGENT_OUTPUT_DIR": str(data_dir / "out"), "AGENT_LLM": ""}
+    env = {**os.environ, "AGENT_DATA_DIR": str(data_dir), "AGENT_DRAFTS_DIR": str(data_dir / "out"), "AGENT_LLM": ""}
     return subprocess.run([sys.executable, "-m", "agent", *args], env=env, capture_output=True, text=True,
                           timeout=300)
 

@@ -70,7 +70,7 @@ def test_largest_monthly_deficit_states_its_window(sheet):
     ext = sheet.get("census.5830.balance.max_deficit.2024-01_2025-11")
     assert ext.subject["month"] == "2025-10"
     assert ext.display == "USD 174 億"
-    assert "2024-01 以來" in ext.label_zh and "歷史" not in ext.label_zh
+    assert "2024 年以來" in ext.label_zh and "歷史" not in ext.label_zh
 
 
 def test_cutoff_and_partial_year_flag(sheet):

@@ -36,7 +36,7 @@ def test_facts_json_on_bundled_sample(sample_dir):
     assert facts["census.5830.balance.yoy.2025-01_2025-11"]["display"] == "+88.7%"
     cn = facts["census.5700.balance.yoy.2025-01_2025-11"]
     assert cn["direction"] == "down" and "收窄" in cn["label_zh"]
-    ext = facts["census.5830.balance.max_deficit.2024-01_2025-11"]
+    ext = facts["census.5830.balance.max_deficit.2013-01_2025-11"]
     assert ext["subject"]["month"] == "2025-10"
     for r_ in ("842", "156", "392", "410", "276", "490"):
         for flow in ("X", "M"):

@@ -37,13 +37,21 @@ def test_fetch_from_sample_as_a_user_would(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     store = Store(data)
     census = store.census_monthly()
-    assert len(census) == 5 * 24 and set(census["cty_code"]) == {"5700", "5830", "5880", "5800", "4280"}
+    # 2013-01..2025-11 per partner (the 2025 API vintage joins the 2026 pages), the all-countries total to 2024-12
+    assert set(census["cty_code"]) == {"5700", "5830", "5880", "5800", "4280", "-"}
+    assert census[census.cty_code != "-"].groupby("cty_code")["period"].agg(["min", "max", "count"]).to_dict(
+        "list") == {"min": ["2013-01"] * 5, "max": ["2025-11"] * 5, "count": [155] * 5}
+    assert (census.cty_code == "-").sum() == 144
+    hs = store.census_hs("HS2")
+    assert len(hs) == 13984 and set(hs["flow"]) == {"imports"} and hs["period"].max() == "2024-12"
     taiwan_2025 = census[(census.cty_code == "5830") & census.period.between("2025-01", "2025-11")]
     assert len(taiwan_2025) == 11 and not census["synthetic"].any()
     comtrade = store.comtrade_annual()
     assert comtrade["synthetic"].any() and not comtrade.loc[
         (comtrade.reporter_code == 842) & (comtrade.partner_code == 392) & (comtrade.year == 2023), "synthetic"].any()
-    assert len(store.policy_docs()) == 31
+    docs = store.policy_docs()
+    assert len([d for d in docs if not d.doc_number]) == 31 and len([d for d in docs if d.doc_number]) == 165
+    assert len(store.worldbank_indicators()) == 4 * 5 * 7
     again = agent("fetch", "--from-sample", data_dir=data)
     assert again.returncode == 0 and len(store.manifest()) == len(Store(data).manifest())
     assert "new" in again.stdout
@@ -73,7 +81,7 @@ def test_bad_source_is_one_line_and_exit_2_from_the_console(tmp_path: Path) -> N
     result = agent("fetch", "--source", "nope", data_dir=tmp_path / "d")
     assert result.returncode == 2
     assert [line for line in result.stderr.splitlines() if line.strip()] == [
-        "error: unknown source 'nope'; choose from comtrade, census, mofcom"]
+        "error: unknown source 'nope'; choose from comtrade, census, mofcom, worldbank, federal-register"]
 
 
 @pytest.mark.parametrize("args", [
@@ -83,7 +91,7 @@ def test_bad_source_is_one_line_and_exit_2_from_the_console(tmp_path: Path) -> N
     ("sources", "--show", "everything"),
     ("fetch", "--source", "census", "--hs", "HS3"),
     ("fetch", "--source", "comtrade", "--hs", "HS2"),
-    ("fetch", "--from-sample", "--source", "census", "--hs", "HS2"),
+    ("fetch", "--from-sample", "--source", "census", "--hs", "HS6"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
@@ -153,7 +161,8 @@ def test_live_census_fetch_from_a_local_server_stores_what_the_sample_stores(
     cols = ["cty_code", "cty_name", "period", "exports_usd", "imports_usd", "exports_ytd_usd", "imports_ytd_usd", "synthetic"]
     from_live = Store(live_dir).census_monthly()[cols]
     from_sample = Store(sample_dir).census_monthly()
-    from_sample = from_sample[from_sample.period >= "2024-01"][cols].reset_index(drop=True)
+    from_sample = from_sample[(from_sample.period >= "2024-01") & (from_sample.cty_code != "-")][cols]
+    from_sample = from_sample.reset_index(drop=True)
     pd.testing.assert_frame_equal(from_live, from_sample)
     shas = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (live_dir / "raw" / "census").iterdir()}
     assert shas <= {p.name for p in (sample_dir / "raw" / "census").iterdir()}  # same bytes stored
@@ -165,7 +174,7 @@ def test_fetch_failing_midway_leaves_the_earlier_snapshot_unchanged(tmp_path: Pa
     settings = load_settings({"AGENT_DATA_DIR": str(tmp_path), "CENSUS_API_BASE": "https://census.test/api"})
     store = Store(tmp_path)
     fetch_sample(store, settings, ["census"])
-    before, manifest_before = store.census_monthly(), store.manifest()
+    before, manifest_before, revisions_before = store.census_monthly(), store.manifest(), store.census_revisions()
     revised = (SAMPLE / "census" / "exports_2024-01_2025-11.json").read_bytes().replace(b'"3118000000"', b'"1"')
     with respx.mock:
         respx.get("https://census.test/api/exports/hs").mock(return_value=httpx.Response(200, content=revised))
@@ -177,7 +186,7 @@ def test_fetch_failing_midway_leaves_the_earlier_snapshot_unchanged(tmp_path: Pa
     assert "HTTP 503" in outcomes[0].error
     pd.testing.assert_frame_equal(before, store.census_monthly())  # the good half was not stored either
     pd.testing.assert_frame_equal(manifest_before, store.manifest())
-    assert store.census_revisions().empty
+    pd.testing.assert_frame_equal(revisions_before, store.census_revisions())  # only the sample's own vintages
 
 
 def test_revision_from_a_later_vintage_is_listed(tmp_path: Path) -> None:
@@ -194,6 +203,7 @@ def test_revision_from_a_later_vintage_is_listed(tmp_path: Path) -> None:
                              policy=HttpPolicy(timeout=1, attempts=1, min_interval=0))
     assert outcomes[0].error == "" and outcomes[0].new == 2  # another base URL is another question
     rev = store.census_revisions()
+    rev = rev[rev["new_vintage"] > "2026-02-13T23:51:06Z"]  # the sample's 2025→2026 vintages differ by rounding
     assert rev[["cty_code", "period", "flow", "old_value", "new_value"]].to_dict("records") == [
         {"cty_code": "5830", "period": "2024-01", "flow": "exports", "old_value": 3.118e9, "new_value": 3.12e9}]
     latest = store.census_monthly().set_index(["cty_code", "period"])

@@ -9,15 +9,21 @@ after an intended change, and say why in the commit.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "2026-W07"
+#: The full page drafted with the stored sample documents (the report-spec refactor pinned it).
+PAGE = Path(__file__).parent / "data" / "golden" / "2026-W07-trade-briefing.md"
+WEEK = "2026-W07"
+SOURCES_HEADING = "## 資料來源"
 _NUMBER = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -29,7 +35,7 @@ def _agent(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def drafted(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     root = tmp_path_factory.mktemp("golden")
-    env = {**os.environ, "AGENT_DATA_DIR": str(root / "data"), "AGENT_OUTPUT_DIR": str(root / "out"),
+    env = {**os.environ, "AGENT_DATA_DIR": str(root / "data"), "AGENT_DRAFTS_DIR": str(root / "out"),
            "AGENT_LLM": "", "AGENT_LLM_BASE_URL": "", "OPENAI_API_KEY": ""}
     assert _agent("fetch", "--from-sample", env=env).returncode == 0
     done = _agent("draft", "--week", "2026-W07", "--llm", "template", env=env)
@@ -96,3 +102,73 @@ def test_numbers_of_every_line_are_unchanged(drafted: tuple[str, Path]) -> None:
 
 def test_every_fact_of_the_week_is_unchanged(drafted: tuple[str, Path]) -> None:
     _check("facts.tsv", sheet_facts(drafted[1]))
+
+
+def _bundled_page(root: Path) -> str:
+    """Production path on the sample: fetch → fact sheets (this week, previous, year ago) → template draft.
+
+    Policy passages come straight from the stored sample documents (no vector index), as in
+    ``tests/e2e/real_draft.py``, so the policy section and watchlist are part of the reference.
+    """
+    from agent.config import load_settings
+    from agent.llm import get_backend
+    from agent.narrate import Retrieved, draft, inputs_for
+    from agent.verify import to_traditional
+    from tools.errors import AgentError
+    from tools.facts.build import build_fact_sheet
+    from tools.store import Store
+    from tools.weeks import parse_week
+    from vectorstore.models import Passage
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
+    env.update(AGENT_DATA_DIR=str(root / "data"))
+    fetched = subprocess.run([sys.executable, "-m", "agent", "fetch", "--from-sample"], env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert fetched.returncode == 0, fetched.stderr[-500:]
+    settings = load_settings(env)
+    store = Store(settings.data_dir)
+    week = parse_week(WEEK)
+
+    def sheet_or_none(name: str) -> object:
+        try:
+            return build_fact_sheet(store, name)
+        except AgentError:
+            return None
+
+    taken: dict[str, int] = {}
+    recent = []
+    for d in store.policy_docs():  # the four newest of each publisher, as the narrator's retrieval takes them
+        if week.end - timedelta(days=90) <= d.publish_date <= week.end and taken.get(d.publisher, 0) < 4:
+            taken[d.publisher] = taken.get(d.publisher, 0) + 1
+            recent.append(d)
+    passages = [Passage(doc_id=hashlib.sha256(d.url.encode()).hexdigest()[:12], chunk_id="0",
+                        title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
+                        text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
+                        effective_dates=d.effective_dates, publisher=d.publisher) for d in recent]
+    inputs = inputs_for(WEEK, build_fact_sheet(store, WEEK), prev=sheet_or_none(week.prev_week),  # type: ignore[arg-type]
+                        year_ago=sheet_or_none(week.year_ago_week),  # type: ignore[arg-type]
+                        retrieved=Retrieved(passages=passages))
+    return draft(inputs, get_backend("template", settings)).markdown
+
+
+def _mask_fetch_dates(page: str) -> str:
+    """The sample is stored 'now': the fetch date on the page is the only value that moves per run."""
+    today = datetime.now(UTC).date()
+    for day in {today, today - timedelta(days=1)}:
+        page = page.replace(day.isoformat(), "<fetched>")
+    return page
+
+
+@pytest.fixture(scope="module")
+def page_with_documents(tmp_path_factory: pytest.TempPathFactory) -> str:
+    text = _mask_fetch_dates(_bundled_page(tmp_path_factory.mktemp("golden-page")))
+    if os.environ.get("GOLDEN_UPDATE"):
+        PAGE.write_text(text, encoding="utf-8")
+    return text
+
+
+def test_the_page_with_documents_is_byte_identical_above_its_source_list(page_with_documents: str) -> None:
+    """The whole page (policy section and watchlist included, documents from the stored sample) above
+    the data-source list, which may legitimately gain citations; fetch dates are masked."""
+    expected = PAGE.read_text(encoding="utf-8")
+    assert page_with_documents.split(SOURCES_HEADING)[0] == expected.split(SOURCES_HEADING)[0]

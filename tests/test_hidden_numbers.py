@@ -104,11 +104,11 @@ def test_a_model_sentence_with_financial_numerals_or_english_number_words_is_not
 
 
 def test_a_reviewer_edit_with_a_financial_numeral_is_refused(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "drafts" / "trade-briefing"
+    out.mkdir(parents=True)
     for f in (FIXTURES / "review").glob("2026-W07-trade-briefing.*"):
         shutil.copy(f, out / f.name)
-    desk = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR": str(out)}))
+    desk = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(out.parent), "AGENT_SITE_DIR": str(tmp_path / "site")}))
     item = desk.item("imports-c41e07", "2026-W07")
     good = "美國對中國貿易逆差 2025 年 1–11 月為 USD 1,894 億，較 2024 年同期收窄 29.9%。"
     for hidden in ("，另有壹佰億美元未計。", "，約 ninety percent 來自電子產品。", "，逾百家企業受影響。", "，占比ⅩⅤ%。"):
@@ -127,8 +127,8 @@ def test_the_bundled_draft_still_traces_every_number(tmp_path: Path) -> None:
     from real_draft import build_bundled_draft
 
     build_bundled_draft(tmp_path)
-    desk = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR":
-                                     str(tmp_path / "out")}))
+    desk = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR":
+                                     str(tmp_path / "drafts")}))
     from agent.review.integrity import page_problems
 
     found = desk.draft("2026-W07")

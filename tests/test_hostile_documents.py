@@ -98,11 +98,11 @@ def test_reviewer_edits_refuse_javascript_links_remote_images_and_liquid(tmp_pat
     from agent.review import ReviewDesk
     from tools.errors import VerificationError
 
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "drafts" / "trade-briefing"
+    out.mkdir(parents=True)
     for f in FIXTURES.glob("2026-W07-trade-briefing.*"):
         shutil.copy(f, out / f.name)
-    desk = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR": str(out)}))
+    desk = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(out.parent), "AGENT_SITE_DIR": str(tmp_path / "site")}))
     item = desk.item("imports-c41e07", "2026-W07")
     for extra in ("[原文](javascript:alert(1))", "![x](http://evil.test/pixel.png)", "{{ site.secret }}",
                   "{% include evil.html %}", "{: onclick=\"alert(1)\"}", "[a]: data:text/html,x"):

@@ -104,6 +104,43 @@ def test_backend_choice_follows_settings() -> None:
         get_backend("openai", load_settings({}))
 
 
+def test_backends_declare_what_they_can_do() -> None:
+    from agent.llm import LocalBackend, TemplateBackend
+
+    openai = get_backend("openai", load_settings({"AGENT_LLM_BASE_URL": "http://127.0.0.1:1/v1"})).capabilities
+    assert openai.structured_output and openai.tool_calling and openai.writes_prose
+    assert LocalBackend.capabilities.fewshot_completion and not LocalBackend.capabilities.tool_calling
+    assert not TemplateBackend.capabilities.writes_prose and not TemplateBackend.capabilities.tool_calling
+    with pytest.raises(LLMError):
+        TemplateBackend().chat_model()
+
+
+def test_no_behaviour_is_chosen_by_a_backend_name() -> None:
+    """Behaviour follows ``capabilities``; a renamed or new backend must not need a code change."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "agent"
+    by_name = re.compile(r"""\.name\s*[!=]=\s*["'](?:openai|local|template)["']|"name", ""\)\s*[!=]=""")
+    offenders = [f"{p.relative_to(root)}:{n}" for p in root.rglob("*.py")
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if by_name.search(line)]
+    assert offenders == []
+
+
+def test_chat_answer_and_agent_modules_do_not_import_each_other() -> None:
+    import ast
+    from pathlib import Path
+
+    chat = Path(__file__).resolve().parents[1] / "agent" / "chat"
+
+    def imported(name: str) -> set[str]:
+        tree = ast.parse((chat / f"{name}.py").read_text(encoding="utf-8"))
+        return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+
+    assert not ("agent.chat.agent_llm" in imported("answer") and "agent.chat.answer" in imported("agent_llm"))
+    assert "agent.chat.answer" not in imported("agent_llm")
+
+
 def test_a_trickling_endpoint_is_cut_off_by_the_llm_deadline() -> None:
     import time
 

@@ -113,7 +113,7 @@ def test_backend_falls_back_to_template_with_one_line(tmp_path: Path, monkeypatc
 def test_draft_with_a_broken_model_file_still_writes_the_page(tmp_path: Path) -> None:
     """End to end through the CLI: a garbage AGENT_LOCAL_MODEL gives a page and one stderr line."""
     pytest.importorskip("xllamacpp")  # `make test` installs it; a bare `make install` venv says "not installed"
-    sample_env = {"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR": str(tmp_path / "out"),
+    sample_env = {"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(tmp_path / "out"),
                   "AGENT_LOCAL_MODEL": str(tmp_path / "garbage.gguf"), "PATH": "/usr/bin:/bin"}
     (tmp_path / "garbage.gguf").write_bytes(b"not a model at all")
     agent = [sys.executable, "-m", "agent"]

@@ -22,6 +22,7 @@ import yaml
 
 from agent.config import load_settings
 from agent.llm import (
+    Capabilities,
     Generation,
     LLMBackend,
     SectionOutput,
@@ -112,7 +113,7 @@ def test_template_draft_has_every_section_valid_front_matter_and_same_basis_figu
     assert 'next="/Narrator/trade_briefing/2026-W08-trade-briefing/"' in md
     assert (tmp_path / "2026-W07-trade-briefing.md").read_text(encoding="utf-8") == md
     side = Sidecar.model_validate_json((tmp_path / "2026-W07-trade-briefing.json").read_text(encoding="utf-8"))
-    assert side.backend == "template" and side.week == "2026-W07" and side.claims
+    assert side.backend == "template" and side.key == "trade-briefing/2026-W07" and side.claims
 
 
 def test_tables_equal_the_fact_sheet() -> None:
@@ -228,9 +229,9 @@ def scripted_answer(prompt: str) -> str | None:
 class ScriptedModel(LLMBackend):
     """In-process fake chat model answering from the same script (no HTTP)."""
 
-    name = "openai"
+    name = "scripted"  # not a built-in name: behaviour must follow the declared capability
     model = "scripted"
-    structured = True
+    capabilities = Capabilities(structured_output=True)
 
     def write(self, request: SectionRequest) -> Generation:
         answer = scripted_answer(request.prompt)

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.narrate.narrator import _request
+from agent.narrate.engine import section_request
 from agent.narrate.sections import summary_section
+from agent.narrate.trade_briefing import SECTIONS
 from agent.narrate.writer import write_section
+from agent.reports import of_week
 from agent.verify import check_sentence
 from tools.facts.model import FactSheet
 from tools.weeks import parse_week
@@ -28,7 +30,7 @@ def test_local_model_summary_is_verified_or_replaced() -> None:
     plan = summary_section(sheet)
     backend = LocalBackend(bundled_model_file())
     versions: dict[str, str] = {}
-    request = _request(plan, parse_week("2026-W07"), backend, versions)
+    request = section_request(plan, SECTIONS[0], of_week(parse_week("2026-W07")), backend, versions)
     result = write_section(plan.spec, request, backend, set())
     assert versions["local_fewshot"].startswith("local-fewshot-")
     assert result.tokens > 0  # the model really ran

@@ -23,16 +23,26 @@ pytestmark = pytest.mark.slow  # loads the embedding model
 
 EVAL = Path(__file__).parent / "data" / "policy_eval.jsonl"
 
-#: Floors measured on the bundled corpus (12 MOFCOM pages + 2 analyst notes, 48 queries) on
-#: 2026-11-24: dense 0.708/0.917/0.814, lexical 0.896/0.979/0.936, hybrid 0.896/1.000/0.941
-#: (hit@1 / hit@3 / MRR). With 31 MOFCOM pages + 2 notes and 66 queries (issue 12, 2026-12-02):
-#: dense 0.742/0.909/0.832, lexical 0.894/0.970/0.937, hybrid 0.909/0.970/0.942 — the floors
-#: hold unchanged. Set a little below, so a regression fails and noise does not.
+#: Floors measured on the bundled corpus (12 MOFCOM pages + 165 Federal Register documents +
+#: 2 analyst notes; 48 MOFCOM/note queries + 12 Chinese queries for English FR documents) on
+#: 2026-12-02: dense 0.550/0.800/0.675, lexical 0.833/0.967/0.906, hybrid 0.767/0.967/0.865
+#: (hit@1 / hit@3 / MRR). Before the FR documents (14 docs, 48 queries, 2026-11-24): dense
+#: 0.708/0.917/0.814, lexical 0.896/0.979/0.936, hybrid 0.896/1.000/0.941 — 165 English
+#: distractors cost hybrid hit@1 most. Issue 12 alone (31 MOFCOM pages + 2 notes, 66 queries):
+#: dense 0.742/0.909/0.832, lexical 0.894/0.970/0.937, hybrid 0.909/0.970/0.942. Both together
+#: (31 MOFCOM + 165 FR + 2 notes = 198 documents, 78 queries, 2026-12-02): dense 0.615/0.795/0.711,
+#: lexical 0.833/0.910/0.881, hybrid 0.782/0.910/0.859. Set a little below, so a regression fails
+#: and noise does not.
 FLOORS = {
-    "dense": {"hit3": 0.85, "mrr": 0.75},
-    "lexical": {"hit3": 0.93, "mrr": 0.88},
-    "hybrid": {"hit1": 0.85, "hit3": 0.95, "mrr": 0.90},
+    "dense": {"hit3": 0.75, "mrr": 0.66},
+    "lexical": {"hit3": 0.89, "mrr": 0.85},
+    "hybrid": {"hit1": 0.75, "hit3": 0.89, "mrr": 0.83},
 }
+#: Chinese queries for English Federal Register documents (the 12 queries noted "Federal Register"):
+#: hybrid 0.583/0.917/0.734 with 12 MOFCOM pages, 0.583/0.667/0.674 with the 31 of issue 12 (their
+#: Chinese entity-list notices compete for the same words), 2026-12-02; 0.000/0.000/0.000 before the
+#: glossary was read both ways (and dense alone 0.000/0.250/0.183 before dense ranks alternated languages).
+FR_FLOORS = {"hit3": 0.60, "mrr": 0.62}
 
 
 def _env(data_dir: Path) -> dict[str, str]:
@@ -47,7 +57,7 @@ def agent(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         cwd=data_dir,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,  # ingesting 179 documents takes minutes on a loaded 2-core machine
     )
 
 
@@ -56,7 +66,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("policy")
     done = agent(path, "policy", "ingest")
     assert done.returncode == 0, done.stderr
-    assert "33 documents stored" in done.stdout, done.stdout
+    assert "198 documents stored" in done.stdout, done.stdout
     return path
 
 
@@ -80,10 +90,11 @@ def test_japan_military_end_user_ban_found_from_traditional_chinese(index: Polic
 
 
 def test_tungsten_notice_found_from_english(index: PolicyIndex) -> None:
+    # Top 3, not top 1, since the English FR rules joined the corpus (the rare-earth notice 1170 now edges it).
     top = index.search("China export controls on tungsten", k=3)
-    assert top[0].url.endswith("/202502/1098.html")
-    assert top[0].title.startswith("商務部")  # zh-Hant display title
-    assert "2025年第10号" in top[0].notice_no
+    hit = next(p for p in top if p.url.endswith("/202502/1098.html"))
+    assert hit.title.startswith("商務部")  # zh-Hant display title
+    assert "2025年第10号" in hit.notice_no
 
 
 def test_paraphrase_with_few_shared_characters_reaches_rare_earth_documents(index: PolicyIndex) -> None:
@@ -93,7 +104,8 @@ def test_paraphrase_with_few_shared_characters_reaches_rare_earth_documents(inde
 
 def test_window_and_in_force_answers_for_the_narrator(index: PolicyIndex) -> None:
     week = index.search("出口管制", k=10, published_since=date(2026, 1, 1), published_until=date(2026, 2, 15))
-    assert [p.doc_id for p in week] == ["mofcom-1204"]
+    assert [p.doc_id for p in week if not p.doc_id.startswith("fr-")] == ["mofcom-1204"]
+    assert all(date(2026, 1, 1) <= p.publish_date <= date(2026, 2, 15) for p in week)  # FR rules of the window too
     live = {p.doc_id for p in index.search("稀土 出口管制", k=10, in_force_on=date(2026, 2, 13), category="notice")}
     assert "mofcom-1170" not in live and "mofcom-1176" not in live  # paused by 公告2025年第70号
 
@@ -110,6 +122,20 @@ def test_retrieval_eval_meets_measured_floors_and_hybrid_is_not_worse(index: Pol
     assert scores["hybrid"].hit3 >= max(scores["dense"].hit3, scores["lexical"].hit3)
 
 
+def test_chinese_queries_find_english_federal_register_rules(index: PolicyIndex) -> None:
+    queries = [q for q in load_queries(EVAL) if "Federal Register" in q.note]
+    assert len(queries) >= 10
+    hybrid = next(s for s in evaluate(index, queries) if s.mode == "hybrid")
+    for metric, floor in FR_FLOORS.items():
+        assert getattr(hybrid, metric) >= floor, (metric, getattr(hybrid, metric), hybrid.misses)
+    top = {p.doc_id for p in index.search("美國實體清單 新增 中國企業", k=5)}
+    additions = {"fr-2025-19508", "fr-2025-17893", "fr-2025-05427", "fr-2025-05426", "fr-2025-00704", "fr-2025-00480"}
+    assert top & additions  # a BIS Entity List addition (English) among MOFCOM's Chinese list notices
+    rule = index.get("fr-2025-19508")
+    assert rule is not None and rule.citation == "90 FR 48193" and rule.doc_type == "Rule"
+    assert rule.category == "federal_register" and rule.publish_date == date(2025, 10, 9)
+
+
 def test_cli_search_json_and_list(data_dir: Path) -> None:
     done = agent(data_dir, "policy", "search", "稀土 出口管制", "--since", "2025-10-01", "--json", "-k", "3")
     assert done.returncode == 0, done.stderr
@@ -117,13 +143,13 @@ def test_cli_search_json_and_list(data_dir: Path) -> None:
     assert len(rows) == 3 and all(r["publish_date"] >= "2025-10-01" for r in rows)
     assert {"doc_id", "title", "url", "text", "score", "publish_date"} <= set(rows[0])
     listed = agent(data_dir, "policy", "list", "--json")
-    assert len(json.loads(listed.stdout)) == 33
+    assert len(json.loads(listed.stdout)) == 198
 
 
 def test_cli_reingest_is_a_no_op(data_dir: Path) -> None:
     done = agent(data_dir, "policy", "ingest")
     assert done.returncode == 0, done.stderr
-    assert "0 added, 0 updated, 31 unchanged" in done.stdout and "0 chunks embedded" in done.stdout
+    assert "0 added, 0 updated, 196 unchanged" in done.stdout and "0 chunks embedded" in done.stdout
 
 
 def test_cli_eval_retrieval_prints_the_three_modes(data_dir: Path) -> None:

@@ -22,11 +22,11 @@ TYPED = "美國對台灣出口本週暴增 777%，金額達 USD 4,321 億。"
 
 
 def _desk(tmp_path: Path) -> ReviewDesk:
-    out = tmp_path / "out"
-    out.mkdir(exist_ok=True)
+    out = tmp_path / "drafts" / "trade-briefing"
+    out.mkdir(parents=True, exist_ok=True)
     for f in FIXTURES.glob(f"{WEEK}-trade-briefing.*"):
         shutil.copy(f, out / f.name)
-    return ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR": str(out)}))
+    return ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(out.parent), "AGENT_SITE_DIR": str(tmp_path / "site")}))
 
 
 def _review_all(desk: ReviewDesk) -> None:
@@ -35,11 +35,11 @@ def _review_all(desk: ReviewDesk) -> None:
 
 
 def _md(desk: ReviewDesk) -> Path:
-    return desk.output_dir / f"{WEEK}-trade-briefing.md"
+    return desk.drafts_dir / "trade-briefing" / f"{WEEK}-trade-briefing.md"
 
 
 def _sidecar(desk: ReviewDesk) -> Path:
-    return desk.output_dir / f"{WEEK}-trade-briefing.json"
+    return desk.drafts_dir / "trade-briefing" / f"{WEEK}-trade-briefing.json"
 
 
 def test_an_untouched_reviewed_draft_publishes(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_a_number_typed_into_the_markdown_after_review_is_refused(tmp_path: Path
     desk.items(WEEK)
     with pytest.raises(VerificationError, match="no fact or document"):
         desk.publish(WEEK, "pat")
-    assert not (desk.output_dir / "published" / f"{WEEK}-trade-briefing.md").exists()
+    assert not (desk.site_dir / "docs" / "Narrator" / "trade_briefing" / f"{WEEK}-trade-briefing.md").exists()
 
 
 def _clear_flags(path: Path) -> None:
@@ -80,7 +80,7 @@ def test_flags_cleared_in_the_sidecar_after_review_are_refused(tmp_path: Path) -
     desk.items(WEEK)  # registered again: nothing is flagged any more, yet policy claims need review
     with pytest.raises(VerificationError, match="drops flags"):
         desk.publish(WEEK, "pat")
-    assert not (desk.output_dir / "published").exists()
+    assert not desk.site_dir.exists()
 
 
 def test_flags_cleared_before_the_draft_was_ever_registered_are_refused(tmp_path: Path) -> None:
@@ -99,8 +99,8 @@ def test_a_database_from_before_the_hash_column_is_migrated_and_asks_to_register
     ReviewStore(db_path)
     with sqlite3.connect(db_path) as db:
         assert "flagged_ids" in {r[1] for r in db.execute("PRAGMA table_info(drafts)")}
-    old = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR": str(desk.output_dir)}))
-    with pytest.raises(InputError, match=f"older version.*review list --week {WEEK}.*register it again"):
+    old = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(desk.drafts_dir)}))
+    with pytest.raises(InputError, match=f"older version.*review list --report trade-briefing/{WEEK}.*register it again"):
         old.publish(WEEK, "pat")
     assert all(i.state == "approved" for i in old.items(WEEK))  # decisions survive re-registration
     assert old.publish(WEEK, "pat").path.is_file()

@@ -15,16 +15,17 @@ from agent.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review"
 WEEK = "2026-W07"
+KEY = f"trade-briefing/{WEEK}"
 
 
 @pytest.fixture()
 def env(tmp_path: Path) -> dict[str, str]:
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "drafts" / "trade-briefing"
+    out.mkdir(parents=True)
     for f in FIXTURES.glob(f"{WEEK}-trade-briefing.*"):
         shutil.copy(f, out / f.name)
     base = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
-    return {**base, "AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR": str(out),
+    return {**base, "AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(out.parent), "AGENT_SITE_DIR": str(tmp_path / "site"),
             "AGENT_REVIEWER": "cli-user", "EDITOR": "false", "COLUMNS": "200"}
 
 
@@ -37,7 +38,7 @@ def run(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, *args: str) -> Res
     """In-process run (fast) for the steps that succeed; errors are checked through the real entry point."""
     for key in [k for k in os.environ if k.startswith("AGENT_")]:
         monkeypatch.delenv(key)
-    for key in ("AGENT_DATA_DIR", "AGENT_OUTPUT_DIR", "AGENT_REVIEWER"):
+    for key in ("AGENT_DATA_DIR", "AGENT_DRAFTS_DIR", "AGENT_SITE_DIR", "AGENT_REVIEWER"):
         monkeypatch.setenv(key, env[key])
     result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
@@ -76,7 +77,7 @@ def test_list_show_decide_and_publish_from_the_cli(env: dict[str, str], monkeypa
 
     published = run(env, monkeypatch, "publish", "--week", WEEK)
     assert published.exit_code == 0
-    page = (Path(env["AGENT_OUTPUT_DIR"]) / "published" / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8")
+    page = (Path(env["AGENT_SITE_DIR"]) / "docs" / "Narrator" / "trade_briefing" / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8")
     assert "<!--" not in page
     assert "美國對中國貿易逆差 2025 年 1–11 月為 USD 1,894 億。" in page
     assert "reviewed_by:\n- bob\n- cli-user\n" in page
@@ -104,4 +105,4 @@ def test_reviewer_add_prints_a_token_once(env: dict[str, str]) -> None:
 def test_bad_week_is_a_one_line_error(env: dict[str, str]) -> None:
     result = agent(env, "review", "show", "2026-7")
     assert result.returncode == 2
-    assert "bad week" in result.stderr and "Traceback" not in result.stderr
+    assert "bad report" in result.stderr and "Traceback" not in result.stderr

@@ -18,17 +18,18 @@ from tools.facts.model import Fact
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review"
 WEEK = "2026-W07"
+KEY = f"trade-briefing/{WEEK}"
 GOOD_EDIT = "美國對中國貿易逆差 2025 年 1–11 月為 USD 1,894 億，較 2024 年同期收窄 29.9%。"
 BAD_EDIT = "美國對中國貿易逆差 2025 年 1–11 月為 USD 1,900 億，較 2024 年同期收窄 30%。"
 
 
 @pytest.fixture()
 def desk(tmp_path: Path) -> ReviewDesk:
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "drafts" / "trade-briefing"
+    out.mkdir(parents=True)
     for f in FIXTURES.glob(f"{WEEK}-trade-briefing.*"):
         shutil.copy(f, out / f.name)
-    return ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR": str(out)}))
+    return ReviewDesk(load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(out.parent), "AGENT_SITE_DIR": str(tmp_path / "site")}))
 
 
 def _by_claim(desk: ReviewDesk) -> dict[str, int]:
@@ -48,8 +49,8 @@ def test_a_draft_registers_one_open_item_per_flagged_claim_with_evidence(desk: R
     policy = items[2]
     assert policy.evidence.docs[0].date == "2026-01-06"
     assert policy.evidence.docs[0].url.startswith("http://exportcontrol.mofcom.gov.cn/")
-    summary = desk.weeks()[0]
-    assert (summary.week, summary.total, summary.open) == (WEEK, 5, 5)
+    summary = desk.reports()[0]
+    assert (summary.report, summary.total, summary.open) == (KEY, 5, 5)
 
 
 def test_a_second_decision_is_refused_unless_it_is_an_explicit_change(desk: ReviewDesk) -> None:
@@ -62,7 +63,7 @@ def test_a_second_decision_is_refused_unless_it_is_an_explicit_change(desk: Revi
     assert item.state == "rejected"
     assert [d.action for d in item.history] == ["approve", "reject"]
     assert change.is_change and change.supersedes == item.history[0].id
-    assert [d.reviewer for d in desk.store.decision_log(WEEK)] == ["ann", "bob"]
+    assert [d.reviewer for d in desk.store.decision_log(KEY)] == ["ann", "bob"]
 
 
 def test_the_decision_log_cannot_be_rewritten(desk: ReviewDesk) -> None:
@@ -92,7 +93,7 @@ def test_concurrent_reviewers_never_lose_a_decision(desk: ReviewDesk) -> None:
 
     def reviewer(name: str) -> None:
         other = ReviewDesk(load_settings({"AGENT_DATA_DIR": str(desk.store.path.parent),
-                                          "AGENT_OUTPUT_DIR": str(desk.output_dir)}))
+                                          "AGENT_DRAFTS_DIR": str(desk.drafts_dir)}))
         for item in items:
             try:
                 other.store.decide(item.id, "approve", name)
@@ -109,7 +110,7 @@ def test_concurrent_reviewers_never_lose_a_decision(desk: ReviewDesk) -> None:
         t.join()
     assert outcomes.count("ok") == len(items)  # exactly one winner per item
     assert outcomes.count("refused") == 3 * len(items)
-    log = desk.store.decision_log(WEEK)
+    log = desk.store.decision_log(KEY)
     assert len(log) == len(items) and len({d.item_id for d in log}) == len(items)
 
 
@@ -143,11 +144,11 @@ def test_publish_refuses_naming_the_undecided_items(desk: ReviewDesk) -> None:
     assert "4 flagged item(s) undecided" in message
     assert "imports-c41e07" in message and "watchlist-0c6d58" in message
     assert "summary-3f9a1c" not in message
-    assert not (desk.output_dir / "published").exists()
+    assert not (desk.site_dir).exists()  # nothing reaches the site before publishing
 
 
 def test_publish_writes_a_clean_page_with_reviewers_and_leaves_the_draft_alone(desk: ReviewDesk) -> None:
-    draft_before = (desk.output_dir / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8")
+    draft_before = (desk.drafts_dir / "trade-briefing" / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8")
     ids = _by_claim(desk)
     desk.decide(desk.item(str(ids["summary-3f9a1c"])), "approve", "ann")
     desk.decide(desk.item(str(ids["imports-c41e07"])), "edit", "bob", text=GOOD_EDIT)
@@ -157,8 +158,8 @@ def test_publish_writes_a_clean_page_with_reviewers_and_leaves_the_draft_alone(d
     result = desk.publish(WEEK, "ann")
 
     text = result.path.read_text(encoding="utf-8")
-    assert result.path == desk.output_dir / "published" / f"{WEEK}-trade-briefing.md"
-    assert (desk.output_dir / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8") == draft_before
+    assert result.path == desk.site_dir / "docs" / "Narrator" / "trade_briefing" / f"{WEEK}-trade-briefing.md"
+    assert (desk.drafts_dir / "trade-briefing" / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8") == draft_before
     assert not ANY_MARKER_RE.search(text)
     assert "半導體進口增加可能是主要推力（推測）" in text  # approved speculation keeps its tag
     assert GOOD_EDIT in text
@@ -170,14 +171,14 @@ def test_publish_writes_a_clean_page_with_reviewers_and_leaves_the_draft_alone(d
     assert front["reviewed_by"] == ["ann", "bob"]
     assert front["review"] == {"approved": 2, "edited": 1, "rejected": 2}
     assert front["published_at"] and front["title"] == "2026 年第 07 週"
-    assert desk.weeks()[0].published_at == result.published_at
+    assert desk.reports()[0].published_at == result.published_at
 
 
 def test_every_number_in_the_published_flagged_text_is_traceable(desk: ReviewDesk) -> None:
     for item in desk.items(WEEK):
         desk.decide(item, "edit" if item.claim_id == "imports-c41e07" else "approve", "ann", text=GOOD_EDIT)
     text = desk.publish(WEEK, "ann").path.read_text(encoding="utf-8")
-    sidecar = json.loads((desk.output_dir / f"{WEEK}-trade-briefing.json").read_text(encoding="utf-8"))
+    sidecar = json.loads((desk.drafts_dir / "trade-briefing" / f"{WEEK}-trade-briefing.json").read_text(encoding="utf-8"))
     for item in desk.items(WEEK):
         decision = item.decision
         assert decision is not None
@@ -193,8 +194,8 @@ def test_a_redraft_keeps_decisions_on_unchanged_items_only(desk: ReviewDesk) -> 
     desk.decide(desk.item(str(ids["summary-3f9a1c"])), "approve", "ann")
     desk.decide(desk.item(str(ids["watchlist-0c6d58"])), "reject", "ann")
     # re-draft: the watchlist claim's text changes; everything else stays
-    sidecar_path = desk.output_dir / f"{WEEK}-trade-briefing.json"
-    md_path = desk.output_dir / f"{WEEK}-trade-briefing.md"
+    sidecar_path = desk.drafts_dir / "trade-briefing" / f"{WEEK}-trade-briefing.json"
+    md_path = desk.drafts_dir / "trade-briefing" / f"{WEEK}-trade-briefing.md"
     sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
     old = next(c["text"] for c in sidecar["claims"] if c["id"] == "watchlist-0c6d58")
     new = old.replace("僅供流程測試", "僅供測試流程")
@@ -208,16 +209,16 @@ def test_a_redraft_keeps_decisions_on_unchanged_items_only(desk: ReviewDesk) -> 
     assert states["summary-3f9a1c"] == "approved"
     assert states["watchlist-0c6d58"] == "open"
     assert len(desk.items(WEEK)) == 5
-    stale = [i for i in desk.store.items(WEEK, include_stale=True) if not i.current]
+    stale = [i for i in desk.store.items(KEY, include_stale=True) if not i.current]
     assert [i.claim_id for i in stale] == ["watchlist-0c6d58"] and stale[0].state == "rejected"
     with pytest.raises(InputError, match="not in the current draft"):
         desk.store.decide(stale[0].id, "approve", "ann", change=True)
 
 
 def test_bad_week_and_missing_draft_are_input_errors(desk: ReviewDesk) -> None:
-    with pytest.raises(InputError, match="bad week"):
+    with pytest.raises(InputError, match="bad report"):
         desk.items("2026-7")
-    with pytest.raises(InputError, match="no draft for 2026-W08"):
+    with pytest.raises(InputError, match="no draft for trade-briefing/2026-W08"):
         desk.items("2026-W08")
     with pytest.raises(InputError, match="no flagged item"):
         desk.item("nope", WEEK)
@@ -235,17 +236,18 @@ def test_reviewer_tokens_are_stored_hashed(desk: ReviewDesk) -> None:
 
 
 def test_a_broken_draft_is_skipped_in_the_list_and_named(desk: ReviewDesk) -> None:
-    (desk.output_dir / "2026-W08-trade-briefing.md").write_text("# draft\n", encoding="utf-8")
-    (desk.output_dir / "2026-W08-trade-briefing.json").write_text("{not json", encoding="utf-8")
-    weeks = [s.week for s in desk.weeks()]
-    assert weeks == [WEEK]
-    assert "2026-W08" in desk.problems and "not a valid sidecar" in desk.problems["2026-W08"]
+    (desk.drafts_dir / "trade-briefing" / "2026-W08-trade-briefing.md").write_text("# draft\n", encoding="utf-8")
+    (desk.drafts_dir / "trade-briefing" / "2026-W08-trade-briefing.json").write_text("{not json", encoding="utf-8")
+    reports = [s.report for s in desk.reports()]
+    assert reports == [KEY]
+    broken = "trade-briefing/2026-W08"
+    assert broken in desk.problems and "not a valid sidecar" in desk.problems[broken]
 
 
 def test_a_flagged_claim_without_markers_is_wrapped_at_its_text_or_refused(desk: ReviewDesk) -> None:
     from tools.errors import StoreError
 
-    md_path = desk.output_dir / f"{WEEK}-trade-briefing.md"
+    md_path = desk.drafts_dir / "trade-briefing" / f"{WEEK}-trade-briefing.md"
     md = md_path.read_text(encoding="utf-8")
     md_path.write_text(md.replace("<!--claim:watchlist-0c6d58-->", "").replace("<!--/claim:watchlist-0c6d58-->", ""),
                        encoding="utf-8")

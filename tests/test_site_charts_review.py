@@ -34,12 +34,12 @@ def _hhi_facts() -> list[Fact]:
 
 @pytest.fixture()
 def charted(tmp_path: Path) -> tuple[ReviewDesk, Path, str, Settings]:
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "drafts" / "trade-briefing"
+    out.mkdir(parents=True)
     for f in (FIXTURES / "review").glob(f"{NAME}.*"):
         shutil.copy(f, out / f.name)
     attach_charts(out / f"{NAME}.md", out / f"{NAME}.json", ChartFacts(hhi=_hhi_facts()))
-    settings = load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_OUTPUT_DIR": str(out)})
+    settings = load_settings({"AGENT_DATA_DIR": str(tmp_path / "data"), "AGENT_DRAFTS_DIR": str(tmp_path / "drafts")})
     desk = ReviewDesk(settings)
     return desk, out, desk.store.add_reviewer("ann"), settings
 
@@ -59,18 +59,18 @@ def test_a_chart_is_attached_with_its_facts_and_figure(charted: tuple[ReviewDesk
 def test_the_review_page_shows_the_charts_to_a_signed_in_reviewer(charted: tuple[ReviewDesk, Path, str, Settings]) -> None:
     _, _, token, settings = charted
     client = TestClient(create_app(settings), base_url="http://127.0.0.1")
-    src = f"/drafts/{WEEK}/charts/export-hhi.svg"
+    src = f"/drafts/trade-briefing/{WEEK}/charts/export-hhi.svg"
     assert client.get(src, follow_redirects=False).status_code in (401, 303)
     form = client.get("/signin")
     csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
     assert csrf
     client.post("/signin", data={"token": token, "csrf": csrf.group(1)}, follow_redirects=False)
-    page = client.get(f"/drafts/{WEEK}").text
+    page = client.get(f"/drafts/trade-briefing/{WEEK}").text
     assert f'<img src="{src}" alt="長條圖：' in page and 'id="charts"' in page
     svg = client.get(src)
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
-    assert client.get(f"/drafts/{WEEK}/charts/..%2F{NAME}.json").status_code == 404
-    assert client.get(f"/drafts/{WEEK}/charts/other.svg").status_code == 404
+    assert client.get(f"/drafts/trade-briefing/{WEEK}/charts/..%2F{NAME}.json").status_code == 404
+    assert client.get(f"/drafts/trade-briefing/{WEEK}/charts/other.svg").status_code == 404
 
 
 def test_publish_carries_the_charts_beside_the_published_page(charted: tuple[ReviewDesk, Path, str, Settings]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_web_review import WEEK, item_ids, page_csrf, setup, sign_in  # noqa: F401 (setup is a fixture)
+from test_web_review import KEY, item_ids, page_csrf, setup, sign_in  # noqa: F401 (setup is a fixture)
 
 from agent.review import ReviewDesk
 
@@ -21,6 +21,7 @@ TRAVERSALS = [
     "../../etc/passwd", "..%2f..%2fetc%2fpasswd", "%2e%2e/%2e%2e/etc/passwd", "..%252f..%252fetc%252fpasswd",
     "....//....//etc/passwd", "2026-W07/../../../etc/passwd", "2026-W07%00.md", "..\\\\..\\\\windows\\\\win.ini",
     "%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd", "/etc/passwd", "2026-W07-trade-briefing.json",
+    "trade-briefing/..%2f..%2fetc%2fpasswd", "..%2f..%2fetc/passwd", "trade-briefing/2026-W07%2f..%2f..%2fetc",
 ]
 
 
@@ -45,12 +46,12 @@ def test_path_traversal_out_of_the_static_folder_is_refused(path: str, setup: Se
 def test_forged_csrf_on_every_state_changing_form_is_refused(setup: Setup) -> None:  # noqa: F811
     client, desk, token = setup
     sign_in(client, token)
-    real = page_csrf(client.get(f"/drafts/{WEEK}").text)
+    real = page_csrf(client.get(f"/drafts/{KEY}").text)
     item = item_ids(desk)["summary-3f9a1c"]
     forged = [real[:-1] + ("a" if real[-1] != "a" else "b"), real.upper(), "", " " + real]
     for csrf in forged:
-        assert client.post(f"/drafts/{WEEK}/items/{item}", data={"csrf": csrf, "action": "approve"}).status_code == 403
-        assert client.post(f"/drafts/{WEEK}/publish", data={"csrf": csrf}).status_code == 403
+        assert client.post(f"/drafts/{KEY}/items/{item}", data={"csrf": csrf, "action": "approve"}).status_code == 403
+        assert client.post(f"/drafts/{KEY}/publish", data={"csrf": csrf}).status_code == 403
         assert client.post("/signout", data={"csrf": csrf}, follow_redirects=False).status_code == 403
     assert desk.item(str(item)).state == "open"
 
@@ -59,11 +60,11 @@ def test_forged_csrf_on_every_state_changing_form_is_refused(setup: Setup) -> No
 def test_item_ids_beyond_sqlite_integers_are_not_found_not_500(item: str, setup: Setup) -> None:  # noqa: F811
     client, desk, token = setup
     sign_in(client, token)
-    csrf = page_csrf(client.get(f"/drafts/{WEEK}").text)
-    response = client.post(f"/drafts/{WEEK}/items/{item}", data={"csrf": csrf, "action": "approve"})
+    csrf = page_csrf(client.get(f"/drafts/{KEY}").text)
+    response = client.post(f"/drafts/{KEY}/items/{item}", data={"csrf": csrf, "action": "approve"})
     assert response.status_code == 404
     real = item_ids(desk)["summary-3f9a1c"]
-    stale = client.post(f"/drafts/{WEEK}/items/{real}", data={"csrf": csrf, "action": "approve", "expected": item})
+    stale = client.post(f"/drafts/{KEY}/items/{real}", data={"csrf": csrf, "action": "approve", "expected": item})
     assert stale.status_code in (404, 409)
     assert desk.item(str(real)).state == "open"
 
@@ -71,14 +72,14 @@ def test_item_ids_beyond_sqlite_integers_are_not_found_not_500(item: str, setup:
 def test_parallel_decisions_from_the_page_keep_one_per_item(setup: Setup, tmp_path: Path) -> None:  # noqa: F811
     client, desk, token = setup
     sign_in(client, token)
-    csrf = page_csrf(client.get(f"/drafts/{WEEK}").text)
+    csrf = page_csrf(client.get(f"/drafts/{KEY}").text)
     ids = list(item_ids(desk).values())
     statuses: list[int] = []
     lock = threading.Lock()
 
     def reviewer(action: str) -> None:
         for item in ids:
-            r = client.post(f"/drafts/{WEEK}/items/{item}", data={"csrf": csrf, "action": action},
+            r = client.post(f"/drafts/{KEY}/items/{item}", data={"csrf": csrf, "action": action},
                             follow_redirects=False)
             with lock:
                 statuses.append(r.status_code)
@@ -90,5 +91,5 @@ def test_parallel_decisions_from_the_page_keep_one_per_item(setup: Setup, tmp_pa
         t.join(timeout=60)
     assert statuses.count(303) == len(ids)  # exactly one decision per item won
     assert statuses.count(409) == 3 * len(ids)  # the others were refused, not lost or doubled
-    log = desk.store.decision_log(WEEK)
+    log = desk.store.decision_log(KEY)
     assert sorted(d.item_id for d in log) == sorted(ids)

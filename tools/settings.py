@@ -33,13 +33,16 @@ class SettingSpec:
 
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("AGENT_DATA_DIR", "agent-data", "Store: raw snapshots, manifest, tables, vector index, review DB"),
-    SettingSpec("AGENT_OUTPUT_DIR", "site/docs/Narrator/trade_briefing", "Where drafts and published briefings are written"),
+    SettingSpec("AGENT_DRAFTS_DIR", "", "Drafts and their sidecars, one sub-directory per report (empty: <AGENT_DATA_DIR>/drafts)"),
+    SettingSpec("AGENT_SITE_DIR", "site", "Jekyll site source: `agent publish` writes reviewed reports to <dir>/docs/…"),
     SettingSpec("AGENT_SAMPLE_DIR", str(PROJECT_ROOT / "data" / "sample"), "Bundled offline sample (wire-format responses)"),
     SettingSpec("COMTRADE_BASE_URL", "https://comtradeapi.un.org", "UN Comtrade API base URL"),
     SettingSpec("COMTRADE_API_KEY", "", "UN Comtrade subscription key (empty: public preview)", secret=True),
     SettingSpec("CENSUS_API_BASE", "https://api.census.gov/data/timeseries/intltrade", "US Census international trade API base"),
     SettingSpec("CENSUS_API_KEY", "", "US Census API key, sent as key=", secret=True),
     SettingSpec("MOFCOM_BASE_URL", "http://exportcontrol.mofcom.gov.cn", "MOFCOM export-control site base URL"),
+    SettingSpec("WORLDBANK_API_BASE", "https://api.worldbank.org", "World Bank Indicators API base URL (no key)"),
+    SettingSpec("FEDERAL_REGISTER_BASE_URL", "https://www.federalregister.gov", "Federal Register API base URL (no key)"),
     SettingSpec("AGENT_LLM", "", "LLM backend: openai | local | template (empty: auto)"),
     SettingSpec("AGENT_LOCAL_MODEL", "", "GGUF file for the local backend (empty: the bundled Gemma 3 270M)"),
     SettingSpec("AGENT_LLM_BASE_URL", "", "OpenAI-compatible endpoint base URL"),
@@ -80,10 +83,19 @@ class Settings:
         return path
 
     @property
-    def output_dir(self) -> Path:
-        path = Path(self.values["AGENT_OUTPUT_DIR"]).expanduser()
+    def drafts_dir(self) -> Path:
+        """Drafts are not the site: they live with the data until a reviewer publishes them."""
+        configured = self.values.get("AGENT_DRAFTS_DIR", "")
+        return self._dir("AGENT_DRAFTS_DIR", Path(configured).expanduser() if configured else self.data_dir / "drafts")
+
+    @property
+    def site_dir(self) -> Path:
+        return self._dir("AGENT_SITE_DIR", Path(self.values["AGENT_SITE_DIR"]).expanduser())
+
+    @staticmethod
+    def _dir(name: str, path: Path) -> Path:
         if path.exists() and not path.is_dir():
-            raise ConfigError(f"AGENT_OUTPUT_DIR {path} is a file, not a directory")
+            raise ConfigError(f"{name} {path} is a file, not a directory")
         return path
 
     @property

@@ -3,7 +3,8 @@
 Why: the earlier system kept several copies of one notice under different titles, so
 the briefing cited the same measure twice. A document is a duplicate of a kept one when
 its cleaned text hashes the same, it carries the same notice number, or its character
-5-gram Jaccard similarity reaches ``threshold``.
+5-gram Jaccard similarity reaches ``threshold``. Documents with different Federal Register
+document numbers are never duplicates (monthly denial orders share almost all their text).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def duplicate_of(doc: DocRecord, kept: Iterable[DocRecord], threshold: float = 0
     for other in kept:
         if other.doc_id == doc.doc_id:
             continue
+        if doc.doc_number and other.doc_number and doc.doc_number != other.doc_number:
+            continue  # two Federal Register numbers are two documents, however alike their boilerplate
         if other.content_sha256 == doc.content_sha256 or other.text == doc.text:
             return other
         if doc.notice_key and doc.notice_key == other.notice_key:

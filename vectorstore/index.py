@@ -27,7 +27,7 @@ from .chunking import chunk_text
 from .dedup import duplicate_of
 from .embedders import CachedEmbedder, Embedder, get_embedder
 from .files import policy_files, read_policy_file
-from .glossary import expand_query
+from .glossary import widen_query
 from .inforce import in_force_on as doc_in_force_on
 from .models import DocInfo, DocRecord, IngestReport, Passage, SearchMode
 from .provisions import Provision, provisions_of
@@ -105,6 +105,36 @@ class _Offset:
 def _metadata(rec: DocRecord) -> dict[str, Any]:
     """What a re-ingest may change without new text (fetch time, aliases and chunk count excluded)."""
     return rec.model_dump(exclude={"fetched_at", "aliases", "n_chunks", "text"})
+
+
+def _chunk_size(rec: DocRecord) -> dict[str, int]:
+    """Chunk limits in characters by language: an English sentence needs ~3x the characters of a Chinese one.
+
+    Why: with the Chinese limits a Federal Register abstract became three fragments (three
+    embeddings, three near-identical candidates); at these limits it is one passage.
+    """
+    if rec.language.startswith("en"):
+        return {"max_chars": 1000, "overlap_chars": 200}
+    return {}
+
+
+def _interleave_languages(ranked: list[tuple[str, float]], language: dict[str, str]) -> list[tuple[str, float]]:
+    """Dense ranks taken in turn from each corpus language, best first.
+
+    Why: embeddings score a query far higher against passages in its own language, so with
+    English Federal Register documents in the corpus an English query about a Chinese notice
+    (or a Chinese query about a US rule) saw only same-language passages. Alternating keeps the
+    best passages of both languages in the fused candidates; the lexical side (glossary both ways)
+    then decides between them. Measured on the eval set (issue 14).
+    """
+    pools: dict[str, list[tuple[str, float]]] = {}
+    for item in ranked:
+        pools.setdefault(language.get(item[0], ""), []).append(item)
+    out: list[tuple[str, float]] = []
+    queues = list(pools.values())
+    for i in range(max((len(q) for q in queues), default=0)):
+        out.extend(q[i] for q in queues if i < len(q))
+    return out
 
 
 def _collection_name(embedder: str) -> str:
@@ -398,7 +428,7 @@ class PolicyIndex:
             committed.setdefault(k, v)
         if registry_changed:
             self._save(committed)
-        plan = [(stored[i], chunk_text(stored[i].text)) for i in pending_ids]
+        plan = [(stored[i], chunk_text(stored[i].text, **_chunk_size(stored[i]))) for i in pending_ids]
         total = sum(len(chunks) for _, chunks in plan)
         done = 0
         for rec, chunks in plan:
@@ -507,18 +537,19 @@ class PolicyIndex:
         got = self.collection.query(
             query_embeddings=[vector.tolist()], n_results=n, where=where, include=["distances", "metadatas"]
         )
-        live_ids = {c[0] for c in live}
-        return [
+        doc_of = {c[0]: c[1] for c in live}
+        ranked = [
             (cid, 1.0 - float(dist))
             for cid, dist in zip(got["ids"][0], got["distances"][0], strict=False)
-            if cid in live_ids
+            if cid in doc_of
         ]
+        return _interleave_languages(ranked, {cid: self.docs()[did].language for cid, did in doc_of.items()})
 
     def _lexical_ranking(self, query: str, allowed: set[str]) -> list[tuple[str, float]]:
         live = self._live_chunks()
         if not live:
             return []
-        scores = self._lexical_index().scores(tokens(to_simplified(expand_query(query))))
+        scores = self._lexical_index().scores(tokens(to_simplified(widen_query(query))))
         ranked = sorted(
             ((cid, s) for (cid, did, _), s in zip(live, scores, strict=True) if did in allowed and s > 0),
             key=lambda x: -x[1],

@@ -36,11 +36,14 @@ class DocInfo(BaseModel):
     suspension_until: date | None = None
     language: str = "zh-Hans"
     fetched_at: datetime | None = None
-    source_kind: str = Field(default="mofcom", description="mofcom | analyst_note | file")
+    source_kind: str = Field(default="mofcom", description="mofcom | federal_register | analyst_note | file")
     synthetic: bool = False
     content_sha256: str = ""
     aliases: list[str] = Field(default_factory=list, description="URLs/ids of duplicates merged into this doc")
     n_chunks: int = 0
+    doc_number: str = Field(default="", description="Federal Register document number (FR documents only)")
+    citation: str = Field(default="", description="Federal Register citation, e.g. '90 FR 48193'")
+    doc_type: str = Field(default="", description="Federal Register type: Rule | Proposed Rule | Notice")
 
 
 class DocRecord(DocInfo):

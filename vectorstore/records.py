@@ -29,7 +29,7 @@ from .textclean import (
 
 _MOFCOM_ARTICLE = re.compile(r"mofcom\.gov\.cn/article/(?P<column>[\w/]+?)/(?P<ym>\d{6})/(?P<num>\d+)\.html?")
 
-CATEGORIES = ("notice", "press", "law", "international", "compliance", "analyst_note", "other")
+CATEGORIES = ("notice", "press", "law", "international", "compliance", "analyst_note", "federal_register", "other")
 
 
 class DocExtras(BaseModel):
@@ -45,8 +45,10 @@ class DocExtras(BaseModel):
     source_path: str = ""
 
 
-def doc_id_for(url: str, text: str) -> str:
-    """Stable id: MOFCOM article number, else a hash of the URL, else a hash of the text."""
+def doc_id_for(url: str, text: str, doc_number: str = "") -> str:
+    """Stable id: FR document number, MOFCOM article number, else a hash of the URL, else of the text."""
+    if doc_number:
+        return f"fr-{doc_number}"
     m = _MOFCOM_ARTICLE.search(url)
     if m:
         return f"mofcom-{m.group('num')}"
@@ -79,6 +81,12 @@ def column_for(doc: PolicyDoc) -> str:
     return m.group("column") if m else ""
 
 
+def _kind_of(doc: PolicyDoc) -> str:
+    if doc.doc_number:
+        return "federal_register"
+    return "mofcom" if "mofcom.gov.cn" in doc.url else "file"
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -96,11 +104,14 @@ def to_record(doc: PolicyDoc, extras: DocExtras | None = None) -> DocRecord:
     if doc.notice_no:
         notice_no, key = doc.notice_no, notice_key(doc.notice_no) or key
     column = column_for(doc)
-    kind = extras.kind or ("mofcom" if "mofcom.gov.cn" in doc.url else "file")
-    category = extras.category or ("analyst_note" if kind == "analyst_note" else category_for(column, doc.url, title_orig))
+    kind = extras.kind or _kind_of(doc)
+    if kind == "federal_register":
+        category = extras.category or "federal_register"
+    else:
+        category = extras.category or ("analyst_note" if kind == "analyst_note" else category_for(column, doc.url, title_orig))
     dates = sorted(set(doc.effective_dates)) or (effective_dates(body, doc.publish_date) if category == "notice" else [])
     meta: dict[str, Any] = {
-        "doc_id": extras.doc_id or doc_id_for(doc.url, body),
+        "doc_id": extras.doc_id or doc_id_for(doc.url, body, doc.doc_number),
         "title": to_traditional(title_orig),
         "title_orig": title_orig,
         "publish_date": doc.publish_date,
@@ -121,5 +132,8 @@ def to_record(doc: PolicyDoc, extras: DocExtras | None = None) -> DocRecord:
         "synthetic": doc.synthetic,
         "content_sha256": content_hash(title_orig + "\n" + body),
         "text": body,
+        "doc_number": doc.doc_number,
+        "citation": doc.citation,
+        "doc_type": doc.doc_type,
     }
     return DocRecord(**meta)

@@ -14,11 +14,9 @@ import re
 from typing import Any
 
 from agent.chat.agent_tools import ToolSession
-from agent.chat.answer import finish
 from agent.chat.context import ChatContext
-from agent.chat.models import Answer
-from agent.chat.reply import Reply, available
-from agent.config import PROJECT_ROOT, Settings
+from agent.chat.reply import Reply
+from agent.config import PROJECT_ROOT
 from tools.countries import name_zh
 
 log = logging.getLogger(__name__)
@@ -26,16 +24,6 @@ log = logging.getLogger(__name__)
 SYSTEM_PROMPT = PROJECT_ROOT / "prompts" / "chat" / "agent_system.md"
 MAX_STEPS = 6
 _REFUSAL = re.compile(r"查無資料|查无资料|no data|not available|no matching|沒有|没有", re.IGNORECASE)
-
-
-def chat_model_for(settings: Settings) -> Any:
-    """ChatOpenAI for the configured OpenAI-compatible endpoint (temperature 0: answers should repeat)."""
-    from langchain_openai import ChatOpenAI
-
-    return ChatOpenAI(model=settings.get("AGENT_LLM_MODEL") or "gpt-4o-mini",
-                      base_url=settings.get("AGENT_LLM_BASE_URL") or None,
-                      api_key=settings.get("OPENAI_API_KEY") or "not-needed",  # type: ignore[arg-type]
-                      timeout=settings.float("AGENT_HTTP_TIMEOUT"), max_retries=0, temperature=0)
 
 
 def system_prompt(ctx: ChatContext) -> str:
@@ -68,8 +56,12 @@ def run_agent(question: str, ctx: ChatContext, chat_model: Any) -> tuple[str, To
     return "", session
 
 
-def agent_answer(question: str, ctx: ChatContext, chat_model: Any) -> Answer | None:
-    """A verified agent answer, or None (the caller then uses the router)."""
+def agent_reply(question: str, ctx: ChatContext, chat_model: Any) -> Reply | None:
+    """The agent's answer as a Reply citing the facts and documents its text uses, or None.
+
+    Unverified: ``agent.chat.answer`` verifies it (and falls back to the router), so this
+    module never imports the answer module and the two do not depend on each other.
+    """
     try:
         text, session = run_agent(question, ctx, chat_model)
     except Exception as exc:  # any endpoint/model failure means: answer offline instead
@@ -84,12 +76,5 @@ def agent_answer(question: str, ctx: ChatContext, chat_model: Any) -> Answer | N
     linked = {i for f in cited for i in [*f.compares, *f.derived_from]}
     cited += [f for f in facts if f.id in linked and f not in cited]
     refused = not cited and not docs and bool(_REFUSAL.search(text))
-    reply = Reply(lines=[line for line in text.splitlines() if line.strip()], facts=cited or facts, docs=docs,
-                  refused=refused)
-    ans = finish(question, reply, route_name="agent", week=ctx.week)
-    if ans.problems:
-        log.info("chat agent answer failed verification: %s", ans.problems)
-        return None
-    if refused:
-        ans.available = available(ctx, "zh" if re.search(r"[\u4e00-\u9fff]", question) else "en")
-    return ans
+    return Reply(lines=[line for line in text.splitlines() if line.strip()], facts=cited or facts, docs=docs,
+                 refused=refused)

@@ -16,9 +16,10 @@ from typing import Any
 from agent.chat.context import ChatContext, load_context
 from agent.chat.models import Answer, DocCite
 from agent.chat.parse import parse
-from agent.chat.reply import Reply
+from agent.chat.reply import Reply, available
 from agent.chat.router import route
 from agent.config import Settings
+from agent.llm.base import LLMBackend
 from agent.verify import check_directions, check_text, number_tokens
 from tools.errors import InputError
 from tools.facts.model import Fact
@@ -71,30 +72,43 @@ def finish(question: str, reply: Reply, *, route_name: str, week: str) -> Answer
                   route=route_name, week=week, facts=facts, problems=problems)  # type: ignore[arg-type]
 
 
-def answer_in(question: str, ctx: ChatContext, *, backend: Any = None, chat_model: Any = None) -> Answer:
+def _agent_answer(question: str, ctx: ChatContext, chat_model: Any) -> Answer | None:
+    """The tool-calling agent's answer if every line of it verifies, else None (the router answers)."""
+    from agent.chat.agent_llm import agent_reply
+
+    reply = agent_reply(question, ctx, chat_model)
+    if reply is None:
+        return None
+    ans = finish(question, reply, route_name="agent", week=ctx.week)
+    if ans.problems:
+        log.info("chat agent answer failed verification: %s", ans.problems)
+        return None
+    if reply.refused:
+        ans.available = available(ctx, "zh" if re.search(r"[\u4e00-\u9fff]", question) else "en")
+    return ans
+
+
+def answer_in(question: str, ctx: ChatContext, *, backend: LLMBackend | None = None,
+              chat_model: Any = None) -> Answer:
     """Answer with an already-loaded context (the REPL and the eval reuse one).
 
-    The tool-calling agent runs when a chat model is given or the backend is ``openai``; its
-    answer is used only if it verifies. Otherwise (``local``, ``template``, no backend, or a
-    failed/unverified agent answer) the deterministic router answers.
+    The tool-calling agent runs when a chat model is given or the backend declares tool
+    calling; its answer is used only if it verifies. Otherwise (no such capability, no
+    backend, or a failed/unverified agent answer) the deterministic router answers.
     """
     if not question.strip():
         raise InputError("empty question: ask e.g. 「2025 年 1 到 11 月美國對台灣的貿易逆差是多少？」")
-    if chat_model is None and backend is not None and getattr(backend, "name", "") == "openai":
-        from agent.chat.agent_llm import chat_model_for
-
-        chat_model = chat_model_for(ctx.settings)
+    if chat_model is None and backend is not None and backend.capabilities.tool_calling:
+        chat_model = backend.chat_model()
     if chat_model is not None:
-        from agent.chat.agent_llm import agent_answer
-
-        got = agent_answer(question, ctx, chat_model)
+        got = _agent_answer(question, ctx, chat_model)
         if got is not None:
             return got
     reply = route(parse(question), ctx)
     return finish(question, reply, route_name="router", week=ctx.week)
 
 
-def answer(question: str, *, backend: Any = None, settings: Settings, week: str | None = None) -> Answer:
+def answer(question: str, *, backend: LLMBackend | None = None, settings: Settings, week: str | None = None) -> Answer:
     """Answer one question from the store in ``settings.data_dir`` (latest week with data unless given)."""
     ctx = load_context(settings, week)
     return answer_in(question, ctx, backend=backend)

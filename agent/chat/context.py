@@ -146,7 +146,9 @@ def load_context(settings: Settings, week: str | None = None) -> ChatContext:
     from tools.store import Store
 
     store = Store(settings.data_dir)
-    census = store.census_monthly()
+    from tools.metrics.world import partners_only
+
+    census = partners_only(store.census_monthly())  # the all-countries total row is not a partner
     comtrade = store.comtrade_annual()
     if census.empty and comtrade.empty:
         raise DataGapError(f"no trade data in {settings.data_dir}: run `agent fetch --from-sample` first")

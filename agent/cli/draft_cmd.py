@@ -1,29 +1,37 @@
-"""``agent draft --week 2026-W07 [--llm openai|local|template]``: write the weekly briefing.
+"""``agent draft [--report trade-briefing] --week 2026-W07 | --month 2026-01 | --quarter 2026-Q1``.
 
-Why thin: the work is in ``agent.narrate``; this module reads the store and settings, picks
-the backend, and reports where the Markdown and its JSON sidecar went and how much of the
-model's prose survived verification.
+Why thin: the work is in ``agent.narrate`` (one engine) and the report's spec; this module
+reads the store and settings, picks the backend, and reports where the draft and its JSON
+sidecar went (the drafts dir, never the site) and how much of the model's prose survived
+verification.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
+from tools.errors import InputError
+
+if TYPE_CHECKING:
+    from agent.reports import Period, ReportSpec
+    from tools.facts.model import FactSheet
+    from tools.store import Store
+
 console = Console()
 
 
-def _sheet_or_none(store: object, week: str) -> object | None:
-    """An earlier week's fact sheet for comparisons; a gap there is a limitation, not an error."""
+def _sheet_or_none(spec: ReportSpec, store: Store, period: Period) -> FactSheet | None:
+    """An earlier period's fact sheet for comparisons; a gap there is a limitation, not an error."""
+    from agent.narrate.engine import fact_sheet
     from tools.errors import AgentError
-    from tools.facts.build import build_fact_sheet
 
     try:
-        return build_fact_sheet(store, week)  # type: ignore[arg-type]
+        return fact_sheet(spec, store, period)
     except AgentError:
         return None
 
@@ -76,35 +84,53 @@ def refuse_weeks_past_the_data(week: str, week_start: date, cutoff: dict[str, st
                          f"{DATA_MARGIN_DAYS} days after it")
 
 
-def run_draft(week: str, llm: str | None, output_dir: Path | None = None) -> None:
+def _period_text(spec: ReportSpec, given: dict[str, str | None]) -> str:
+    """The one period option that matches the report's kind (a wrong kind is a one-line error)."""
+    chosen = {kind: text for kind, text in given.items() if text}
+    if not chosen:
+        raise InputError(f"{spec.id} is drafted per {spec.period_kind}: pass --{spec.period_kind}")
+    if len(chosen) > 1:
+        raise InputError("pass one of --week, --month or --quarter")
+    kind, text = next(iter(chosen.items()))
+    if kind != spec.period_kind:
+        raise InputError(f"{spec.id} is drafted per {spec.period_kind}, not per {kind}: "
+                         f"pass --{spec.period_kind} instead of --{kind}")
+    return str(text)
+
+
+def run_draft(report: str, periods: dict[str, str | None], llm: str | None, output_dir: Path | None = None) -> None:
     from agent.config import load_settings
     from agent.llm import get_backend
     from agent.narrate import Inputs, draft, retrieve
+    from agent.narrate.engine import fact_sheet
+    from agent.narrate.retrieval import NOTE_NOT_CONSULTED, Retrieved
+    from agent.reports import get_report
     from tools.errors import DataGapError
-    from tools.facts.build import build_fact_sheet
     from tools.store import Store
-    from tools.weeks import parse_week
 
-    report_week = parse_week(week)
+    spec = get_report(report)
+    period = spec.period(_period_text(spec, periods))
     settings = load_settings()
     backend = get_backend(llm, settings)
     store = Store(settings.data_dir)
     if store.is_empty():
         raise DataGapError(f"the store at {settings.data_dir} is empty: run `agent fetch --from-sample` first")
-    sheet = build_fact_sheet(store, report_week.week)
-    refuse_weeks_past_the_data(report_week.week, report_week.start, sheet.data_cutoff)
+    sheet = fact_sheet(spec, store, period)
+    refuse_weeks_past_the_data(period.id, period.start, sheet.data_cutoff)
     inputs = Inputs(
-        week=report_week,
+        period=period,
         sheet=sheet,
-        prev_sheet=_sheet_or_none(store, report_week.prev_week),  # type: ignore[arg-type]
-        year_ago_sheet=_sheet_or_none(store, report_week.year_ago_week),  # type: ignore[arg-type]
-        retrieved=retrieve(settings, report_week.start, report_week.end),
+        prev_sheet=_sheet_or_none(spec, store, spec.period(period.prev)) if "prev" in spec.comparisons else None,
+        year_ago_sheet=(_sheet_or_none(spec, store, spec.period(period.year_ago))
+                        if "year_ago" in spec.comparisons else None),
+        retrieved=(retrieve(settings, period.start, period.end) if spec.documents
+                   else Retrieved(status="empty", note=NOTE_NOT_CONSULTED)),
     )
-    if inputs.retrieved.status != "ok":
+    if spec.documents and inputs.retrieved.status != "ok":
         Console(stderr=True).print(f"[yellow]policy section left empty: {inputs.retrieved.status}[/yellow] "
-                      "(build the index with `agent policy ingest`)")
-    with console.status(f"drafting {report_week.week} with {backend.name} …"):
-        result = draft(inputs, backend, output_dir or settings.output_dir)
+                                   "(build the index with `agent policy ingest`)")
+    with console.status(f"drafting {spec.key(period.id)} with {backend.name} …"):
+        result = draft(inputs, backend, output_dir or settings.drafts_dir / spec.id, spec=spec)
     _attach_charts(result.markdown_path, result.sidecar_path, store, sheet)
     side = result.sidecar
     flagged = len(side.flagged_claims())
@@ -113,6 +139,7 @@ def run_draft(week: str, llm: str | None, output_dir: Path | None = None) -> Non
     console.print(f"backend {side.backend}{' / ' + side.model if side.model else ''}: {len(side.claims)} claims, "
                   f"{flagged} flagged for review, model sentences kept {result.stats['kept']}, "
                   f"replaced {result.stats['replaced']}, {side.timings.get('total', 0.0):.1f} s")
+    console.print(f"review it with `agent review show {side.key}`, then `agent publish --report {side.key}`")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
@@ -120,9 +147,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command("draft")
     def draft_command(
-        week: Annotated[str, typer.Option("--week", help="ISO week to draft, e.g. 2026-W07")],
+        report: Annotated[str, typer.Option("--report", help="Report type, e.g. trade-briefing")] = "trade-briefing",
+        week: Annotated[str | None, typer.Option("--week", help="ISO week for weekly reports, e.g. 2026-W07")] = None,
+        month: Annotated[str | None, typer.Option("--month", help="Month for monthly reports, e.g. 2026-01")] = None,
+        quarter: Annotated[str | None, typer.Option("--quarter", help="Quarter, e.g. 2026-Q1")] = None,
         llm: Annotated[str | None, typer.Option("--llm", help="openai | local | template (default: auto)")] = None,
-        output_dir: Annotated[Path | None, typer.Option("--output-dir", help="Override AGENT_OUTPUT_DIR")] = None,
+        output_dir: Annotated[Path | None, typer.Option(
+            "--output-dir", help="Write the draft here instead of <AGENT_DRAFTS_DIR>/<report>")] = None,
     ) -> None:
-        """Write the weekly briefing (Markdown + JSON sidecar) from the stored data."""
-        run_draft(week, llm, output_dir)
+        """Draft a report (Markdown + JSON sidecar in the drafts dir) from the stored data."""
+        run_draft(report, {"week": week, "month": month, "quarter": quarter}, llm, output_dir)

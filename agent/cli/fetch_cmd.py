@@ -17,10 +17,11 @@ from rich.table import Table
 
 from agent.config import load_settings
 from tools.errors import InputError, SourceError
+from tools.metrics.revisions import summarise
 from tools.sources.fetch import FetchOptions, parse_sources, run_fetch
 from tools.store import STALE_AFTER, Store
 
-TABLES = ("census", "census_hs", "comtrade", "mofcom", "revisions", "manifest")
+TABLES = ("census", "census_hs", "comtrade", "mofcom", "worldbank", "federal-register", "revisions", "manifest")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
@@ -28,7 +29,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command("fetch")
     def fetch(
-        source: str = typer.Option("", "--source", "-s", help="comtrade, census or mofcom (comma-separated); default all"),
+        source: str = typer.Option("", "--source", "-s", help="comtrade, census, mofcom, worldbank or federal-register (comma-separated); default all"),
         from_sample: bool = typer.Option(False, "--from-sample", help="Store the bundled offline sample (no network)"),
         since: str = typer.Option("", "--since", help="Census: first month YYYY-MM (default: January two years ago)"),
         until: str = typer.Option("", "--until", help="Census: last month YYYY-MM (default: this month)"),
@@ -102,7 +103,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                           _day(row.last_checked) or "—", row.synthetic or "—", stale)
         out.print(table)
         revisions = store.census_revisions()
-        out.print(f"Census months revised between stored vintages: {len(revisions)}")
+        summary = summarise(revisions)
+        out.print(f"Census months revised between stored vintages: {summary.revised} "
+                  f"({len(revisions)} values differ; {summary.differing - summary.revised} only by rounding "
+                  f"of at most {summary.rounding_usd:,.0f} USD)")
         if show:
             out.print(_frame_table(_table_frame(store, show), show, limit))
 
@@ -116,9 +120,17 @@ def _table_frame(store: Store, name: str) -> pd.DataFrame:
         df = store.comtrade_annual()
         return df[["reporter_code", "reporter_desc", "year", "flow", "partner_code", "partner_desc", "value_usd", "synthetic"]]
     if name == "mofcom":
-        docs = store.policy_docs()
+        docs = [d for d in store.policy_docs() if not d.doc_number]
         return pd.DataFrame([
             {"publish_date": d.publish_date, "notice_no": d.notice_no, "title": d.title, "url": d.url} for d in docs
+        ])
+    if name == "worldbank":
+        return store.worldbank_indicators()[["indicator", "iso3", "year", "value", "vintage", "synthetic"]]
+    if name == "federal-register":
+        docs = [d for d in store.policy_docs() if d.doc_number]
+        return pd.DataFrame([
+            {"publish_date": d.publish_date, "doc_number": d.doc_number, "citation": d.citation, "type": d.doc_type,
+             "title": d.title} for d in docs
         ])
     if name == "revisions":
         return store.census_revisions()

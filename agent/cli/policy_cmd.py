@@ -41,7 +41,7 @@ def _date(value: str | None, flag: str) -> date | None:
 
 
 def _store_docs(settings: Settings) -> list[PolicyDoc]:
-    """MOFCOM documents from the store; loads the bundled sample into the store first if it has none."""
+    """MOFCOM and Federal Register documents from the store; loads the bundled sample first if it has none."""
     from tools.store import Store
 
     store = Store(settings.data_dir)
@@ -55,7 +55,7 @@ def _store_docs(settings: Settings) -> list[PolicyDoc]:
             "the store holds no MOFCOM documents; run `agent fetch --from-sample` (or `agent fetch`) first"
         ) from None
     err.print("store has no MOFCOM documents: loading the bundled sample", highlight=False, soft_wrap=True)
-    fetch_sample(store, settings, sources=["mofcom"])
+    fetch_sample(store, settings, sources=["mofcom", "federal-register"])
     docs = store.policy_docs()
     if not docs:
         raise DataGapError("the bundled sample produced no MOFCOM documents")
@@ -113,7 +113,7 @@ def ingest(
                 reason = report.skipped[0][1] if len(report.skipped) == 1 else f"{len(report.skipped)} files rejected"
                 raise InputError(f"nothing ingested from {path}: {reason}")
             return
-        _print_report("MOFCOM", index.ingest_docs(_store_docs(settings), progress=tick))
+        _print_report("MOFCOM + Federal Register", index.ingest_docs(_store_docs(settings), progress=tick))
         notes = settings.sample_dir / NOTES_DIR
         if notes.is_dir():
             _print_report("analyst notes", index.ingest_path(notes, progress=tick))

@@ -106,41 +106,47 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     app.add_typer(reviewer_app, name="reviewer")
 
     @review_app.command("list")
-    def review_list(week: str = typer.Option(None, "--week", help="Show the items of one week.")) -> None:
-        """Drafts with their open items, or the flagged items of one week."""
+    def review_list(report: str = typer.Option(None, "--report", "--week",
+                                               help="Show the items of one report, e.g. trade-briefing/2026-W07.")
+                    ) -> None:
+        """Drafts with their open items, or the flagged items of one report."""
         desk = _desk()
-        if week:
-            items = desk.items(week)
-            console.print(_items_table(items) if items else f"{week}: nothing flagged")
+        if report:
+            items = desk.items(report)
+            console.print(_items_table(items) if items else Text(f"{report}: nothing flagged"))
             return
-        summaries = desk.weeks()
-        for week_name, problem in desk.problems.items():
-            console.print(Text(f"skipped {week_name}: {problem}", style="red"))
+        summaries = desk.reports()
+        for key, problem in desk.problems.items():
+            console.print(Text(f"skipped {key}: {problem}", style="red"))
         if not summaries:
-            console.print(f"no drafts in {escape(str(desk.output_dir))} (run `agent draft --week …`)")
+            console.print(f"no drafts in {escape(str(desk.drafts_dir))} (run `agent draft --week …`)")
             return
         table = Table()
-        for col in ("week", "flagged", "open", "approved", "edited", "rejected", "published"):
+        for col in ("report", "flagged", "open", "approved", "edited", "rejected", "published"):
             table.add_column(col)
         for s in summaries:
-            table.add_row(s.week, str(s.total), Text(str(s.open), style="bold yellow" if s.open else "green"),
+            table.add_row(Text(s.report), str(s.total), Text(str(s.open), style="bold yellow" if s.open else "green"),
                           str(s.approved), str(s.edited), str(s.rejected), s.published_at or "")
         console.print(table)
 
     @review_app.command("show")
-    def review_show(week: str = typer.Argument(..., help="ISO week, e.g. 2026-W07")) -> None:
-        """Every flagged item of a week with its evidence and decisions."""
+    def review_show(report: str = typer.Argument(..., help="Report key, e.g. trade-briefing/2026-W07 (or 2026-W07)")
+                    ) -> None:
+        """Every flagged item of a report with its evidence and decisions."""
+        from agent.review.drafts import check_key
+
         desk = _desk()
-        items = desk.items(week)
+        key = check_key(report)
+        items = desk.items(key)
         open_count = sum(1 for i in items if i.decision is None)
-        console.print(f"[bold]{escape(week)}[/bold]: {len(items)} flagged, {open_count} open")
+        console.print(f"[bold]{escape(key)}[/bold]: {len(items)} flagged, {open_count} open")
         for item in items:
             console.print(_item_panel(item))
 
-    def _decide(action: str, item_ref: str, week: str | None, note: str, reviewer: str | None, change: bool,
+    def _decide(action: str, item_ref: str, report: str | None, note: str, reviewer: str | None, change: bool,
                 text: str | None = None) -> None:
         desk = _desk()
-        item = desk.item(item_ref, week)
+        item = desk.item(item_ref, report)
         decision, check = desk.decide(item, action, _reviewer(reviewer), text=text, note=note, change=change)
         verb = "changed to " if decision.is_change else ""
         console.print(Text(f"{item.ref} {item.claim_id}: {verb}{decision.action} by {decision.reviewer}"))
@@ -148,48 +154,50 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             for note_line in check.notes:
                 console.print(Text(f"note: {note_line}"))
             console.print(Text(f"new text: {check.text}"))
-        remaining = sum(1 for i in desk.items(item.week) if i.decision is None)
-        console.print(f"{escape(item.week)}: {remaining} item(s) still open")
+        remaining = sum(1 for i in desk.items(item.report) if i.decision is None)
+        console.print(f"{escape(item.report)}: {remaining} item(s) still open")
 
-    week_opt = typer.Option(None, "--week", help="Week of the item (when a claim id is ambiguous).")
+    report_opt = typer.Option(None, "--report", "--week",
+                            help="Report of the item, e.g. trade-briefing/2026-W07 (when a claim id is ambiguous).")
     note_opt = typer.Option("", "--note", help="Why (kept in the decision log).")
     reviewer_opt = typer.Option(None, "--reviewer", help="Your name (default: $AGENT_REVIEWER or login name).")
     change_opt = typer.Option(False, "--change", help="Change an item that is already decided.")
     item_arg = typer.Argument(..., help="Item number (#3 or 3) or claim id.")
 
     @review_app.command("approve")
-    def review_approve(item: str = item_arg, week: str = week_opt, note: str = note_opt,
+    def review_approve(item: str = item_arg, report: str = report_opt, note: str = note_opt,
                        reviewer: str = reviewer_opt, change: bool = change_opt) -> None:
         """Keep the flagged text as drafted (speculation keeps its （推測） tag)."""
-        _decide("approve", item, week, note, reviewer, change)
+        _decide("approve", item, report, note, reviewer, change)
 
     @review_app.command("reject")
-    def review_reject(item: str = item_arg, week: str = week_opt, note: str = note_opt,
+    def review_reject(item: str = item_arg, report: str = report_opt, note: str = note_opt,
                       reviewer: str = reviewer_opt, change: bool = change_opt) -> None:
         """Remove the flagged text from the published page."""
-        _decide("reject", item, week, note, reviewer, change)
+        _decide("reject", item, report, note, reviewer, change)
 
     @review_app.command("edit")
     def review_edit(item: str = item_arg,
                     text: str = typer.Option(None, "--text", help="New text (default: open $EDITOR)."),
-                    week: str = week_opt, note: str = note_opt, reviewer: str = reviewer_opt,
+                    report: str = report_opt, note: str = note_opt, reviewer: str = reviewer_opt,
                     change: bool = change_opt) -> None:
         """Replace the flagged text; numbers must be display forms of the claim's cited facts."""
         if text is None:
-            current = _desk().item(item, week)
+            current = _desk().item(item, report)
             edited = click.edit(current.text + "\n", extension=".md")
             if edited is None or not edited.strip():
                 raise InputError("no text entered; nothing changed")
             text = edited
-        _decide("edit", item, week, note, reviewer, change, text=text)
+        _decide("edit", item, report, note, reviewer, change, text=text)
 
     @app.command("publish")
-    def publish(week: str = typer.Option(..., "--week", help="ISO week, e.g. 2026-W07"),
+    def publish(report: str = typer.Option(..., "--report", "--week",
+                                           help="Report key, e.g. trade-briefing/2026-W07 (or 2026-W07)"),
                 reviewer: str = reviewer_opt) -> None:
-        """Write the published briefing; refuses while any flagged item is undecided."""
-        result = _desk().publish(week, _reviewer(reviewer))
+        """Write the reviewed report into the site source; refuses while any flagged item is undecided."""
+        result = _desk().publish(report, _reviewer(reviewer))
         counts = ", ".join(f"{v} {k}" for k, v in sorted(result.counts.items())) or "nothing flagged"
-        console.print(Text(f"published {result.week} → {result.path} ({counts}; reviewed by "
+        console.print(Text(f"published {result.report} → {result.path} ({counts}; reviewed by "
                            f"{', '.join(result.reviewers) or '-'})"))
 
     @reviewer_app.command("add")
@@ -217,7 +225,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             console.print(Text(f"warning: binding {host} exposes the review page beyond this machine; "
                                "put it behind TLS (session cookies are not marked Secure)", style="yellow"))
-        console.print(Text(f"review page on http://{host}:{port}/ (drafts from {settings.output_dir})"))
+        console.print(Text(f"review page on http://{host}:{port}/ (drafts from {settings.drafts_dir})"))
         from agent.web.app import LOCAL_HOSTS
 
         hosts = LOCAL_HOSTS if host in LOCAL_HOSTS else ["*"]

@@ -17,6 +17,7 @@ from agent.config import Settings
 from tools.errors import ConfigError, InputError
 
 from .base import (
+    Capabilities,
     FactLine,
     Generation,
     LLMBackend,
@@ -120,6 +121,7 @@ def get_backend(name: str | None, settings: Settings, notice: Notice = _stderr_l
 
 __all__ = [
     "BACKENDS",
+    "Capabilities",
     "FactLine",
     "Generation",
     "LLMBackend",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -78,6 +79,27 @@ class SectionRequest:
     max_tokens: int = 400
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do; the narrator, the writer and the chat decide by these, never by name.
+
+    Why declared: a new backend (another local runtime, a provider with tool calling) must get
+    the right behaviour by saying what it can do, not by being listed in ``if name == …`` checks.
+    """
+
+    #: Follows the JSON sentence schema itself: may cite any fact of the section and write analysis.
+    structured_output: bool = False
+    #: Phrases one planned sentence at a time from few-shot examples (a base model in completion mode).
+    fewshot_completion: bool = False
+    #: Can drive the chat agent's tools (``chat_model()`` returns a LangChain chat model).
+    tool_calling: bool = False
+
+    @property
+    def writes_prose(self) -> bool:
+        """False for the template backend: every sentence is the plan's plain rendering."""
+        return self.structured_output or self.fewshot_completion
+
+
 @dataclass
 class Generation:
     output: SectionOutput
@@ -91,8 +113,7 @@ class LLMBackend(ABC):
 
     name: str = "template"
     model: str = ""
-    #: True when the backend follows the schema itself (sentences may cite any section fact).
-    structured: bool = False
+    capabilities: Capabilities = Capabilities()
     #: Most planned sentences per section this backend is asked for (None: all). The local model
     #: takes about a second per sentence on two cores, so it writes the lead sentences only.
     plan_budget: int | None = None
@@ -105,6 +126,9 @@ class LLMBackend(ABC):
         """Replacement sentences for ``rejected`` (sentence, errors). Default: nothing to offer."""
         return Generation(output=SectionOutput())
 
+    def chat_model(self) -> Any:
+        """A LangChain chat model for the tool-calling chat agent (only when ``capabilities.tool_calling``)."""
+        raise LLMError(f"the {self.name} backend cannot call tools")
 
 def reask_message(request: SectionRequest, rejected: list[tuple[Sentence, list[str]]]) -> str:
     """The re-ask turn for chat models: each rejected sentence, what it cited and why it failed.

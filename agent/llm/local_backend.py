@@ -20,6 +20,7 @@ from pathlib import Path
 from tools.errors import ConfigError
 
 from .base import (
+    Capabilities,
     Generation,
     LLMBackend,
     SectionOutput,
@@ -81,6 +82,7 @@ class LocalBackend(LLMBackend):
 
     name = "local"
     model = MODEL_NAME
+    capabilities = Capabilities(fewshot_completion=True)
     plan_budget = 2
 
     def __init__(self, model_path: Path, max_tokens: int = 64, threads: int | None = None,
@@ -125,6 +127,7 @@ class LocalChatBackend(LLMBackend):
 
     name = "local"
     structured = True
+    capabilities = Capabilities(structured_output=True)
 
     def __init__(self, model_path: Path, threads: int | None = None, n_ctx: int = 8192) -> None:
         self.model = model_path.stem

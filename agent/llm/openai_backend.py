@@ -15,13 +15,13 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from .base import Generation, LLMBackend, LLMError, SectionRequest, Sentence, reask_message
+from .base import Capabilities, Generation, LLMBackend, LLMError, SectionRequest, Sentence, reask_message
 from .parse import parse_section
 
 
 class OpenAIBackend(LLMBackend):
     name = "openai"
-    structured = True
+    capabilities = Capabilities(structured_output=True, tool_calling=True)
 
     def __init__(self, base_url: str, model: str, api_key: str, timeout: float = 60.0,
                  deadline: float = 180.0, max_bytes: int = 64 * 1024 * 1024) -> None:
@@ -61,6 +61,11 @@ class OpenAIBackend(LLMBackend):
         tokens = int(usage.get("output_tokens", 0)) if isinstance(usage, dict) else 0
         output = parse_section(raw)
         return Generation(output=output, tokens=tokens, seconds=time.perf_counter() - started, raw=raw)
+
+    def chat_model(self) -> Any:
+        """The same endpoint for the chat agent, at temperature 0 (answers should repeat)."""
+        return self._chat_cls(model=self.model, base_url=self._base_url, api_key=self._api_key,  # type: ignore[arg-type]
+                              timeout=self._timeout, max_retries=0, temperature=0)
 
     def _invoke_within_deadline(self, messages: list[BaseMessage], max_tokens: int) -> Any:
         """Run the call in a daemon thread and stop waiting at the deadline.

@@ -6,12 +6,13 @@ model backends fall back to sentence by sentence.
 
 from __future__ import annotations
 
-from .base import Generation, LLMBackend, SectionOutput, SectionRequest, Sentence
+from .base import Capabilities, Generation, LLMBackend, SectionOutput, SectionRequest, Sentence
 
 
 class TemplateBackend(LLMBackend):
     name = "template"
     model = ""
+    capabilities = Capabilities()  # writes no prose of its own: every sentence is its plan's rendering
 
     def write(self, request: SectionRequest) -> Generation:
         sentences = [

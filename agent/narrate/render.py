@@ -19,12 +19,11 @@ from agent.verify import number_tokens
 from tools.facts.model import Fact
 
 TEMPLATES = Path(__file__).parent / "templates"
-SITE_PREFIX = "/Narrator/trade_briefing"
 
 
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined, autoescape=False,
+@lru_cache(maxsize=8)
+def _env(directory: str) -> Environment:
+    return Environment(loader=FileSystemLoader(directory), undefined=StrictUndefined, autoescape=False,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
@@ -63,26 +62,19 @@ def claim_markdown(claim: Claim) -> str:
     return claim.text
 
 
-def week_url(week: str) -> str:
-    return f"{SITE_PREFIX}/{week}-trade-briefing/"
-
-
-def week_title(week: str) -> str:
-    year, number = week.split("-W")
-    return text()["nav_title"].format(year=int(year), number=f"{int(number):02d}")
-
-
-def nav_include(prev_week: str, next_week: str) -> str:
-    return (f'{{% include report-nav.html prev="{week_url(prev_week)}" prev_title="{week_title(prev_week)}" '
-            f'next="{week_url(next_week)}" next_title="{week_title(next_week)}" %}}')
+def nav_include(prev_url: str, prev_title: str, next_url: str, next_title: str) -> str:
+    """The site's previous/next include; the URLs are where publish puts those reports."""
+    return (f'{{% include report-nav.html prev="{prev_url}" prev_title="{prev_title}" '
+            f'next="{next_url}" next_title="{next_title}" %}}')
 
 
 def front_matter(values: dict[str, Any]) -> str:
     return yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=1000).strip()
 
 
-def page(context: dict[str, Any]) -> str:
-    raw = _env().get_template("briefing.md.j2").render(**context)
+def page(context: dict[str, Any], template: Path = TEMPLATES / "briefing.md.j2") -> str:
+    """A report page from its Jinja2 template (a report spec names the file)."""
+    raw = _env(str(template.parent)).get_template(template.name).render(**context)
     # Collapse the blank-line runs left by template control blocks.
     lines: list[str] = []
     for line in raw.splitlines():

@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 #: Queries that cover the export-control themes the briefing tracks (zh-Hant; the index maps to zh-Hans).
 QUERIES = ("出口管制 公告 兩用物項", "稀土 鋰電池 管制物項", "半導體 出口管制 磋商", "實體清單 暫停 措施")
 RECENT_DAYS = 90
-CACHE_VERSION = "retrieval-v2"  # bump when the selection logic below changes
+#: Candidates per query are widened this much so that every publisher can fill its places
+#: (see newest_per_publisher) even when one publisher dominates the top hits.
+SEARCH_WIDTH = 3
+CACHE_VERSION = "retrieval-v3"  # bump when the selection logic below changes
 # Notes shown on the page (zh-Hant, no figures: the page-trace check would have nothing to trace them to).
 NOTE_EMPTY_INDEX = "政策索引尚未建立或沒有任何文件（建立方式：agent policy ingest）"
 NOTE_NOT_INSTALLED = "政策索引元件未安裝"
@@ -144,12 +147,12 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
         found: dict[str, Any] = {}
         since = week_end - timedelta(days=RECENT_DAYS)
         for query in QUERIES:
-            for passage in index.search(query, k=3, published_since=since, published_until=week_end):
+            for passage in index.search(query, k=3 * SEARCH_WIDTH, published_since=since, published_until=week_end):
                 found.setdefault(passage.doc_id, passage)
         for query in QUERIES[:2]:
-            for passage in index.search(query, k=2, in_force_on=week_end, published_until=week_end):
+            for passage in index.search(query, k=2 * SEARCH_WIDTH, in_force_on=week_end, published_until=week_end):
                 found.setdefault(passage.doc_id, passage)
-        passages = sorted(found.values(), key=lambda p: (p.publish_date, p.score), reverse=True)[:k_docs]
+        passages = newest_per_publisher(list(found.values()), k_docs)
         passages += suspended_by(index, passages, week_end)
         provisions = {p.doc_id: index.provisions(p.doc_id) for p in passages}
     except ImportError as exc:
@@ -162,6 +165,23 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
         return Retrieved(status="empty", note=NOTE_NO_MATCH)
     statuses = {p.doc_id: doc_status(p, infos, week_end) for p in passages}
     return Retrieved(passages=passages, docs=infos, statuses=statuses, provisions=provisions)
+
+
+def newest_per_publisher(passages: list[Passage], k_docs: int) -> list[Passage]:
+    """The ``k_docs`` newest passages of each publisher, newest first.
+
+    Why per publisher: the corpus mixes MOFCOM notices with the Federal Register's daily BIS rules;
+    ranked together by date, a week's many US rules would push every Chinese measure off the page.
+    Each issuing authority gets the same number of places.
+    """
+    ranked = sorted(passages, key=lambda p: (p.publish_date, p.score), reverse=True)
+    taken: dict[str, int] = {}
+    chosen: list[Passage] = []
+    for passage in ranked:
+        if taken.get(passage.publisher, 0) < k_docs:
+            taken[passage.publisher] = taken.get(passage.publisher, 0) + 1
+            chosen.append(passage)
+    return chosen
 
 
 def suspended_by(index: Any, passages: list[Any], week_end: date) -> list[Passage]:

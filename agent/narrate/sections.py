@@ -18,6 +18,7 @@ from agent.verify import to_traditional
 from tools import markup
 from tools.facts.model import Fact, FactSheet
 
+from . import drivers as dv
 from . import facts_view as fv
 from .policy_scope import consequences, scope_line, upcoming_dates
 from .policy_status import DocStatus
@@ -79,7 +80,8 @@ def source_line(facts: list[Fact]) -> str:
             continue
         ds = fact.source.dataset
         name = "US Census Bureau 國際貿易 API" if ds.startswith("census") else (
-            "UN Comtrade" if ds.startswith("comtrade") else ds)
+            "UN Comtrade" if ds.startswith("comtrade") else (
+                "台灣財政部海關進出口貿易初步統計" if ds.startswith("taiwan_mof") else ds))
         note = f"擷取於 {fact.source.fetched_at.date().isoformat()}"
         if fact.source.synthetic:
             note += "，合成樣本"
@@ -187,6 +189,7 @@ def imports_section(sheet: FactSheet) -> SectionPlan:
     tables: list[Table] = []
     partners = fv.census_partners(sheet)
     top = headline_partners(sheet)[:1]
+    explained = headline_partners(sheet)[:dv.EXPLAINED_PARTNERS]
     for cty in partners:
         keys, ids = [], []
         name = ""
@@ -206,13 +209,22 @@ def imports_section(sheet: FactSheet) -> SectionPlan:
             plans.append(plan)
             keys.append(plan.key)
             ids.append(extreme.id)
-        if keys:
+        if keys:  # what drove the change (own period), share of all US trade, the partner's own statistics
+            for more, more_ids in (dv.drivers_plans(sheet, cty) if cty in explained else ([], []),
+                                   dv.world_share_plan(sheet, cty), dv.mirror_plan(sheet, cty)):
+                plans += more
+                keys += [m.key for m in more]
+                ids += more_ids
             paragraphs.append(Paragraph(f"美國自{name}進口與貿易差額", keys, ids, source_line(_facts(sheet, ids)),
                                         takeaway=cty in top))
     for flow in ("imports", "balance"):
         table = _census_table(sheet, flow, partners)
         if table:
             tables.append(table)
+    for cty in explained:
+        headers, rows, table_ids = dv.drivers_table(sheet, cty)
+        if rows:
+            tables.append(Table(headers, rows, table_ids))
     rows, ids = [], []
     for ry in fv.reporter_years(sheet, "M"):
         tops = ry.top_partners(1)

@@ -160,7 +160,7 @@ def template_section(spec: SectionSpec, data_quality: set[str], origin: str = "t
 def write_section(spec: SectionSpec, request: SectionRequest, backend: LLMBackend,
                   data_quality: set[str]) -> SectionResult:
     """Claims for one section from ``backend``, every one verified or replaced."""
-    if backend.name == "template" or not spec.plans:
+    if not backend.capabilities.writes_prose or not spec.plans:
         return SectionResult(claims=template_section(spec, data_quality))
     budget = spec.model_plans if spec.model_plans is not None else backend.plan_budget
     if budget == 0:

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Literal
 
 from agent.config import Settings
-from agent.review.drafts import Draft, check_week, find_weeks, load_draft, published_path
+from agent.review.drafts import Draft, check_key, find_keys, load_draft, published_path
 from agent.review.edits import EditCheck, check_edit
 from agent.review.integrity import missing_flags
 from agent.review.publish import compose, write_atomic
-from agent.review.store import Decision, Item, ReviewStore, SyncResult, WeekSummary, _now, check_reviewer
+from agent.review.store import Decision, Item, ReportSummary, ReviewStore, SyncResult, _now, check_reviewer
 from agent.site.files import copy_charts
 from tools.errors import InputError, StoreError, VerificationError
 
@@ -30,7 +30,7 @@ def review_db_path(settings: Settings) -> Path:
 
 @dataclass(frozen=True)
 class Published:
-    week: str
+    report: str  # the report key, e.g. trade-briefing/2026-W07
     path: Path
     reviewers: list[str]
     counts: dict[str, int]
@@ -38,46 +38,51 @@ class Published:
 
 
 class ReviewDesk:
+    """Every method takes a report key; ``2026-W07`` is shorthand for ``trade-briefing/2026-W07``."""
+
     def __init__(self, settings: Settings) -> None:
-        self.output_dir = settings.output_dir
+        self.drafts_dir = settings.drafts_dir
+        self.site_dir = settings.site_dir
         self.store = ReviewStore(review_db_path(settings))
-        self.problems: dict[str, str] = {}  # week -> why its draft could not be registered
+        self.problems: dict[str, str] = {}  # report key -> why its draft could not be registered
 
     # ---- reading ----------------------------------------------------------------------
 
-    def draft(self, week: str) -> Draft:
-        return load_draft(self.output_dir, check_week(week))
+    def draft(self, report: str) -> Draft:
+        return load_draft(self.drafts_dir, check_key(report))
 
-    def refresh(self, week: str) -> SyncResult:
-        """Register the week's draft (or pick up a re-draft) before showing or deciding."""
-        return self.store.sync_draft(self.draft(week))
+    def refresh(self, report: str) -> SyncResult:
+        """Register the report's draft (or pick up a re-draft) before showing or deciding."""
+        return self.store.sync_draft(self.draft(report))
 
     def refresh_all(self) -> list[SyncResult]:
         """Register every draft on disk; a broken draft is reported and skipped, not fatal to the list."""
         results = []
         self.problems = {}
-        for week in find_weeks(self.output_dir):
+        for key in find_keys(self.drafts_dir):
             try:
-                results.append(self.refresh(week))
+                results.append(self.refresh(key))
             except StoreError as exc:
-                self.problems[week] = str(exc)
-                log.warning("skipping draft %s: %s", week, exc)
+                self.problems[key] = str(exc)
+                log.warning("skipping draft %s: %s", key, exc)
         return results
 
-    def weeks(self) -> list[WeekSummary]:
+    def reports(self) -> list[ReportSummary]:
         self.refresh_all()
         return self.store.summaries()
 
-    def items(self, week: str) -> list[Item]:
-        self.refresh(week)
-        return self.store.items(week)
+    def items(self, report: str) -> list[Item]:
+        key = check_key(report)
+        self.refresh(key)
+        return self.store.items(key)
 
-    def item(self, ref: str, week: str | None = None) -> Item:
-        if week:
-            self.refresh(week)
+    def item(self, ref: str, report: str | None = None) -> Item:
+        key = check_key(report) if report else None
+        if key:
+            self.refresh(key)
         else:
             self.refresh_all()
-        return self.store.item(ref, week)
+        return self.store.item(ref, key)
 
     # ---- deciding ---------------------------------------------------------------------
 
@@ -97,41 +102,43 @@ class ReviewDesk:
 
     # ---- publishing -------------------------------------------------------------------
 
-    def publish(self, week: str, published_by: str) -> Published:
+    def publish(self, report: str, published_by: str) -> Published:
+        """Write the reviewed page into the site source, at the URL its navigation links expect."""
         if not published_by.strip():
             raise InputError("publishing needs a reviewer name")
         published_by = check_reviewer(published_by)
-        draft = self.draft(week)
+        key = check_key(report)
+        draft = self.draft(key)
         self._check_registered(draft)
-        items = self.store.items(week)
+        items = self.store.items(key)
         at = _now().isoformat()
         composed = compose(draft, items, published_at=at, published_by=published_by)
-        path = published_path(self.output_dir, week)
+        path = published_path(self.site_dir, key)
         write_atomic(path, composed.markdown)
         copy_charts(draft.files.markdown, path)
-        self.store.record_publication(week, path, published_by, composed.reviewers, draft.content_hash,
-                                     published_at=at)
-        return Published(week, path, composed.reviewers, composed.counts, at)
+        self.store.record_publication(key, path, published_by, composed.reviewers, draft.content_hash,
+                                      published_at=at)
+        return Published(key, path, composed.reviewers, composed.counts, at)
 
     def _check_registered(self, draft: Draft) -> None:
         """Refuse a draft that is not the one reviewed, or whose flags fall short of the drafter's rules.
 
-        A week never registered is registered now (a draft with nothing flagged needs no review);
+        A report never registered is registered now (a draft with nothing flagged needs no review);
         the rule check then still catches a sidecar whose flags were emptied before that.
         """
-        week = draft.week
-        registered = self.store.registration(week)
+        key = draft.key
+        registered = self.store.registration(key)
         if registered is None:
             self.store.sync_draft(draft)
         elif registered.flagged_ids is None:
-            raise InputError(f"{week} was registered for review by an older version that kept no record of its "
-                             f"flagged claims; run `agent review list --week {week}` to register it again, then publish")
+            raise InputError(f"{key} was registered for review by an older version that kept no record of its "
+                             f"flagged claims; run `agent review list --report {key}` to register it again, then publish")
         elif (registered.content_hash != draft.content_hash
               or registered.flagged_ids != [c.id for c in draft.sidecar.flagged_claims()]):
-            raise InputError(f"the draft of {week} changed on disk since it was registered for review; run "
-                             f"`agent review list --week {week}` to register it again (changed items need new "
-                             "decisions), or re-draft the week")
+            raise InputError(f"the draft of {key} changed on disk since it was registered for review; run "
+                             f"`agent review list --report {key}` to register it again (changed items need new "
+                             "decisions), or re-draft the report")
         lacking = missing_flags(draft.sidecar)
         if lacking:
-            raise VerificationError(f"cannot publish {week}: the sidecar drops flags the drafter gives "
-                                    f"{len(lacking)} claim(s): {', '.join(lacking[:3])}; re-draft the week")
+            raise VerificationError(f"cannot publish {key}: the sidecar drops flags the drafter gives "
+                                    f"{len(lacking)} claim(s): {', '.join(lacking[:3])}; re-draft the report")

@@ -1,7 +1,9 @@
-"""Where drafts live on disk and how to read one (Markdown + JSON sidecar).
+"""Where drafts and published pages live on disk, and how to read a draft (Markdown + JSON sidecar).
 
-Why one module: the naming of the draft and its sidecar is decided by the drafting step
-(``agent draft``); keeping the lookup in one function means a rename there is one edit here.
+Why the report spec decides: the file name, the drafts sub-directory and the site section
+of every report come from its :class:`~agent.reports.ReportSpec`, so this module works for
+any registered report and a new report touches nothing here. Drafts live in the drafts
+dir (with the data); only publishing writes into the site source.
 """
 
 from __future__ import annotations
@@ -13,16 +15,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from agent.reports import ReportKey, ReportSpec, parse_key, reports
 from agent.sidecar import Sidecar
-from tools.errors import InputError, StoreError
-
-WEEK_RE = re.compile(r"^\d{4}-W\d{2}$")
-SUFFIX = "-trade-briefing"
+from tools.errors import AgentError, InputError, StoreError
 
 
 @dataclass(frozen=True)
 class DraftFiles:
-    week: str
+    key: str  # 'trade-briefing/2026-W07'
     markdown: Path
     sidecar: Path
 
@@ -37,51 +37,75 @@ class Draft:
     content_hash: str
 
     @property
-    def week(self) -> str:
-        return self.files.week
+    def key(self) -> str:
+        return self.files.key
 
 
-def check_week(week: str) -> str:
-    if not WEEK_RE.match(week):
-        raise InputError(f"bad week {week!r}: expected YYYY-Www, e.g. 2026-W07")
-    return week
+def check_key(text: str) -> str:
+    """A report key in its canonical form (``2026-W07`` is shorthand for ``trade-briefing/2026-W07``)."""
+    return str(parse_key(text))
 
 
-def draft_files(output_dir: Path, week: str) -> DraftFiles:
-    """The draft Markdown and its sidecar for a week (``2026-W07-trade-briefing.md`` / ``.json``)."""
-    check_week(week)
-    stem = f"{week}{SUFFIX}"
-    return DraftFiles(week=week, markdown=output_dir / f"{stem}.md", sidecar=output_dir / f"{stem}.json")
+def draft_files(drafts_dir: Path, key: str) -> DraftFiles:
+    """The draft Markdown and its sidecar (``<drafts>/trade-briefing/2026-W07-trade-briefing.md`` / ``.json``)."""
+    parsed = parse_key(key)
+    spec = parsed.spec
+    stem = drafts_dir / spec.id / spec.stem(parsed.period)
+    return DraftFiles(key=str(parsed), markdown=stem.with_suffix(".md"), sidecar=stem.with_suffix(".json"))
 
 
-def published_path(output_dir: Path, week: str) -> Path:
-    """Published briefings go beside the drafts, in ``published/``, so a draft is never overwritten."""
-    return output_dir / "published" / f"{check_week(week)}{SUFFIX}.md"
+def published_path(site_dir: Path, key: str) -> Path:
+    """Where the site serves the report: ``<site>/docs/<section>/<stem>.md`` (its nav links' URL)."""
+    parsed = parse_key(key)
+    spec = parsed.spec
+    return site_dir / "docs" / spec.site_section.strip("/") / f"{spec.stem(parsed.period)}.md"
 
 
-def find_weeks(output_dir: Path) -> list[str]:
-    """Weeks that have a complete draft (Markdown and sidecar) in the output directory, newest first."""
-    if not output_dir.is_dir():
+def _stem_re(spec: ReportSpec) -> re.Pattern[str]:
+    head, _, tail = spec.file_pattern.replace("{id}", spec.id).partition("{period}")
+    return re.compile(f"^{re.escape(head)}(?P<period>.+?){re.escape(tail)}$")
+
+
+def _periods_on_disk(drafts_dir: Path, spec: ReportSpec) -> list[ReportKey]:
+    folder = drafts_dir / spec.id
+    if not folder.is_dir():
         return []
-    weeks = []
-    for path in output_dir.glob(f"*{SUFFIX}.json"):
-        week = path.name[: -len(f"{SUFFIX}.json")]
-        if WEEK_RE.match(week) and draft_files(output_dir, week).markdown.is_file():
-            weeks.append(week)
-    return sorted(weeks, reverse=True)
+    found = []
+    pattern = _stem_re(spec)
+    for path in folder.glob("*.json"):
+        m = pattern.match(path.stem)
+        if m is None or not path.with_suffix(".md").is_file():
+            continue
+        try:
+            period = spec.period(m.group("period"))
+        except AgentError:
+            continue
+        if spec.stem(period.id) == path.stem:
+            found.append(ReportKey(spec.id, period.id))
+    return found
 
 
-def load_draft(output_dir: Path, week: str) -> Draft:
-    """Read a week's draft; a missing or unreadable draft is an error naming the file."""
-    files = draft_files(output_dir, week)
+def find_keys(drafts_dir: Path) -> list[str]:
+    """Every report with a complete draft (Markdown and sidecar), newest period first."""
+    keys = [k for spec in reports().values() for k in _periods_on_disk(drafts_dir, spec)]
+    keys.sort(key=lambda k: (k.spec.period(k.period).end, k.report), reverse=True)
+    return [str(k) for k in keys]
+
+
+def load_draft(drafts_dir: Path, key: str) -> Draft:
+    """Read a report's draft; a missing or unreadable draft is an error naming the file."""
+    files = draft_files(drafts_dir, key)
     if not files.sidecar.is_file() or not files.markdown.is_file():
-        raise InputError(f"no draft for {week} in {output_dir} (run `agent draft --week {week}` first)")
+        report, _, period = files.key.partition("/")
+        spec = parse_key(files.key).spec
+        raise InputError(f"no draft for {files.key} in {files.markdown.parent} "
+                         f"(run `agent draft --report {report} --{spec.period_kind} {period}` first)")
     try:
         raw_sidecar = files.sidecar.read_bytes()
         markdown = files.markdown.read_text(encoding="utf-8")
         sidecar = Sidecar.model_validate_json(raw_sidecar)
     except (OSError, UnicodeDecodeError) as exc:
-        raise StoreError(f"cannot read draft for {week}: {exc}") from exc
+        raise StoreError(f"cannot read draft for {files.key}: {exc}") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

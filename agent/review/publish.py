@@ -48,7 +48,7 @@ def compose(draft: Draft, items: list[Item], published_at: str, published_by: st
     open_items = undecided(items)
     if open_items:
         names = ", ".join(describe(i) for i in open_items)
-        raise InputError(f"cannot publish {draft.week}: {len(open_items)} flagged item(s) undecided: {names}")
+        raise InputError(f"cannot publish {draft.key}: {len(open_items)} flagged item(s) undecided: {names}")
     replacements: dict[str, str | None] = {}
     for item in items:
         decision = item.decision
@@ -65,15 +65,15 @@ def compose(draft: Draft, items: list[Item], published_at: str, published_by: st
     markdown = _ensure_markers(draft.markdown, items)
     body = resolve_claims(markdown, replacements)
     if ANY_MARKER_RE.search(body):
-        raise StoreError(f"claim markers remain in the published {draft.week} page")
+        raise StoreError(f"claim markers remain in the published {draft.key} page")
     stray = new_numbers(body, draft.markdown, [t for t in replacements.values() if t])
     if stray:
-        raise VerificationError(f"publishing {draft.week} would show numbers the draft and the verified edits do "
+        raise VerificationError(f"publishing {draft.key} would show numbers the draft and the verified edits do "
                                 f"not contain: {', '.join(stray)}")
     untraced = page_problems(body, draft.sidecar)
     if untraced:
-        raise VerificationError(f"cannot publish {draft.week}: the page has numbers no fact or document of its "
-                                f"sidecar accounts for ({len(untraced)}), first: {untraced[0]}; re-draft the week")
+        raise VerificationError(f"cannot publish {draft.key}: the page has numbers no fact or document of its "
+                                f"sidecar accounts for ({len(untraced)}), first: {untraced[0]}; re-draft the report")
     decisions = [i.decision for i in items if i.decision is not None]
     # Names are printed by the site layout: inert text there, like every other string not ours.
     reviewers = sorted({markup.text(d.reviewer) for d in decisions})
@@ -111,7 +111,7 @@ def _ensure_markers(markdown: str, items: list[Item]) -> str:
             continue
         if markdown.count(item.text) != 1:
             raise StoreError(f"flagged claim {item.claim_id} has no marker in the draft and its text is not "
-                             "found exactly once; re-draft the week")
+                             "found exactly once; re-draft the report")
         wrapped = f"<!--claim:{item.claim_id}-->{item.text}<!--/claim:{item.claim_id}-->"
         markdown = markdown.replace(item.text, wrapped, 1)
     return markdown

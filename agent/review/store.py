@@ -40,14 +40,14 @@ def check_reviewer(name: str) -> str:
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
-    week TEXT PRIMARY KEY, markdown_path TEXT NOT NULL, sidecar_path TEXT NOT NULL,
+    report TEXT PRIMARY KEY, markdown_path TEXT NOT NULL, sidecar_path TEXT NOT NULL,
     content_hash TEXT NOT NULL, registered_at TEXT NOT NULL, refreshed_at TEXT NOT NULL,
     flagged_ids TEXT);
 CREATE TABLE IF NOT EXISTS items (
-    id INTEGER PRIMARY KEY, week TEXT NOT NULL, claim_id TEXT NOT NULL, item_key TEXT NOT NULL,
+    id INTEGER PRIMARY KEY, report TEXT NOT NULL, claim_id TEXT NOT NULL, item_key TEXT NOT NULL,
     section TEXT NOT NULL, text TEXT NOT NULL, reasons TEXT NOT NULL, speculative INTEGER NOT NULL,
     origin TEXT NOT NULL, errors TEXT NOT NULL, evidence TEXT NOT NULL, position INTEGER NOT NULL,
-    current INTEGER NOT NULL, first_seen TEXT NOT NULL, UNIQUE (week, item_key));
+    current INTEGER NOT NULL, first_seen TEXT NOT NULL, UNIQUE (report, item_key));
 CREATE TABLE IF NOT EXISTS decisions (
     id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id),
     action TEXT NOT NULL CHECK (action IN ('approve', 'reject', 'edit')), text TEXT,
@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     id_hash TEXT PRIMARY KEY, reviewer TEXT NOT NULL REFERENCES reviewers(name), csrf TEXT NOT NULL,
     created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS publications (
-    id INTEGER PRIMARY KEY, week TEXT NOT NULL, path TEXT NOT NULL, published_at TEXT NOT NULL,
+    id INTEGER PRIMARY KEY, report TEXT NOT NULL, path TEXT NOT NULL, published_at TEXT NOT NULL,
     published_by TEXT NOT NULL, reviewers TEXT NOT NULL, content_hash TEXT NOT NULL);
 """
 
@@ -83,6 +83,34 @@ def _migrate(db: sqlite3.Connection) -> None:
             except sqlite3.OperationalError as exc:
                 if "duplicate column" not in str(exc):  # another process migrated first
                     raise
+
+
+#: Tables that name the reviewed draft; before report ids they had a ``week`` column.
+_KEYED_TABLES = ("drafts", "items", "publications")
+_OLD_WEEK = "[0-9][0-9][0-9][0-9]-W[0-9][0-9]"
+
+
+def _migrate_week_keys(db: sqlite3.Connection) -> None:
+    """Databases from before report ids: ``week`` columns become ``report`` keys (``trade-briefing/<week>``).
+
+    One transaction, so a failure leaves the old database as it was; decisions (append-only,
+    keyed on item ids) are not touched, so every decision and its history survive.
+    """
+    def columns(table: str) -> set[str]:
+        return {r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall()}
+
+    old = [t for t in _KEYED_TABLES if "week" in columns(t)]
+    if not old:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for table in old:
+            db.execute(f"ALTER TABLE {table} RENAME COLUMN week TO report")
+            db.execute(f"UPDATE {table} SET report = 'trade-briefing/' || report WHERE report GLOB ?", (_OLD_WEEK,))
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _now() -> datetime:
@@ -114,7 +142,7 @@ class Item:
     """A flagged item with its current decision (the latest row of its log) and full history."""
 
     id: int
-    week: str
+    report: str
     claim_id: str
     item_key: str
     section: str
@@ -142,8 +170,8 @@ class Item:
 
 
 @dataclass(frozen=True)
-class WeekSummary:
-    week: str
+class ReportSummary:
+    report: str
     total: int
     open: int
     approved: int
@@ -156,14 +184,14 @@ class WeekSummary:
 class Registration:
     """What a draft looked like when it was registered for review (publish compares the files with it)."""
 
-    week: str
+    report: str
     content_hash: str
     flagged_ids: list[str] | None  # None: registered by a version that did not record them
 
 
 @dataclass(frozen=True)
 class SyncResult:
-    week: str
+    report: str
     items: int
     new: int
     carried: int
@@ -178,6 +206,7 @@ class ReviewStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
+                _migrate_week_keys(db)
                 db.executescript(_SCHEMA)
                 _migrate(db)
         except (OSError, sqlite3.Error) as exc:
@@ -227,23 +256,23 @@ class ReviewStore:
         items = flagged_items(draft.sidecar)
         flagged = json.dumps([i.claim_id for i in items])
         with self._write() as db:
-            row = db.execute("SELECT content_hash, flagged_ids FROM drafts WHERE week = ?", (draft.week,)).fetchone()
+            row = db.execute("SELECT content_hash, flagged_ids FROM drafts WHERE report = ?", (draft.key,)).fetchone()
             if row is not None and row["content_hash"] == draft.content_hash and row["flagged_ids"] is not None:
-                return SyncResult(draft.week, len(items), 0, 0, changed=False)
+                return SyncResult(draft.key, len(items), 0, 0, changed=False)
             db.execute(
-                "INSERT INTO drafts (week, markdown_path, sidecar_path, content_hash, registered_at, refreshed_at, "
-                "flagged_ids) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (week) DO UPDATE SET "
+                "INSERT INTO drafts (report, markdown_path, sidecar_path, content_hash, registered_at, refreshed_at, "
+                "flagged_ids) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report) DO UPDATE SET "
                 "markdown_path = excluded.markdown_path, sidecar_path = excluded.sidecar_path, "
                 "content_hash = excluded.content_hash, refreshed_at = excluded.refreshed_at, "
                 "flagged_ids = excluded.flagged_ids",
-                (draft.week, str(draft.files.markdown), str(draft.files.sidecar), draft.content_hash, now, now,
+                (draft.key, str(draft.files.markdown), str(draft.files.sidecar), draft.content_hash, now, now,
                  flagged),
             )
-            db.execute("UPDATE items SET current = 0 WHERE week = ?", (draft.week,))
+            db.execute("UPDATE items SET current = 0 WHERE report = ?", (draft.key,))
             new = carried = 0
             for position, item in enumerate(items):
                 found = db.execute(
-                    "SELECT id FROM items WHERE week = ? AND item_key = ?", (draft.week, item.item_key)
+                    "SELECT id FROM items WHERE report = ? AND item_key = ?", (draft.key, item.item_key)
                 ).fetchone()
                 if found is not None:
                     carried += 1
@@ -251,36 +280,36 @@ class ReviewStore:
                     continue
                 new += 1
                 db.execute(
-                    "INSERT INTO items (week, claim_id, item_key, section, text, reasons, speculative, origin, "
+                    "INSERT INTO items (report, claim_id, item_key, section, text, reasons, speculative, origin, "
                     "errors, evidence, position, current, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
-                    (draft.week, item.claim_id, item.item_key, item.section, item.text, json.dumps(item.reasons),
+                    (draft.key, item.claim_id, item.item_key, item.section, item.text, json.dumps(item.reasons),
                      int(item.speculative), item.origin, json.dumps(item.errors, ensure_ascii=False),
                      item.evidence.model_dump_json(), position, now),
                 )
-        return SyncResult(draft.week, len(items), new, carried, changed=True)
+        return SyncResult(draft.key, len(items), new, carried, changed=True)
 
-    def registration(self, week: str) -> Registration | None:
-        """The week's draft as registered for review (hash of Markdown + sidecar, flagged claim ids)."""
+    def registration(self, report: str) -> Registration | None:
+        """The report's draft as registered for review (hash of Markdown + sidecar, flagged claim ids)."""
         with self._connect() as db:
-            row = db.execute("SELECT content_hash, flagged_ids FROM drafts WHERE week = ?", (week,)).fetchone()
+            row = db.execute("SELECT content_hash, flagged_ids FROM drafts WHERE report = ?", (report,)).fetchone()
         if row is None:
             return None
         flagged = None if row["flagged_ids"] is None else [str(i) for i in json.loads(row["flagged_ids"])]
-        return Registration(week, str(row["content_hash"]), flagged)
+        return Registration(report, str(row["content_hash"]), flagged)
 
-    def draft_hash(self, week: str) -> str | None:
+    def draft_hash(self, report: str) -> str | None:
         with self._connect() as db:
-            row = db.execute("SELECT content_hash FROM drafts WHERE week = ?", (week,)).fetchone()
+            row = db.execute("SELECT content_hash FROM drafts WHERE report = ?", (report,)).fetchone()
         return None if row is None else str(row["content_hash"])
 
-    def items(self, week: str, *, include_stale: bool = False) -> list[Item]:
-        """Items of a week's current draft (page order); stale ones only when asked."""
-        query = "SELECT * FROM items WHERE week = ?" + ("" if include_stale else " AND current = 1")
+    def items(self, report: str, *, include_stale: bool = False) -> list[Item]:
+        """Items of a report's current draft (page order); stale ones only when asked."""
+        query = "SELECT * FROM items WHERE report = ?" + ("" if include_stale else " AND current = 1")
         with self._connect() as db:
-            rows = db.execute(query + " ORDER BY current DESC, position, id", (week,)).fetchall()
+            rows = db.execute(query + " ORDER BY current DESC, position, id", (report,)).fetchall()
             return [self._item(db, row) for row in rows]
 
-    def item(self, ref: str, week: str | None = None) -> Item:
+    def item(self, ref: str, report: str | None = None) -> Item:
         """Find an item by ``#12`` / ``12`` or by claim id (the current item of that claim)."""
         ref = ref.strip()
         with self._connect() as db:
@@ -289,24 +318,24 @@ class ReviewStore:
             else:
                 query = "SELECT * FROM items WHERE claim_id = ? AND current = 1"
                 args: tuple[str, ...] = (ref,)
-                if week:
-                    query, args = query + " AND week = ?", (ref, week)
+                if report:
+                    query, args = query + " AND report = ?", (ref, report)
                 rows = db.execute(query, args).fetchall()
-            if week:
-                rows = [r for r in rows if r["week"] == week]
+            if report:
+                rows = [r for r in rows if r["report"] == report]
             if not rows:
-                raise InputError(f"no flagged item {ref!r}" + (f" in {week}" if week else "")
+                raise InputError(f"no flagged item {ref!r}" + (f" in {report}" if report else "")
                                  + " (see `agent review list`)")
             if len(rows) > 1:
-                weeks = ", ".join(sorted({r["week"] for r in rows}))
-                raise InputError(f"item {ref!r} exists in several weeks ({weeks}); pass --week")
+                reports = ", ".join(sorted({r["report"] for r in rows}))
+                raise InputError(f"item {ref!r} exists in several reports ({reports}); pass --report")
             return self._item(db, rows[0])
 
     def _item(self, db: sqlite3.Connection, row: sqlite3.Row) -> Item:
         history = [self._decision(d) for d in db.execute(
             "SELECT * FROM decisions WHERE item_id = ? ORDER BY id", (row["id"],)).fetchall()]
         return Item(
-            id=row["id"], week=row["week"], claim_id=row["claim_id"], item_key=row["item_key"],
+            id=row["id"], report=row["report"], claim_id=row["claim_id"], item_key=row["item_key"],
             section=row["section"], text=row["text"], reasons=json.loads(row["reasons"]),
             speculative=bool(row["speculative"]), origin=row["origin"], errors=json.loads(row["errors"]),
             evidence=Evidence.model_validate_json(row["evidence"]), current=bool(row["current"]), history=history,
@@ -356,43 +385,43 @@ class ReviewStore:
             new_row = db.execute("SELECT * FROM decisions WHERE id = ?", (cursor.lastrowid,)).fetchone()
             return self._decision(new_row)
 
-    def decision_log(self, week: str | None = None) -> list[Decision]:
+    def decision_log(self, report: str | None = None) -> list[Decision]:
         query = "SELECT d.* FROM decisions d JOIN items i ON i.id = d.item_id"
         args: tuple[str, ...] = ()
-        if week:
-            query, args = query + " WHERE i.week = ?", (week,)
+        if report:
+            query, args = query + " WHERE i.report = ?", (report,)
         with self._connect() as db:
             return [self._decision(r) for r in db.execute(query + " ORDER BY d.id", args).fetchall()]
 
-    def summaries(self) -> list[WeekSummary]:
-        """Per registered week: counts of items by state and the last publication time."""
+    def summaries(self) -> list[ReportSummary]:
+        """Per registered report: counts of items by state and the last publication time."""
         out = []
         with self._connect() as db:
-            weeks = [r["week"] for r in db.execute("SELECT week FROM drafts ORDER BY week DESC").fetchall()]
-        for week in weeks:
-            states = [i.state for i in self.items(week)]
-            out.append(WeekSummary(
-                week=week, total=len(states), open=states.count("open"), approved=states.count("approved"),
+            reports = [r["report"] for r in db.execute("SELECT report FROM drafts ORDER BY report DESC").fetchall()]
+        for report in reports:
+            states = [i.state for i in self.items(report)]
+            out.append(ReportSummary(
+                report=report, total=len(states), open=states.count("open"), approved=states.count("approved"),
                 rejected=states.count("rejected"), edited=states.count("edited"),
-                published_at=self.last_publication(week),
+                published_at=self.last_publication(report),
             ))
         return out
 
     # ---- publications -----------------------------------------------------------------
 
-    def record_publication(self, week: str, path: Path, published_by: str, reviewers: list[str],
+    def record_publication(self, report: str, path: Path, published_by: str, reviewers: list[str],
                            content_hash: str, published_at: str | None = None) -> str:
         at = published_at or _now().isoformat()
         with self._write() as db:
             db.execute(
-                "INSERT INTO publications (week, path, published_at, published_by, reviewers, content_hash) "
-                "VALUES (?, ?, ?, ?, ?, ?)", (week, str(path), at, published_by, json.dumps(reviewers), content_hash))
+                "INSERT INTO publications (report, path, published_at, published_by, reviewers, content_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (report, str(path), at, published_by, json.dumps(reviewers), content_hash))
         return at
 
-    def last_publication(self, week: str) -> str | None:
+    def last_publication(self, report: str) -> str | None:
         with self._connect() as db:
-            row = db.execute("SELECT published_at FROM publications WHERE week = ? ORDER BY id DESC LIMIT 1",
-                             (week,)).fetchone()
+            row = db.execute("SELECT published_at FROM publications WHERE report = ? ORDER BY id DESC LIMIT 1",
+                             (report,)).fetchone()
         return None if row is None else str(row["published_at"])
 
     # ---- reviewers and sessions -------------------------------------------------------

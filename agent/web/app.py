@@ -28,7 +28,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from agent.config import Settings
 from agent.review import Item, ReviewDesk
-from agent.review.drafts import check_week
+from agent.review.drafts import check_key
 from agent.review.items import REASON_ZH
 from agent.site.files import charts_of
 from agent.web.render import front_matter_pairs, render_report
@@ -117,18 +117,18 @@ def create_app(settings: Settings, allowed_hosts: list[str] | None = None) -> Fa
     def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
 
-    def draft_page(request: Request, reviewer: Reviewer, week: str, *, status: int = 200,
+    def draft_page(request: Request, reviewer: Reviewer, key: str, *, status: int = 200,
                    errors: dict[int, str] | None = None, message: str = "", publish_error: str = "",
                    drafts: dict[int, str] | None = None) -> HTMLResponse:
-        draft = desk.draft(week)
-        items = desk.items(week)
+        draft = desk.draft(key)
+        items = desk.items(key)
         open_items = [i for i in items if i.decision is None]
         return page(request, "draft.html", {
-            "reviewer": reviewer, "week": week, "items": items, "open_items": open_items,
-            "report": render_report(draft.markdown, items, chart_base=f"/drafts/{quote(week)}"),
+            "reviewer": reviewer, "report_key": key, "items": items, "open_items": open_items,
+            "report": render_report(draft.markdown, items, chart_base=f"/drafts/{key}"),
             "front": front_matter_pairs(draft.markdown), "charts": draft.sidecar.charts,
             "errors": errors or {}, "drafts": drafts or {}, "message": message, "publish_error": publish_error,
-            "published_at": desk.store.last_publication(week),
+            "published_at": desk.store.last_publication(key),
         }, status)
 
     # ---- sign-in ----------------------------------------------------------------------
@@ -171,38 +171,47 @@ def create_app(settings: Settings, allowed_hosts: list[str] | None = None) -> Fa
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request) -> HTMLResponse:
         reviewer = reviewer_of(request)
-        return page(request, "index.html", {"reviewer": reviewer, "weeks": desk.weeks(),
-                                            "problems": desk.problems, "output_dir": str(desk.output_dir)})
+        return page(request, "index.html", {"reviewer": reviewer, "reports": desk.reports(),
+                                            "problems": desk.problems, "drafts_dir": str(desk.drafts_dir)})
 
-    @app.get("/drafts/{week}", response_class=HTMLResponse)
-    def draft(request: Request, week: str, msg: str = "") -> HTMLResponse:
+    @app.get("/drafts/{period}")
+    def shorthand(request: Request, period: str) -> Response:
+        """``/drafts/2026-W07`` → the canonical ``/drafts/trade-briefing/2026-W07``."""
         reviewer = reviewer_of(request)
         try:
-            check_week(week)
-            return draft_page(request, reviewer, week, message=msg[:200])
+            key = check_key(period)
+        except InputError as exc:
+            return page(request, "error.html", {"reviewer": reviewer, "error": str(exc)}, 404)
+        return RedirectResponse(f"/drafts/{key}", status_code=303)
+
+    @app.get("/drafts/{report}/{period}", response_class=HTMLResponse)
+    def draft(request: Request, report: str, period: str, msg: str = "") -> HTMLResponse:
+        reviewer = reviewer_of(request)
+        try:
+            return draft_page(request, reviewer, check_key(f"{report}/{period}"), message=msg[:200])
         except InputError as exc:
             return page(request, "error.html", {"reviewer": reviewer, "error": str(exc)}, 404)
 
-    @app.get("/drafts/{week}/charts/{name}")
-    def chart(request: Request, week: str, name: str) -> Response:
+    @app.get("/drafts/{report}/{period}/charts/{name}")
+    def chart(request: Request, report: str, period: str, name: str) -> Response:
         """A chart of the draft (only files its sidecar lists), for the figures in the report."""
         reviewer_of(request)
-        draft = desk.draft(check_week(week))
+        draft = desk.draft(check_key(f"{report}/{period}"))
         listed = {Path(c.file).name for c in draft.sidecar.charts}
         path = charts_of(draft.files.markdown) / name
         if name not in listed or not path.is_file():
             return PlainTextResponse("no such chart", status_code=404)
         return Response(path.read_bytes(), media_type="image/svg+xml")
 
-    @app.post("/drafts/{week}/items/{item_id}")
-    def decide(request: Request, week: str, item_id: int, action: str = Form(""), text: str = Form(""),
-               note: str = Form(""), csrf: str = Form(""), expected: str = Form(""),
+    @app.post("/drafts/{report}/{period}/items/{item_id}")
+    def decide(request: Request, report: str, period: str, item_id: int, action: str = Form(""),
+               text: str = Form(""), note: str = Form(""), csrf: str = Form(""), expected: str = Form(""),
                change: str = Form("")) -> Response:
         reviewer = reviewer_of(request)
         check_csrf(reviewer, csrf)
         try:
-            check_week(week)
-            item = desk.item(str(item_id), week)
+            key = check_key(f"{report}/{period}")
+            item = desk.item(str(item_id), key)
         except InputError as exc:
             return page(request, "error.html", {"reviewer": reviewer, "error": str(exc)}, 404)
         expected_id = int(expected) if expected.isdigit() else None
@@ -210,23 +219,26 @@ def create_app(settings: Settings, allowed_hosts: list[str] | None = None) -> Fa
             _, check = desk.decide(item, action, reviewer.name, text=text if action == "edit" else None,
                                    note=note[:500], change=bool(change), expected=expected_id)
         except VerificationError as exc:
-            return draft_page(request, reviewer, week, status=422, errors={item.id: str(exc)},
+            return draft_page(request, reviewer, key, status=422, errors={item.id: str(exc)},
                               drafts={item.id: text})
         except AgentError as exc:
-            return draft_page(request, reviewer, week, status=409, errors={item.id: str(exc)})
+            return draft_page(request, reviewer, key, status=409, errors={item.id: str(exc)})
         done = "; ".join([_done(item, action), *(check.notes if check else [])])
-        return RedirectResponse(f"/drafts/{week}?msg={quote(done)}#item-{item.id}", status_code=303)
+        return RedirectResponse(f"/drafts/{key}?msg={quote(done)}#item-{item.id}", status_code=303)
 
-    @app.post("/drafts/{week}/publish")
-    def publish(request: Request, week: str, csrf: str = Form("")) -> Response:
+    @app.post("/drafts/{report}/{period}/publish")
+    def publish(request: Request, report: str, period: str, csrf: str = Form("")) -> Response:
         reviewer = reviewer_of(request)
         check_csrf(reviewer, csrf)
         try:
-            check_week(week)
-            result = desk.publish(week, reviewer.name)
+            key = check_key(f"{report}/{period}")
+        except InputError as exc:
+            return page(request, "error.html", {"reviewer": reviewer, "error": str(exc)}, 404)
+        try:
+            result = desk.publish(key, reviewer.name)
         except AgentError as exc:
-            return draft_page(request, reviewer, week, status=409, publish_error=str(exc))
-        return RedirectResponse(f"/drafts/{week}?msg={quote(f'published to {result.path}')}", status_code=303)
+            return draft_page(request, reviewer, key, status=409, publish_error=str(exc))
+        return RedirectResponse(f"/drafts/{key}?msg={quote(f'published to {result.path}')}", status_code=303)
 
     return app
 

@@ -82,7 +82,8 @@ def build_hostile_page(root: Path) -> HostilePage:
 
     repo = Path(__file__).resolve().parents[2]
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
-    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_OUTPUT_DIR=str(root / "out"))
+    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_DRAFTS_DIR=str(root / "drafts"),
+               AGENT_SITE_DIR=str(root / "site"))
     fetched = subprocess.run([sys.executable, "-m", "agent", "fetch", "--from-sample"], env=env,
                              capture_output=True, text=True, timeout=300)
     if fetched.returncode != 0:
@@ -101,7 +102,7 @@ def build_hostile_page(root: Path) -> HostilePage:
                         score=1.0, notice_no=d.notice_no, effective_dates=d.effective_dates,  # type: ignore[attr-defined]
                         publisher=d.publisher) for d in docs]  # type: ignore[attr-defined]
     inputs = inputs_for(WEEK, build_fact_sheet(store, WEEK), retrieved=Retrieved(passages=passages))
-    draft(inputs, get_backend("template", settings), settings.output_dir)
+    draft(inputs, get_backend("template", settings), settings.drafts_dir / "trade-briefing")
     desk = ReviewDesk(settings)
     for item in desk.items(WEEK):
         desk.decide(item, "approve", "pat")

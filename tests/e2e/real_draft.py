@@ -18,9 +18,11 @@ WEEK = "2026-W07"
 
 
 def build_bundled_draft(root: Path, week: str = WEEK, output_dir: Path | None = None) -> dict[str, str]:
-    """Write the week's draft under ``root/out`` (or ``output_dir``; store in ``root/data``); returns the agent env."""
+    """Write the week's draft under ``root/drafts`` (or ``output_dir``; store in ``root/data``, site
+    ``root/site``); returns the agent env."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
-    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_OUTPUT_DIR=str(output_dir or root / "out"))
+    env.update(AGENT_DATA_DIR=str(root / "data"), AGENT_DRAFTS_DIR=str(output_dir or root / "drafts"),
+               AGENT_SITE_DIR=str(root / "site"))
     fetched = subprocess.run([sys.executable, "-m", "agent", "fetch", "--from-sample"], env=env,
                              capture_output=True, text=True, timeout=300)
     if fetched.returncode != 0:
@@ -43,15 +45,19 @@ def draft_week(env: dict[str, str], week: str, charts: bool = False) -> None:
     settings = load_settings(env)
     store = Store(settings.data_dir)
     report_week = parse_week(week)
-    recent = [d for d in store.policy_docs()
-              if report_week.end - timedelta(days=90) <= d.publish_date <= report_week.end][:4]
+    taken: dict[str, int] = {}
+    recent = []
+    for d in store.policy_docs():  # the four newest of each publisher, as the narrator's retrieval takes them
+        if report_week.end - timedelta(days=90) <= d.publish_date <= report_week.end and taken.get(d.publisher, 0) < 4:
+            taken[d.publisher] = taken.get(d.publisher, 0) + 1
+            recent.append(d)
     passages = [Passage(doc_id=hashlib.sha256(d.url.encode()).hexdigest()[:12], chunk_id="0",
                         title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
                         text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
                         effective_dates=d.effective_dates, publisher=d.publisher) for d in recent]
     sheet = build_fact_sheet(store, week)
     result = draft(inputs_for(week, sheet, retrieved=Retrieved(passages=passages)), get_backend("template", settings),
-                   settings.output_dir)
+                   settings.drafts_dir / "trade-briefing")
     if charts and result.markdown_path and result.sidecar_path:
         from agent.site.attach import attach_charts
         from agent.site.chart_facts import chart_facts

@@ -30,7 +30,7 @@ def published_site(root: Path) -> PublishedSite:
     from agent.review import ReviewDesk
 
     source = root / "site"
-    drafts = source / "docs" / "Narrator" / "trade_briefing"
+    drafts = root / "drafts"  # drafts live outside the site source; only publish writes into it
     env = build_bundled_draft(root, WEEKS[0], output_dir=drafts)
     env["AGENT_SITE_DIR"] = str(source)
     draft_week(env, WEEKS[0], charts=True)
@@ -42,4 +42,4 @@ def published_site(root: Path) -> PublishedSite:
         for item in desk.items(week):
             desk.decide(item, "approve", "Site Tester")
         published[week] = desk.publish(week, "Site Tester").path
-    return PublishedSite(env, source, published, drafts)
+    return PublishedSite(env, source, published, drafts / "trade-briefing")

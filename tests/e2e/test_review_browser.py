@@ -97,14 +97,15 @@ def _sign_in(page: Page, base: str, token: str) -> None:
 
 @pytest.fixture()
 def served(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
-    out = tmp_path / "out"
-    out.mkdir()
+    drafts = tmp_path / "drafts" / "trade-briefing"
+    drafts.mkdir(parents=True)
     for f in FIXTURES.glob(f"{WEEK}-trade-briefing.*"):
-        shutil.copy(f, out / f.name)
+        shutil.copy(f, drafts / f.name)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
-    env.update(AGENT_DATA_DIR=str(tmp_path / "data"), AGENT_OUTPUT_DIR=str(out))
+    env.update(AGENT_DATA_DIR=str(tmp_path / "data"), AGENT_DRAFTS_DIR=str(drafts.parent),
+               AGENT_SITE_DIR=str(tmp_path / "site"))
     with _serve(env) as (base, token):
-        yield base, token, out
+        yield base, token, tmp_path / "site" / "docs" / "Narrator" / "trade_briefing"
 
 
 def test_reviewer_takes_a_draft_from_flagged_to_published_in_the_browser(served: tuple[str, str, Path]) -> None:
@@ -143,7 +144,7 @@ def test_reviewer_takes_a_draft_from_flagged_to_published_in_the_browser(served:
         page.click("#publish-button")
         expect(page.locator(".message")).to_contain_text("published to")
 
-    published = (out / "published" / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8")
+    published = (out / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8")
     assert "<!--claim" not in published
     assert good in published
     assert "半導體進口增加可能是主要推力（推測）" in published
@@ -160,7 +161,7 @@ def test_the_bundled_week_draft_is_published_from_the_browser(tmp_path: Path) ->
     from agent.review import ReviewDesk
 
     env = build_bundled_draft(tmp_path, WEEK)
-    out = Path(env["AGENT_OUTPUT_DIR"])
+    out = Path(env["AGENT_SITE_DIR"]) / "docs" / "Narrator" / "trade_briefing"
     claims = [i.claim_id for i in ReviewDesk(load_settings(env)).items(WEEK)]
     assert len(claims) >= 3
     with _serve(env) as (base, token), _browser() as page:
@@ -188,6 +189,6 @@ def test_the_bundled_week_draft_is_published_from_the_browser(tmp_path: Path) ->
         page.click("#publish-button")
         expect(page.locator(".message")).to_contain_text("published to")
 
-    published = (out / "published" / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8")
+    published = (out / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8")
     assert "<!--claim" not in published and good in published
     assert "reviewed_by:\n- E2E Reviewer\n" in published

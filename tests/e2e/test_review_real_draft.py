@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def real_draft(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReviewDesk, Path]:
     settings = load_settings(build_bundled_draft(tmp_path_factory.mktemp("real"), WEEK))
-    return ReviewDesk(settings), settings.output_dir
+    return ReviewDesk(settings), settings.drafts_dir / "trade-briefing"
 
 
 def test_the_bundled_week_goes_from_flagged_to_published(real_draft: tuple[ReviewDesk, Path]) -> None:
@@ -46,7 +46,8 @@ def test_the_bundled_week_goes_from_flagged_to_published(real_draft: tuple[Revie
     result = desk.publish(WEEK, "ann")
     page = result.path.read_text(encoding="utf-8")
     draft_text = (out / f"{WEEK}-trade-briefing.md").read_text(encoding="utf-8")
-    assert result.path.parent.name == "published" and "<!--claim" in draft_text
+    assert result.path == desk.site_dir / "docs" / "Narrator" / "trade_briefing" / f"{WEEK}-trade-briefing.md"
+    assert "<!--claim" in draft_text
     assert not ANY_MARKER_RE.search(page)
     assert good in page and reject.text not in page and approve.text in page
     # the body may only lose numbers or gain verified edits (front matter adds review timestamps)

@@ -18,11 +18,13 @@ import pandas as pd
 from tools.countries import resolve
 from tools.errors import DataGapError
 from tools.facts import make
+from tools.facts.census_extras import census_extras
 from tools.facts.census_facts import CensusResult, headline_facts
 from tools.facts.key import FactKey
 from tools.facts.model import Basis, Fact, FactSheet, Period, QualityFlag
 from tools.facts.registry import BUILT_IN, Producers, StoreTables, TradeStore, registered
 from tools.metrics import census as cm
+from tools.metrics.world import partners_only
 from tools.weeks import ReportWeek, census_last_month, census_release_date, comtrade_last_year, parse_week
 
 
@@ -54,7 +56,8 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
     """
     rw = parse_week(week)
     codes = _reporter_codes(reporters)
-    census = store.census_monthly()
+    census_all = store.census_monthly()
+    census = partners_only(census_all)  # the all-countries total (CTY_CODE '-') is not a partner
     comtrade = store.comtrade_annual()
     if census.empty and comtrade.empty:
         raise DataGapError("the store holds no trade data (Census monthly and Comtrade annual are both empty); "
@@ -108,10 +111,12 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
             message_zh=(f"UN Comtrade 為年度資料，本週可用最新年度為 {sheet.data_cutoff['comtrade']} 年"
                         "（年度資料約於次年年中齊備），非本週即時數據"),
         ))
+    if with_census and not census_in.empty:
+        csrc = next((f.source for f in cres.facts if f.source is not None), None)
+        ef, eflags = census_extras(store, census_all, c_cut, csrc)
+        facts += ef
+        flags += eflags
     if with_census:
-        rf, rflags = _revision_facts(store, c_cut)
-        facts += rf
-        flags += rflags
         facts += _comparison_facts(rw, census, cres, "wow", parse_week(rw.prev_week), "上週")
         facts += _comparison_facts(rw, census, cres, "yago", parse_week(rw.year_ago_week), "去年同週")
     if "comtrade" in sheet.data_cutoff:
@@ -211,36 +216,6 @@ def _stale_flags(rw: ReportWeek, c_cut: str, y_cut: int, census: pd.DataFrame, c
                 message_zh=f"資料庫內 UN Comtrade 資料僅至 {int(latest)} 年，{y_cut} 年資料應已可取得",
             ))
     return flags
-
-
-def _revision_facts(store: TradeStore, cutoff: str) -> tuple[list[Fact], list[QualityFlag]]:
-    rev = store.census_revisions()
-    if rev is None or rev.empty:
-        return [], []
-    rev = rev[rev["period"] <= cutoff]
-    facts: list[Fact] = []
-    for r in rev.itertuples(index=False):
-        if pd.isna(r.old_value) or pd.isna(r.new_value):
-            continue
-        cty, p, flow = str(r.cty_code), str(r.period), str(r.flow)
-        delta = float(r.new_value) - float(r.old_value)
-        y, m = p.split("-")
-        facts.append(make.usd_fact(
-            key=FactKey(source="census", reporter="842", partner=cty, flow=flow, measure="revision",
-                        basis=Basis.MONTH, start=p, end=p), kind="revision", value=delta,
-            period=make.period(p, p, Basis.MONTH, f"{y} 年 {int(m)} 月"),
-            subject={"scheme": "census", "reporter": "842", "partner": cty, "flow": flow,
-                     "old_vintage": str(r.old_vintage), "new_vintage": str(r.new_vintage)},
-            label_zh=f"美國普查局 {p} {('出口' if flow == 'exports' else '進口')}數據修正幅度",
-            note_zh=f"由 {float(r.old_value):,.0f} 修正為 {float(r.new_value):,.0f} 美元",
-        ))
-    flags = []
-    if facts:
-        flags.append(QualityFlag(
-            code="revision", severity="info", subject={"scheme": "census"}, fact_ids=[f.id for f in facts],
-            message_zh=f"美國普查局有 {len(facts)} 筆月度數據在不同版本間被修正，本週採用最新版本",
-        ))
-    return facts, flags
 
 
 def _comparison_facts(rw: ReportWeek, census: pd.DataFrame, current: CensusResult, prefix: str,

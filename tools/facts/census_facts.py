@@ -154,6 +154,7 @@ def _extreme_facts(cty: str, pzh: str, ext: Mapping[str, Any], src: list[SourceR
     out = []
     ws, we = str(ext["window_start"]), str(ext["window_end"])
     per = make.period(ws, we, Basis.WINDOW, f"{ws} 至 {we}")
+    since = f"{ws[:4]} 年" if ws.endswith("-01") else ws  # "2013 年以來" when the window opens in January
     for name, value, month, word in (
         ("max_deficit", ext["min_value"], ext["min_period"], "逆差"),
         ("max_surplus", ext["max_value"], ext["max_period"], "順差"),
@@ -164,7 +165,7 @@ def _extreme_facts(cty: str, pzh: str, ext: Mapping[str, Any], src: list[SourceR
             key=FactKey(source="census", reporter=US, partner=cty, flow="balance", measure=name, basis=Basis.WINDOW,
                         start=ws, end=we), kind="monthly_extreme", value=value, period=per,
             subject=_subject(cty, pzh, flow="balance", month=str(month), extreme=name),
-            label_zh=f"美國對{pzh}單月貿易{word}（{ws} 以來最大，{month}）", sources=src, magnitude=True,
+            label_zh=f"美國對{pzh}單月貿易{word}（{month}，{since}以來最大）", sources=src, magnitude=True,
             note_zh=f"比較範圍為資料庫內連續月份 {ws} 至 {we}（共 {int(ext['months'])} 個月），非歷史紀錄",
         ))
     return out

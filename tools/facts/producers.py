@@ -14,6 +14,7 @@ import pandas as pd
 from tools.facts import census_facts as cf
 from tools.facts import comtrade_facts as tf
 from tools.facts import derived
+from tools.facts import worldbank_facts as wf
 from tools.facts.model import Fact
 from tools.facts.registry import Produced, StoreTables, register
 
@@ -131,3 +132,20 @@ class DerivedProducer:
         ch = derived.change_fact(cur, base)
         return (cur, base, ch) if ch is not None else None
 
+@register("worldbank")
+class WorldBankProducer:
+    """World Bank indicators by year (tools.facts.worldbank_facts); Taiwan is flagged as not covered."""
+
+    source = "worldbank"
+
+    def __init__(self, tables: StoreTables) -> None:
+        self.tables = tables
+
+    def week(self, rw: object) -> Produced:
+        """Nothing for the weekly sheet: the briefing shows no macro context (the monthly reports ask ``sheet``)."""
+        return Produced()
+
+    def sheet(self, years: tuple[int, int] | None = None) -> wf.WorldBankResult:
+        reader = getattr(self.tables.store, "worldbank_indicators", None)
+        frame = reader() if callable(reader) else pd.DataFrame(columns=["indicator", "iso3", "year", "value"])
+        return wf.worldbank_facts(frame, years)

@@ -96,10 +96,11 @@ class CensusClient:
         return Fetched(raw=raw, census=parse_monthly(raw, flow), provenance=_provenance(flow, since, until, countries))
 
     def hs_detail(
-        self, flow: Flow, level: str, since: str, until: str, countries: Sequence[str] = DEFAULT_COUNTRIES
+        self, flow: Flow, level: str, since: str, until: str, countries: Sequence[str] = DEFAULT_COUNTRIES,
+        *, with_ytd: bool = True,
     ) -> Fetched:
         """The optional HS-level detail (``COMM_LVL``) for some partners and months, stored apart from totals."""
-        url, params = hs_request(self.base_url, self.api_key, flow, level, since, until, countries)
+        url, params = hs_request(self.base_url, self.api_key, flow, level, since, until, countries, with_ytd=with_ytd)
         raw = self.http.request("GET", url, params=params)
         return Fetched(raw=raw, census_hs=parse_hs(raw, flow, check_level(level)),
                        provenance=_provenance(flow, since, until, countries, HS_DATASET + level.upper()))
@@ -117,14 +118,19 @@ def _provenance(flow: str, since: str, until: str, countries: Sequence[str],
 
 
 def hs_request(
-    base_url: str, api_key: str, flow: Flow, level: str, since: str, until: str, countries: Sequence[str]
+    base_url: str, api_key: str, flow: Flow, level: str, since: str, until: str, countries: Sequence[str],
+    *, with_ytd: bool = True,
 ) -> tuple[str, list[tuple[str, str]]]:
-    """The optional HS-detail question: commodities at one level for some partners and months."""
+    """The optional HS-detail question: commodities at one level for some partners and months.
+
+    ``with_ytd=False`` leaves the year-to-date variable out (the bundled pull never asked for it).
+    """
     level = check_level(level)
     if not countries:
         raise InputError("HS detail needs at least one country code")
     code_var, desc_var, month_var, ytd_var = HS_VARIABLES[flow]
-    params = [("get", ",".join((code_var, desc_var, month_var, ytd_var))), ("COMM_LVL", level)]
+    get = (code_var, desc_var, month_var) + ((ytd_var,) if with_ytd else ())
+    params = [("get", ",".join(get)), ("COMM_LVL", level)]
     params += [("CTY_CODE", code) for code in countries]
     params.append(("time", time_predicate(since, until)))
     if api_key:

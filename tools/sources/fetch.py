@@ -20,11 +20,22 @@ from tools.errors import InputError, SourceError
 from tools.settings import SPECS, Settings
 from tools.sources.census import DEFAULT_COUNTRIES, CensusClient, check_level, check_month
 from tools.sources.comtrade import DEFAULT_REPORTERS, DEFAULT_YEARS, FLOWS, ComtradeClient
+from tools.sources.federal_register import FederalRegisterClient, window_start
 from tools.sources.http import HttpPolicy, SourceHttp
 from tools.sources.mofcom import DEFAULT_COLUMNS, MofcomClient
 from tools.sources.records import SOURCES, Fetched, SourceName
 from tools.sources.registry import SOURCE_SPECS
-from tools.sources.sample import SAMPLE_CENSUS_WINDOWS, SAMPLE_COMTRADE_PAIR, sample_transport
+from tools.sources.sample import (
+    SAMPLE_CENSUS_HISTORY,
+    SAMPLE_CENSUS_HS,
+    SAMPLE_CENSUS_TOTAL,
+    SAMPLE_CENSUS_WINDOWS,
+    SAMPLE_COMTRADE_PAIR,
+    SAMPLE_FR_SINCE,
+    sample_transport,
+)
+from tools.sources.worldbank import DEFAULT_ECONOMIES, INDICATORS, WorldBankClient
+from tools.sources.worldbank import DEFAULT_YEARS as WB_YEARS
 from tools.store import Store
 
 #: Setting that holds each source's base URL (declared in its SourceSpec).
@@ -44,6 +55,8 @@ class FetchOptions:
     mofcom_pages: int = 3
     #: Census only: fetch HS-level detail at this COMM_LVL (HS2/HS4/HS6/HS10) instead of country totals.
     hs_level: str | None = None
+    #: Federal Register only: first publication day (YYYY-MM-DD) of the BIS search (default: Jan 1 last year).
+    fr_since: str | None = None
 
 
 @dataclass
@@ -108,13 +121,16 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
             until = check_month(options.until, "--until") if options.until else now.strftime("%Y-%m")
             windows = [(since, until, True)]
         if options.hs_level:
-            jobs["census"] = _hs_jobs(census, options.hs_level, windows[0][0], windows[0][1])
+            jobs["census"] = (_sample_hs_jobs(census) if options.from_sample
+                              else _hs_jobs(census, options.hs_level, windows[0][0], windows[0][1]))
         else:
             jobs["census"] = [
                 (f"census {flow} {since}..{until}", _call(census.monthly_totals, flow, since, until, DEFAULT_COUNTRIES,
                                                            with_ytd=ytd))
                 for since, until, ytd in windows for flow in ("exports", "imports")
             ]
+            if options.from_sample:
+                jobs["census"] += _sample_history_jobs(census) + _sample_hs_jobs(census)
     if "comtrade" in http:
         comtrade = ComtradeClient(http["comtrade"], bases["comtrade"], key(SOURCE_SPECS["comtrade"].key_setting))
         cjobs: list[Job] = [
@@ -132,6 +148,19 @@ def plan(settings: Settings, options: FetchOptions, http: dict[SourceName, Sourc
             (f"mofcom column {c}", functools.partial(mofcom.column, c, options.mofcom_pages, known))
             for c in DEFAULT_COLUMNS
         ]
+    if "worldbank" in http:
+        worldbank = WorldBankClient(http["worldbank"], bases["worldbank"])
+        jobs["worldbank"] = [
+            (f"worldbank {i}", functools.partial(worldbank.indicator, i, DEFAULT_ECONOMIES, WB_YEARS))
+            for i in INDICATORS
+        ]
+    if "federal-register" in http:
+        fr = FederalRegisterClient(http["federal-register"], bases["federal-register"])
+        if options.from_sample:
+            since = SAMPLE_FR_SINCE
+        else:
+            since = options.fr_since or window_start()
+        jobs["federal-register"] = [(f"federal-register BIS since {since}", functools.partial(fr.documents, since))]
     return jobs
 
 
@@ -166,6 +195,23 @@ def _hs_jobs(census: CensusClient, level: str, since: str, until: str) -> list[J
     ]
 
 
+def _sample_history_jobs(census: CensusClient) -> list[Job]:
+    """The older vintage the sample holds: monthly totals since 2013 with the all-countries total row."""
+    since, until = SAMPLE_CENSUS_HISTORY
+    countries = (*DEFAULT_COUNTRIES, SAMPLE_CENSUS_TOTAL)
+    return [(f"census {flow} {since}..{until} (2025 vintage)",
+             _call(census.monthly_totals, flow, since, until, countries, with_ytd=False))
+            for flow in ("exports", "imports")]
+
+
+def _sample_hs_jobs(census: CensusClient) -> list[Job]:
+    """The HS detail the sample holds (HS2 imports 2023–2024), asked exactly as a live ``--hs HS2`` asks it."""
+    level, since, until, flows = SAMPLE_CENSUS_HS
+    countries = (*DEFAULT_COUNTRIES, SAMPLE_CENSUS_TOTAL)
+    return [(f"census {level} {flow} partners {since}..{until}",
+             _call(census.hs_detail, flow, level, since, until, countries, with_ytd=False)) for flow in flows]
+
+
 def _call(fn: Callable[..., Fetched], *args: object, **kwargs: object) -> Callable[[], list[Fetched]]:
     """A deferred single-answer call (bound now, so loop variables are not captured late)."""
     return lambda: [fn(*args, **kwargs)]
@@ -190,8 +236,10 @@ def run_fetch(
         raise InputError("--since/--until choose live Census months; the bundled sample has fixed months")
     if options.hs_level:
         check_level(options.hs_level)
-        if options.from_sample:
-            raise InputError("--hs asks the live Census API; the bundled sample holds country totals only")
+        if options.from_sample and check_level(options.hs_level) != SAMPLE_CENSUS_HS[0]:
+            raise InputError(f"the bundled sample holds {SAMPLE_CENSUS_HS[0]} detail only "
+                             f"({SAMPLE_CENSUS_HS[1]}..{SAMPLE_CENSUS_HS[2]}, imports); "
+                             f"got --hs {options.hs_level}")
         if "census" not in options.sources:
             raise InputError("--hs applies to the census source; add --source census")
     policy = policy or HttpPolicy.from_settings(settings)

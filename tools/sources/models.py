@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 
 class PolicyDoc(BaseModel):
-    """One export-control document as published (simplified Chinese kept verbatim)."""
+    """One export-control document as published (simplified Chinese kept verbatim; FR documents in English)."""
 
     url: str
     title: str = Field(description="headline from the list API / page body, never the site-name <title>")
@@ -25,4 +25,7 @@ class PolicyDoc(BaseModel):
     language: str = "zh-Hans"
     fetched_at: datetime
     raw_sha256: str = ""
+    doc_number: str = Field(default="", description="Federal Register document number, e.g. '2025-19508'")
+    citation: str = Field(default="", description="Federal Register citation, e.g. '90 FR 48193'")
+    doc_type: str = Field(default="", description="Federal Register type: Rule | Proposed Rule | Notice")
     synthetic: bool = False

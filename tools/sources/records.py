@@ -17,7 +17,7 @@ from typing import Literal
 from tools.sources.models import PolicyDoc
 from tools.sources.registry import SOURCES, SourceName
 
-__all__ = ["SOURCES", "SourceName", "RawResponse", "Provenance", "Fetched", "CensusRow", "CensusHsRow", "ComtradeRow"]
+__all__ = ["SOURCES", "SourceName", "RawResponse", "Provenance", "Fetched", "CensusRow", "CensusHsRow", "ComtradeRow", "WorldBankRow"]
 
 #: Query parameters that are credentials: never stored, never part of a query key.
 SECRET_PARAMS = frozenset({"key", "subscription-key"})
@@ -98,6 +98,18 @@ class ComtradeRow:
 
 
 @dataclass(frozen=True)
+class WorldBankRow:
+    """One annual observation of one World Bank indicator for one economy (None = not published)."""
+
+    iso3: str
+    country_name: str
+    indicator: str  # e.g. NY.GDP.MKTP.KD.ZG
+    indicator_name: str
+    year: int
+    value: float | None
+
+
+@dataclass(frozen=True)
 class Provenance:
     """What the client knew when it asked, stored with the answer so nobody re-parses the URL.
 
@@ -121,5 +133,6 @@ class Fetched:
     census_hs: list[CensusHsRow] = field(default_factory=list)
     comtrade: list[ComtradeRow] = field(default_factory=list)
     policy: list[PolicyDoc] = field(default_factory=list)
+    worldbank: list[WorldBankRow] = field(default_factory=list)
     row_capped: bool = False
     provenance: Provenance = field(default_factory=Provenance)

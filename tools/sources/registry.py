@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-SourceName = Literal["census", "comtrade", "mofcom"]
+SourceName = Literal["census", "comtrade", "mofcom", "worldbank", "federal-register"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,11 @@ SOURCE_SPECS: dict[SourceName, SourceSpec] = {
         # MOFCOM posts weekly.
         SourceSpec("mofcom", "商務部出口管制資訊網", "MOFCOM_BASE_URL", "", timedelta(days=7), "mofcom.exportcontrol",
                    kind="documents"),
+        # Annual indicators, revised a few times a year.
+        SourceSpec("worldbank", "世界銀行 WDI", "WORLDBANK_API_BASE", "", timedelta(days=180), "worldbank.wdi"),
+        # BIS publishes most weekdays.
+        SourceSpec("federal-register", "美國聯邦公報（BIS）", "FEDERAL_REGISTER_BASE_URL", "", timedelta(days=7),
+                   "federalregister.documents", kind="documents"),
     )
 }
 

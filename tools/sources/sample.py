@@ -22,8 +22,15 @@ from tools.sources.records import SECRET_PARAMS
 
 #: Census windows the bundled capture answers (the lone 2023-09 month carries no YTD basis).
 SAMPLE_CENSUS_WINDOWS = (("2024-01", "2025-11", True), ("2023-09", "2023-09", False))
+#: The Census API pull of 2025 (an older vintage): all-commodity monthly totals 2013–2024 for the five
+#: partners and ``-`` (total for all countries), no YTD; and HS2 general imports 2023–2024 (no exports).
+SAMPLE_CENSUS_TOTAL = "-"
+SAMPLE_CENSUS_HISTORY = ("2013-01", "2024-12")
+SAMPLE_CENSUS_HS = ("HS2", "2023-01", "2024-12", ("imports",))
 #: The one real Comtrade answer bundled: USA–Japan 2023, both flows, captured without breakdown filters.
 SAMPLE_COMTRADE_PAIR = (842, 392, 2023)
+#: The bundled Federal Register capture: every BIS document published from this day (165 of them).
+SAMPLE_FR_SINCE = "2025-01-01"
 
 
 def _key(method: str, path: str, params: list[tuple[str, str]], form: list[tuple[str, str]]) -> str:

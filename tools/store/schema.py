@@ -78,6 +78,16 @@ CREATE TABLE IF NOT EXISTS policy_docs (
     doc         TEXT NOT NULL           -- PolicyDoc as JSON
 );
 CREATE INDEX IF NOT EXISTS policy_url ON policy_docs (url);
+CREATE TABLE IF NOT EXISTS worldbank_values (   -- annual indicators; value NULL = not published (never filled)
+    manifest_id    INTEGER NOT NULL REFERENCES manifest(id),
+    iso3           TEXT NOT NULL,
+    country_name   TEXT NOT NULL,
+    indicator      TEXT NOT NULL,
+    indicator_name TEXT NOT NULL,
+    year           INTEGER NOT NULL,
+    value          REAL
+);
+CREATE INDEX IF NOT EXISTS worldbank_key ON worldbank_values (indicator, iso3, year);
 """
 
 #: Version 2: what the client knew about each answer (provenance), so pages cite it without parsing URLs.

@@ -50,6 +50,10 @@ COMTRADE_COLUMNS = [
     "dataset", "q_flow", "q_window", "q_reporter", "q_partner",
 ]
 REVISION_COLUMNS = ["cty_code", "period", "flow", "old_value", "new_value", "old_vintage", "new_vintage"]
+WORLDBANK_COLUMNS = [
+    "iso3", "country_name", "indicator", "indicator_name", "year", "value", "vintage", "fetched_at", "source_url",
+    "synthetic",
+]
 STATUS_COLUMNS = ["source", "snapshots", "rows", "first_fetched", "last_fetched", "last_checked", "synthetic", "stale"]
 
 
@@ -181,7 +185,7 @@ class Store:
             if when > latest[2]:
                 conn.execute("UPDATE manifest SET checked_at = ? WHERE id = ?", (when, latest[0]))
             return None
-        n_rows = len(item.census) + len(item.census_hs) + len(item.comtrade) + len(item.policy)
+        n_rows = len(item.census) + len(item.census_hs) + len(item.comtrade) + len(item.policy) + len(item.worldbank)
         cur = conn.execute(
             """INSERT INTO manifest (source, query_key, method, url, params, form, source_url, status,
                    content_type, sha256, raw_path, n_bytes, fetched_at, checked_at, vintage, synthetic,
@@ -219,6 +223,10 @@ class Store:
         conn.executemany(
             "INSERT INTO policy_docs VALUES (?, ?, ?)",
             [(mid, d.url, d.model_dump_json()) for d in item.policy],
+        )
+        conn.executemany(
+            "INSERT INTO worldbank_values VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(mid, r.iso3, r.country_name, r.indicator, r.indicator_name, r.year, r.value) for r in item.worldbank],
         )
         return n_rows
 
@@ -375,6 +383,28 @@ class Store:
             return []
         docs = [PolicyDoc.model_validate_json(text) for text in df["doc"]]
         return sorted(docs, key=lambda d: (d.publish_date, d.url), reverse=True)
+
+    def worldbank_indicators(self) -> pd.DataFrame:
+        """Latest vintage of every (indicator, economy, year); ``value`` NaN where the World Bank has none."""
+        df = self._read(
+            """SELECT iso3, country_name, indicator, indicator_name, year, value, vintage, fetched_at, source_url,
+                      synthetic
+               FROM (SELECT v.*, m.vintage, m.fetched_at, m.source_url, m.synthetic,
+                            ROW_NUMBER() OVER (PARTITION BY v.indicator, v.iso3, v.year
+                                               ORDER BY m.fetched_at DESC, m.id DESC) AS rn
+                     FROM worldbank_values v JOIN manifest m ON m.id = v.manifest_id)
+               WHERE rn = 1
+               ORDER BY indicator, iso3, year""",
+            table="worldbank_values",
+        )
+        if df is None:
+            df = pd.DataFrame(columns=WORLDBANK_COLUMNS)
+        df = df[WORLDBANK_COLUMNS].reset_index(drop=True)
+        df["year"] = df["year"].astype(int)
+        df["value"] = pd.to_numeric(df["value"], errors="coerce").astype(float)
+        df["fetched_at"] = pd.to_datetime(df["fetched_at"], utc=True)
+        df["synthetic"] = df["synthetic"].astype(bool)
+        return df
 
     def census_revisions(self) -> pd.DataFrame:
         """Every published month whose value changed between two stored vintages (old → new)."""
