@@ -9,7 +9,6 @@ after an intended change, and say why in the commit.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
@@ -113,12 +112,13 @@ def _bundled_page(root: Path) -> str:
     from agent.config import load_settings
     from agent.llm import get_backend
     from agent.narrate import Retrieved, draft, inputs_for
-    from agent.verify import to_traditional
     from tools.errors import AgentError
     from tools.facts.build import build_fact_sheet
     from tools.store import Store
     from tools.weeks import parse_week
-    from vectorstore.models import Passage
+
+    sys.path.insert(0, str(Path(__file__).parent / "e2e"))
+    from real_draft import stored_passages
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENT_")}
     env.update(AGENT_DATA_DIR=str(root / "data"))
@@ -135,16 +135,7 @@ def _bundled_page(root: Path) -> str:
         except AgentError:
             return None
 
-    taken: dict[str, int] = {}
-    recent = []
-    for d in store.policy_docs():  # the four newest of each publisher, as the narrator's retrieval takes them
-        if week.end - timedelta(days=90) <= d.publish_date <= week.end and taken.get(d.publisher, 0) < 4:
-            taken[d.publisher] = taken.get(d.publisher, 0) + 1
-            recent.append(d)
-    passages = [Passage(doc_id=hashlib.sha256(d.url.encode()).hexdigest()[:12], chunk_id="0",
-                        title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
-                        text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
-                        effective_dates=d.effective_dates, publisher=d.publisher) for d in recent]
+    passages = stored_passages(store, week.end)
     inputs = inputs_for(WEEK, build_fact_sheet(store, WEEK), prev=sheet_or_none(week.prev_week),  # type: ignore[arg-type]
                         year_ago=sheet_or_none(week.year_ago_week),  # type: ignore[arg-type]
                         retrieved=Retrieved(passages=passages))

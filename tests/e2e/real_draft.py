@@ -11,8 +11,9 @@ import hashlib
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 WEEK = "2026-W07"
 
@@ -31,30 +32,34 @@ def build_bundled_draft(root: Path, week: str = WEEK, output_dir: Path | None = 
     return env
 
 
+def stored_passages(store: Any, week_end: date) -> list[Any]:
+    """The stored sample documents of the 90 days before ``week_end`` as passages (no vector index),
+    the four newest of each publisher, picked by the narrator's own rule."""
+    from agent.narrate.retrieval import RECENT_DAYS, newest_per_publisher
+    from agent.verify import to_traditional
+    from vectorstore.models import Passage
+
+    recent = [Passage(doc_id=hashlib.sha256(d.url.encode()).hexdigest()[:12], chunk_id="0",
+                      title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
+                      text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
+                      effective_dates=d.effective_dates, publisher=d.publisher)
+              for d in store.policy_docs() if week_end - timedelta(days=RECENT_DAYS) <= d.publish_date <= week_end]
+    return newest_per_publisher(recent, 4)
+
+
 def draft_week(env: dict[str, str], week: str, charts: bool = False) -> None:
     """Draft ``week`` from the store ``env`` points to (fetched already); with ``charts``, attach its charts."""
     from agent.config import load_settings
     from agent.llm import get_backend
     from agent.narrate import Retrieved, draft, inputs_for
-    from agent.verify import to_traditional
     from tools.facts.build import build_fact_sheet
     from tools.store import Store
     from tools.weeks import parse_week
-    from vectorstore.models import Passage
 
     settings = load_settings(env)
     store = Store(settings.data_dir)
     report_week = parse_week(week)
-    taken: dict[str, int] = {}
-    recent = []
-    for d in store.policy_docs():  # the four newest of each publisher, as the narrator's retrieval takes them
-        if report_week.end - timedelta(days=90) <= d.publish_date <= report_week.end and taken.get(d.publisher, 0) < 4:
-            taken[d.publisher] = taken.get(d.publisher, 0) + 1
-            recent.append(d)
-    passages = [Passage(doc_id=hashlib.sha256(d.url.encode()).hexdigest()[:12], chunk_id="0",
-                        title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
-                        text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
-                        effective_dates=d.effective_dates, publisher=d.publisher) for d in recent]
+    passages = stored_passages(store, report_week.end)
     sheet = build_fact_sheet(store, week)
     result = draft(inputs_for(week, sheet, retrieved=Retrieved(passages=passages)), get_backend("template", settings),
                    settings.drafts_dir / "trade-briefing")
