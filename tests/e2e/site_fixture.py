@@ -8,6 +8,8 @@ left unpublished, so a test can prove a draft never reaches the site.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from real_draft import build_bundled_draft, draft_week
 
 WEEKS = ("2026-W06", "2026-W07")
 UNPUBLISHED = "2026-W08"
+MONTHLY = "policy-tracker/2025-10"  # a monthly report, drafted and published the way a user does it
 
 
 @dataclass(frozen=True)
@@ -42,4 +45,13 @@ def published_site(root: Path) -> PublishedSite:
         for item in desk.items(week):
             desk.decide(item, "approve", "Site Tester")
         published[week] = desk.publish(week, "Site Tester").path
+    report, month = MONTHLY.split("/")
+    drafted = subprocess.run([sys.executable, "-m", "agent", "draft", "--report", report, "--month", month,
+                              "--llm", "template"], env=env, capture_output=True, text=True, timeout=300)
+    if drafted.returncode != 0:
+        raise RuntimeError(f"agent draft --report {report} failed: {drafted.stderr[-500:]}")
+    desk = ReviewDesk(load_settings(env))
+    for item in desk.items(MONTHLY):
+        desk.decide(item, "approve", "Site Tester")
+    published[MONTHLY] = desk.publish(MONTHLY, "Site Tester").path
     return PublishedSite(env, source, published, drafts / "trade-briefing")

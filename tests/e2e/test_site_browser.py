@@ -118,8 +118,7 @@ def test_a_monthly_report_renders_when_one_is_published(page: Page, base: str, b
                                                        tmp_path: Path) -> None:
     _, out = built_site
     monthly = [p for p in out.glob("Narrator/*/*/index.html") if "trade_briefing" not in p.parts]
-    if not monthly:
-        pytest.skip("no monthly report is published from the bundled sample yet (issue 12)")
+    assert monthly, "the published policy tracker is missing from the built site"
     url = "/" + monthly[0].parent.relative_to(out).as_posix() + "/"
     page.goto(f"{base}{url}")
     assert page.locator("table").count() >= 1
