@@ -98,3 +98,18 @@ def test_a_balance_answer_cites_both_queries(sample_store: Path) -> None:
     ans = json.loads(out.stdout)
     balance = ans["facts"]["census.5830.balance.month.2025-10_2025-10"]
     assert sorted(s["flow"] for s in balance["sources"]) == ["exports", "imports"]
+
+
+def test_a_partners_monthly_series_is_the_same_facts_as_asking_month_by_month(flip_store: Path) -> None:
+    """The chart's batch path must say exactly what chat says for any one month (one fact engine)."""
+    from tools.facts import census_facts as cf
+
+    monthly = Store(flip_store).census_monthly()
+    gap = monthly[monthly["period"] != "2024-06"].copy()  # a month never fetched is no point on the chart
+    gap.loc[gap["period"] == "2025-03", "imports_usd"] = float("nan")  # nor is a month with one flow missing
+    series = cf.month_facts(gap, "4280", "balance", "德國")
+    singles = [cf.sum_fact(gap, "4280", "balance", m, m, "德國") for m in MONTHS]
+    expected = [f for f in singles if f is not None]
+    assert [f.model_dump() for f in series] == [f.model_dump() for f in expected]
+    assert len(series) == len(MONTHS) - 2 and series[0].key.start == "2024-01"
+    assert [f.value for f in series[:2]] == [0.2e9, 0.2e9] and series[-1].value == -0.2e9

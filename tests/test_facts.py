@@ -8,7 +8,7 @@ from test_facts_helpers import TAIWAN_MUSD, FakeStore, census_frame, comtrade_fr
 
 from tools.errors import DataGapError, InputError
 from tools.facts.build import build_fact_sheet
-from tools.facts.model import FactSheet
+from tools.facts.model import Fact, FactSheet
 
 
 def _partner_table(reporter: int, year: int, flow: str, n: int, scale: float = 1.0) -> list[tuple]:
@@ -220,7 +220,6 @@ def test_display_forms_pass_the_verifier_and_wrong_numbers_do_not(sheet):
 def test_every_fact_has_a_key_and_its_id_is_the_keys_name(sample_sheet: FactSheet) -> None:
     """The id is printed from the key in one place; an old id-only fact reads back to the same key."""
     from tools.facts.key import fact_id, key_from_legacy_id
-    from tools.facts.model import Fact
 
     assert sample_sheet.facts
     for fact in sample_sheet.facts:
@@ -250,3 +249,18 @@ def test_a_balance_cites_both_queries_and_an_import_figure_the_imports_query(sam
     assert imports.sources[0].dataset == "census.intltrade.hs" and imports.sources[0].window  # as the client asked
     hhi = sheet.get("comtrade.392.X.2024.hhi").sources[0]
     assert (hhi.reporter, hhi.window, hhi.flow) == ("392", "2024", "X")
+
+
+def test_find_sees_facts_added_replaced_or_removed_after_an_earlier_question(sheet: FactSheet) -> None:
+    """``find`` answers from an index; a sheet edited between two questions must still be answered right."""
+    sheet = sheet.model_copy(update={"facts": list(sheet.facts)})
+    first = sheet.find(source="census", partner="5830", flow="balance")
+    assert first
+    added = Fact.model_validate({**first[0].model_dump(exclude={"key", "id"}), "key": first[0].key.with_(partner="9999")})
+    sheet.facts.append(added)
+    assert [f.id for f in sheet.find(partner="9999")] == [added.id] and "9999" in added.id
+    sheet.facts[-1] = Fact.model_validate({**first[0].model_dump(exclude={"key", "id"}),
+                                           "key": first[0].key.with_(partner="8888")})
+    assert sheet.find(partner="9999") == [] and len(sheet.find(partner="8888")) == 1
+    sheet.facts = [f for f in sheet.facts if f.key.partner != "5830"]
+    assert sheet.find(source="census", partner="5830", flow="balance") == []

@@ -209,3 +209,25 @@ def test_an_answer_keeps_what_the_client_asked_and_an_old_store_is_migrated(tmp_
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
     assert set(PROVENANCE_COLUMNS) <= have and version == str(SCHEMA_VERSION)
     assert len(old.manifest()) == 1  # nothing lost
+
+
+def test_a_table_read_again_after_a_save_shows_the_new_answer_and_edits_never_leak(tmp_path: Path) -> None:
+    """Tables are remembered per stored content: a draft reads them twice, a fetch in between must show."""
+    store = Store(tmp_path)
+    store.save([census_answer("exports", {"2024-01": 100.0, "2024-02": 200.0}, T1)])
+    first = store.census_monthly()
+    first.loc[:, "exports_usd"] = -1.0  # a caller editing its copy
+    assert store.census_monthly().set_index("period").loc["2024-02", "exports_usd"] == 200.0
+    store.save([census_answer("exports", {"2024-01": 100.0, "2024-02": 250.0}, T2)])
+    assert store.census_monthly().set_index("period").loc["2024-02", "exports_usd"] == 250.0
+    other = Store(tmp_path)  # another process's view of the same file agrees
+    assert other.census_monthly().set_index("period").loc["2024-02", "exports_usd"] == 250.0
+
+
+def test_hs_detail_keeps_the_newest_answer_per_cell_when_two_answers_overlap(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save([hs_answer({("85", "2024-01"): 10.0, ("84", "2024-01"): 5.0}, T1)])
+    store.save([hs_answer({("85", "2024-01"): 12.0}, T2)])
+    hs = store.census_hs("HS2").set_index("commodity")
+    assert hs.loc["85", "value_usd"] == 12.0 and hs.loc["84", "value_usd"] == 5.0
+    assert hs.loc["85", "fetched_at"] == pd.Timestamp(T2) and hs.loc["84", "fetched_at"] == pd.Timestamp(T1)

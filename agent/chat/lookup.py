@@ -97,6 +97,11 @@ class Lookup:
         """exports/imports/balance of US trade with ``cty`` summed over ``start``..``end`` (all months present)."""
         return self._keep(self._census.value(cty, kind, start, end, partner_zh))
 
+    def census_month_values(self, cty: str, kind: str, partner_zh: str) -> list[Fact]:
+        """``census_value`` for every stored month of ``cty``, oldest first, in one pass."""
+        return [kept for fact in self._census.month_values(cty, kind, partner_zh)
+                if (kept := self._keep(fact)) is not None]
+
     def census_yoy(self, current: Fact, base: Fact) -> Fact | None:
         """Same-basis change against ``base`` (the same months a year earlier): the producer's rule, so a
         balance that changes sign is 由順差轉為逆差 (a text fact), as in the briefing."""

@@ -50,14 +50,9 @@ def chart_facts(store: Store, sheet: FactSheet) -> ChartFacts:
         comtrade = comtrade[comtrade["year"] <= int(y_cut)].reset_index(drop=True)
     monthly: list[Fact] = []
     if not census.empty:
+        partner = Lookup(census=census, comtrade=comtrade.iloc[0:0], sheet=sheet)
         for cty, name in _partners(sheet).items():
-            # one partner's rows per lookup: a long history stays quick to walk month by month
-            partner = Lookup(census=census[census["cty_code"] == cty].reset_index(drop=True),
-                             comtrade=comtrade.iloc[0:0], sheet=sheet)
-            for month in partner.census_months(cty):
-                fact = partner.census_value(cty, "balance", month, month, name)
-                if fact is not None:
-                    monthly.append(fact)
+            monthly += partner.census_month_values(cty, "balance", name)
     lookup = Lookup(census=census.iloc[0:0], comtrade=comtrade, sheet=sheet)
     hhi: list[Fact] = []
     if not comtrade.empty:

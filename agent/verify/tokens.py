@@ -12,6 +12,7 @@ period is never mistaken for a subtraction or a negative number.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -224,6 +225,14 @@ def number_tokens(text: str) -> list[Token]:
     Candidates from all patterns are ordered by position, then by pattern priority (the
     order of ``_PATTERNS``), and taken greedily — the same rule as one big alternation.
     """
+    return list(_tokens_of(text))
+
+
+@functools.lru_cache(maxsize=32768)
+def _tokens_of(text: str) -> tuple[Token, ...]:
+    """Why cached: the verifier tokenises every display form of every cited fact for each sentence
+    group, and the same few thousand strings come back in one draft (and again in this week's and
+    last week's sheets); tokens are frozen, so sharing them is safe."""
     folded = fold(text)
     candidates: list[tuple[int, int, re.Match[str]]] = []
     for priority, (_, pattern) in enumerate(_SINGLE):
@@ -243,4 +252,4 @@ def number_tokens(text: str) -> list[Token]:
             continue
         tokens.append(token)
         taken_until = m.end()
-    return tokens
+    return tuple(tokens)

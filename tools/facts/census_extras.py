@@ -7,7 +7,6 @@ adopt them as one producer; each part lives in its own module and says what it c
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pandas as pd
@@ -20,44 +19,31 @@ from tools.facts.taiwan_mirror_facts import taiwan_mirror_facts
 from tools.metrics.world import partners_only
 from tools.sources import taiwan_mof
 
-_HS_CACHE: dict[tuple[str, int, int], pd.DataFrame] = {}
-#: (store key, last HS month used, partners) -> the contribution facts (same for every week past that month)
+#: (stored content, last HS month used, partners) -> the contribution facts (same for every week past that month)
 _HS_FACTS: dict[tuple[object, ...], HsResult] = {}
 
 
 def stored_hs(store: Any) -> pd.DataFrame:
-    """The store's HS detail, read once per process while the store file is unchanged (a draft builds
-    this week's and last week's sheets from the same store)."""
+    """The store's HS2 detail (a store without an HS table, such as a test's stand-in, has none)."""
     reader = getattr(store, "census_hs", None)
-    if reader is None:
-        return pd.DataFrame()
-    path = getattr(store, "db_path", None)
-    try:
-        st = os.stat(path) if path else None
-    except OSError:
-        st = None
-    if st is None:
-        _HS_FACTS.clear()  # nothing to key a cached computation on
-        return pd.DataFrame(reader("HS2"))
-    key = (str(path), st.st_mtime_ns, st.st_size)
-    if key not in _HS_CACHE:
-        _HS_CACHE.clear()
-        _HS_FACTS.clear()
-        _HS_CACHE[key] = reader("HS2")
-    return _HS_CACHE[key]
+    return pd.DataFrame(reader("HS2")) if reader is not None else pd.DataFrame()
 
 
-def contribution_facts(hs: pd.DataFrame, cutoff: str, partners: list[str]) -> HsResult:
+def contribution_facts(hs: pd.DataFrame, cutoff: str, partners: list[str], content: object = None) -> HsResult:
     """``hs_facts`` for the week's cut-off; weeks past the last HS month share one computation (a draft
-    builds this week's and last week's sheets), and only the coverage flag names the week's own cut-off."""
+    builds this week's and last week's sheets), and only the coverage flag names the week's own cut-off.
+    ``content`` identifies the stored content ``hs`` was read from (None: compute, do not remember)."""
     periods = hs["period"][hs["period"] <= cutoff]
     if periods.empty:
         return HsResult()
     last = str(periods.max())
-    key = (id(hs), last, tuple(partners))
-    if key not in _HS_FACTS:
-        _HS_FACTS[key] = hs_facts(hs, last, partners=partners)
-    cached = _HS_FACTS[key]
+    key = (content, last, tuple(partners))
+    cached = _HS_FACTS.get(key) if content is not None else None
+    if cached is None:
+        cached = hs_facts(hs, last, partners=partners)
+        if content is not None:
+            _HS_FACTS.clear()  # one store's answer is kept: a process drafts from one store
+            _HS_FACTS[key] = cached
     flows = set(hs.loc[hs["period"] <= last, "flow"].astype(str))
     flag = coverage_flag(str(periods.min()), last, flows, cutoff)
     return HsResult(facts=[f.model_copy() for f in cached.facts], flags=[flag], drivers=dict(cached.drivers))
@@ -74,7 +60,10 @@ def census_extras(store: Any, census_all: pd.DataFrame, cutoff: str,
              for c, n in partners.drop_duplicates("cty_code").set_index("cty_code")["cty_name"].items()}
     hs = stored_hs(store)
     if not hs.empty:
-        res = contribution_facts(hs, cutoff, sorted(names))
+        fingerprint = getattr(store, "fingerprint", None)
+        stamp = fingerprint() if fingerprint is not None else None
+        content = (str(store.db_path), stamp) if stamp is not None else None
+        res = contribution_facts(hs, cutoff, sorted(names), content)
         facts += res.facts
         flags += res.flags
     facts += world_share_facts(census_in, cutoff, names, src)

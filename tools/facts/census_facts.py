@@ -312,6 +312,23 @@ def sum_fact(monthly: pd.DataFrame, cty: str, flow: str, start: str, end: str,
     return facts[0] if facts else None
 
 
+def month_facts(monthly: pd.DataFrame, cty: str, flow: str, partner_zh: str | None = None) -> list[Fact]:
+    """``sum_fact`` of every stored month of ``cty`` at once, oldest first (months without the flow skipped).
+
+    Why a batch: a chart draws each partner's whole history (144 months since 2013); asking ``sum_fact``
+    month by month re-filtered the table every time and was most of a draft's deterministic time.
+    """
+    rows = _partner_rows(monthly, cty)
+    if rows.empty:
+        return []
+    pzh = partner_zh or _partner_names(rows)[cty]
+    src = _sources(rows)[cty]
+    facts: list[Fact] = []
+    for period, value in rows.sort_values("period")[["period", f"{flow}_usd"]].itertuples(index=False):
+        facts += _value_facts(cty, pzh, cm.month_range(str(period)), {flow: value}, src)
+    return facts
+
+
 def yoy_fact(monthly: pd.DataFrame, current: Fact) -> Fact | None:
     """The same-basis change of a Census sum fact against the same months a year earlier (sheet rule)."""
     key = current.key

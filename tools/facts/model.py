@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from tools.facts.key import Basis, FactKey, fact_id, key_from_legacy_id
 
@@ -117,6 +117,10 @@ class QualityFlag(BaseModel):
     fact_ids: list[str] = Field(default_factory=list)
 
 
+#: The key fields ``FactSheet.find`` looks up through its index (the others are checked on the candidates).
+_INDEXED_FIELDS = ("source", "reporter", "partner", "commodity", "flow", "measure", "view")
+
+
 class FactSheet(BaseModel):
     week: str = Field(description="ISO week, e.g. '2026-W07'")
     period_start: date
@@ -125,6 +129,9 @@ class FactSheet(BaseModel):
     data_cutoff: dict[str, str] = Field(default_factory=dict, description="source -> last period included")
     facts: list[Fact] = Field(default_factory=list)
     flags: list[QualityFlag] = Field(default_factory=list)
+    _index: dict[tuple[str, object], list[int]] = PrivateAttr(default_factory=dict)
+    _first_by_id: dict[str, Fact] = PrivateAttr(default_factory=dict)
+    _index_stamp: tuple[int, ...] | None = PrivateAttr(default=None)
 
     def get(self, key: FactKey | str) -> Fact:
         """The fact with this key (or printed id); KeyError when the sheet has none."""
@@ -136,10 +143,8 @@ class FactSheet(BaseModel):
     def lookup(self, key: FactKey | str) -> Fact | None:
         """The fact with this key (or printed id), or None."""
         wanted = key if isinstance(key, str) else fact_id(key)
-        for fact in self.facts:
-            if fact.id == wanted:
-                return fact
-        return None
+        self._key_index()
+        return self._first_by_id.get(wanted)
 
     def find(self, kind: str | None = None, *, source: str | None = None, reporter: str | None = None,
              partner: str | None = None, commodity: str | None = None, flow: str | None = None,
@@ -154,11 +159,34 @@ class FactSheet(BaseModel):
             ("source", source), ("reporter", reporter), ("partner", partner), ("commodity", commodity),
             ("flow", flow), ("measure", measure), ("basis", basis), ("start", start), ("end", end), ("view", view),
         ) if value is not None}
+        index = self._key_index()
+        narrowest = min((index.get((k, v), ()) for k, v in wanted.items() if k in _INDEXED_FIELDS), key=len,
+                        default=None)
+        candidates = self.facts if narrowest is None else [self.facts[i] for i in narrowest]
         return [
-            f for f in self.facts
+            f for f in candidates
             if (kind is None or f.kind == kind) and all(getattr(f.key, k) == v for k, v in wanted.items())
             and all(f.subject.get(k) == v for k, v in subject.items())
         ]
+
+    def _key_index(self) -> dict[tuple[str, object], list[int]]:
+        """Positions of the facts per (key field, value), rebuilt whenever ``facts`` changed.
+
+        Why: a draft asks a sheet of a few thousand facts for one partner's figures a hundred times;
+        a scan per question was a fifth of the deterministic draft. The index is checked against the
+        identity of every fact in the list, so appending, replacing or reassigning facts never serves a
+        stale answer.
+        """
+        stamp = tuple(map(id, self.facts))
+        if self._index_stamp != stamp:
+            index: dict[tuple[str, object], list[int]] = {}
+            first: dict[str, Fact] = {}
+            for i, f in enumerate(self.facts):
+                first.setdefault(f.id, f)
+                for name in _INDEXED_FIELDS:
+                    index.setdefault((name, getattr(f.key, name)), []).append(i)
+            self._index, self._first_by_id, self._index_stamp = index, first, stamp
+        return self._index
 
     def by_id(self) -> dict[str, Fact]:
         return {f.id: f for f in self.facts}

@@ -45,6 +45,10 @@ class CensusProducer:
         """exports/imports/balance with ``cty`` over ``start``..``end`` (every month must be stored)."""
         return cf.sum_fact(self.monthly, cty, flow, start, end, partner_zh)
 
+    def month_values(self, cty: str, flow: str, partner_zh: str | None = None) -> list[Fact]:
+        """``value`` for each stored month of ``cty``, oldest first (what a monthly chart draws)."""
+        return cf.month_facts(self.monthly, cty, flow, partner_zh)
+
     def change(self, current: Fact) -> Fact | None:
         """The same-basis change of a sum against the same months a year earlier (sign flips as text)."""
         return cf.yoy_fact(self.monthly, current)

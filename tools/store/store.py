@@ -13,8 +13,9 @@ fetch that fails midway commits nothing and the previous snapshot stays as it wa
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -86,6 +87,39 @@ class Store:
     def __init__(self, data_dir: Path | str) -> None:
         self.data_dir = Path(data_dir).expanduser()
         self.db_path = self.data_dir / DB_NAME
+        self._tables: dict[tuple[str, object], tuple[tuple[int, int, int, bytes], pd.DataFrame]] = {}
+
+    def fingerprint(self) -> tuple[int, int, int, bytes] | None:
+        """What identifies the stored content: the database file's inode, modification time, size and
+        SQLite's file change counter.
+
+        SQLite bumps the counter in the file header on every committed write (rollback journal, the
+        default this store keeps), which holds even where file times are coarse; moving a store aside
+        for a rebuild gives a new inode. An unchanged fingerprint means unchanged tables. None: no store.
+        """
+        try:
+            with self.db_path.open("rb") as fh:
+                header = fh.read(28)
+                st = os.fstat(fh.fileno())
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size, header[24:28]
+
+    def _remembered(self, name: str, arg: object, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """``read()`` once per stored content, a copy each time.
+
+        Why: one draft builds this week's and last week's sheets (and chat answers several questions) from
+        one store; reading and typing the same tables again was a third of the deterministic draft. The
+        copy keeps a caller that edits its frame from changing the next caller's.
+        """
+        stamp = self.fingerprint()
+        if stamp is None:
+            return read()
+        hit = self._tables.get((name, arg))
+        if hit is None or hit[0] != stamp:
+            hit = (stamp, read())
+            self._tables[(name, arg)] = hit
+        return hit[1].copy()
 
     # ------------------------------------------------------------------ connection
     @contextmanager
@@ -283,6 +317,9 @@ class Store:
 
     def census_monthly(self) -> pd.DataFrame:
         """Latest vintage of every (country, month): one row with exports and imports (whole USD)."""
+        return self._remembered("census_monthly", None, self._read_census_monthly)
+
+    def _read_census_monthly(self) -> pd.DataFrame:
         df = self._read(
             """SELECT cty_code, cty_name, period, flow, value_usd, ytd_usd, vintage, fetched_at, source_url, synthetic,
                       dataset, q_window
@@ -324,18 +361,30 @@ class Store:
         Long format (one flow per row) because export (Schedule B) and import (HTS) codes differ
         at HS10; values are whole USD, NaN when suppressed. ``level`` narrows to HS2/HS4/HS6/HS10.
         """
-        df = self._read(
-            """SELECT comm_lvl, flow, commodity, commodity_desc, cty_code, period, value_usd, ytd_usd,
-                      vintage, fetched_at, source_url, synthetic
-               FROM (SELECT v.*, m.vintage, m.fetched_at, m.source_url, m.synthetic,
-                            ROW_NUMBER() OVER (PARTITION BY v.comm_lvl, v.flow, v.commodity, v.cty_code, v.period
-                                               ORDER BY m.fetched_at DESC, m.id DESC) AS rn
-                     FROM census_hs_values v JOIN manifest m ON m.id = v.manifest_id)
-               WHERE rn = 1 AND (? IS NULL OR comm_lvl = ?)
-               ORDER BY comm_lvl, flow, cty_code, period, commodity""",
-            (level and level.upper(), level and level.upper()),
+        return self._remembered("census_hs", level and level.upper(), lambda: self._read_census_hs(level))
+
+    def _read_census_hs(self, level: str | None) -> pd.DataFrame:
+        # Why not one windowed query as for the totals: carrying every row's URL and description through
+        # SQLite's ranking sort took four times as long as reading the values and their few answers
+        # apart and keeping each cell's newest answer here (same rule: newest fetch, then newest answer).
+        lvl = level and level.upper()
+        values = self._read(
+            """SELECT comm_lvl, flow, commodity, commodity_desc, cty_code, period, value_usd, ytd_usd, manifest_id
+               FROM census_hs_values WHERE (? IS NULL OR comm_lvl = ?)""",
+            (lvl, lvl), table="census_hs_values",
+        )
+        answers = self._read(
+            """SELECT id AS manifest_id, vintage, fetched_at, source_url, synthetic FROM manifest
+               WHERE id IN (SELECT DISTINCT manifest_id FROM census_hs_values)""",
             table="census_hs_values",
         )
+        df = None
+        if values is not None and answers is not None:
+            cell = ["comm_lvl", "flow", "commodity", "cty_code", "period"]
+            df = (values.merge(answers, on="manifest_id")
+                  .sort_values(["fetched_at", "manifest_id"], kind="stable")
+                  .drop_duplicates(cell, keep="last")
+                  .sort_values(["comm_lvl", "flow", "cty_code", "period", "commodity"], ignore_index=True))
         if df is None:
             df = pd.DataFrame(columns=CENSUS_HS_COLUMNS)
         df = df[CENSUS_HS_COLUMNS].reset_index(drop=True)
@@ -353,6 +402,9 @@ class Store:
         When two questions cover the same cell (an all-partner table and a single-partner query),
         a real answer wins over a synthetic one, then the newer one wins.
         """
+        return self._remembered("comtrade_annual", None, self._read_comtrade_annual)
+
+    def _read_comtrade_annual(self) -> pd.DataFrame:
         df = self._read(
             """SELECT v.reporter_code, v.reporter_desc, v.partner_code, v.partner_desc, v.year, v.flow,
                       v.value_usd, m.vintage, m.fetched_at, m.source_url, m.synthetic, m.row_capped, m.id AS mid,
@@ -386,6 +438,9 @@ class Store:
 
     def worldbank_indicators(self) -> pd.DataFrame:
         """Latest vintage of every (indicator, economy, year); ``value`` NaN where the World Bank has none."""
+        return self._remembered("worldbank_indicators", None, self._read_worldbank_indicators)
+
+    def _read_worldbank_indicators(self) -> pd.DataFrame:
         df = self._read(
             """SELECT iso3, country_name, indicator, indicator_name, year, value, vintage, fetched_at, source_url,
                       synthetic
@@ -408,6 +463,9 @@ class Store:
 
     def census_revisions(self) -> pd.DataFrame:
         """Every published month whose value changed between two stored vintages (old → new)."""
+        return self._remembered("census_revisions", None, self._read_census_revisions)
+
+    def _read_census_revisions(self) -> pd.DataFrame:
         df = self._read(
             """SELECT cty_code, period, flow, old_value, new_value, old_vintage, new_vintage FROM (
                  SELECT v.cty_code, v.period, v.flow, v.value_usd AS new_value, m.vintage AS new_vintage,
