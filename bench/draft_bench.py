@@ -1,9 +1,10 @@
 """Benchmark the draft of the bundled week: deterministic part, then the local model per section.
 
-Prints seconds for facts + tables + retrieval (target < 1 s; retrieval both opening the policy
-index and from the per-week cache a later draft of the same week reuses), seconds and completion tokens per
-section for the local model, the template draft beside it, the whole local draft with its tokens/s (target < 30 s on 2 cores), and the share
-of model sentences kept vs replaced by the verifier.
+Prints seconds for the three fact sheets + retrieval + plans, tables, render and trace (target < 1 s; retrieval
+both opening the policy index and from the per-week cache a later draft of the same week reuses), then the charts
+the CLI draws after it; seconds and completion tokens per section for the local model, the template draft beside
+it, the whole local draft with its threads and tokens/s (target < 30 s on 2 cores), and the share of model
+sentences kept vs replaced by the verifier.
 Run: ``.venv/bin/python bench/draft_bench.py [--week 2026-W07] [--data-dir DIR] [--backend local]``.
 Without ``--data-dir`` the bundled sample is fetched into a temporary store first (and the
 policy index is built there with ``--with-policy``, which takes a minute or two).
@@ -30,28 +31,37 @@ def _prepare(data_dir: Path, with_policy: bool) -> None:
 
 
 def _deterministic(week_text: str, use_cache: bool) -> dict[str, float]:
-    """Facts (this + last week), retrieval and the template draft, timed in this (fresh) process."""
+    """What ``agent draft --llm template`` does after its imports, timed step by step in this (fresh) process:
+    the three fact sheets (week, previous week, year-ago week), retrieval, the draft, then its charts."""
     from agent.config import load_settings
     from agent.llm import TemplateBackend
     from agent.narrate import Inputs, draft, retrieve
-    from agent.reports import of_week
-    from tools.facts.build import build_fact_sheet
+    from agent.narrate.engine import fact_sheet
+    from agent.reports import get_report
+    from agent.site.attach import attach_charts
+    from agent.site.chart_facts import chart_facts
     from tools.store import Store
-    from tools.weeks import parse_week
 
     settings = load_settings()
-    week = parse_week(week_text)
+    spec = get_report("trade-briefing")
+    period = spec.period(week_text)
     store = Store(settings.data_dir)
     t0 = time.perf_counter()
-    sheet = build_fact_sheet(store, week.week)
-    prev = build_fact_sheet(store, week.prev_week)
+    sheet = fact_sheet(spec, store, period)
+    prev = fact_sheet(spec, store, spec.period(period.prev))
+    year_ago = fact_sheet(spec, store, spec.period(period.year_ago))
     t1 = time.perf_counter()
-    retrieved = retrieve(settings, week.start, week.end, use_cache=use_cache)
+    retrieved = retrieve(settings, period.start, period.end, use_cache=use_cache)
     t2 = time.perf_counter()
-    draft(Inputs(period=of_week(week), sheet=sheet, prev_sheet=prev, retrieved=retrieved), TemplateBackend())
+    out = Path(tempfile.mkdtemp(prefix="draft-bench-out-"))
+    result = draft(Inputs(period=period, sheet=sheet, prev_sheet=prev, year_ago_sheet=year_ago, retrieved=retrieved),
+                   TemplateBackend(), out, spec=spec)
     t3 = time.perf_counter()
-    return {"facts": t1 - t0, "retrieval": t2 - t1, "draft": t3 - t2, "docs": len(retrieved.passages),
-            "cached": float(retrieved.cached)}
+    assert result.markdown_path is not None and result.sidecar_path is not None
+    attach_charts(result.markdown_path, result.sidecar_path, chart_facts(store, sheet))
+    t4 = time.perf_counter()
+    return {"facts": t1 - t0, "retrieval": t2 - t1, "draft": t3 - t2, "charts": t4 - t3,
+            "docs": len(retrieved.passages), "cached": float(retrieved.cached)}
 
 
 def _fresh_process(week: str, use_cache: bool) -> dict[str, float]:
@@ -81,9 +91,9 @@ def main() -> None:
     later = _fresh_process(args.week, use_cache=True)  # a later draft of the same week
     for name, t in (("first draft of the week", first), ("later draft (retrieval cached)", later)):
         total = t["facts"] + t["retrieval"] + t["draft"]
-        print(f"{name}: facts (this + last week) {t['facts']:.3f} s, retrieval ({int(t['docs'])} docs) "
+        print(f"{name}: facts (week, previous, year-ago) {t['facts']:.3f} s, retrieval ({int(t['docs'])} docs) "
               f"{t['retrieval']:.3f} s, plans + tables + render + trace {t['draft']:.3f} s "
-              f"= {total:.3f} s  (target < 1 s)")
+              f"= {total:.3f} s  (target < 1 s); then charts (history facts + 3 SVGs + check) {t['charts']:.3f} s")
 
     from agent.config import load_settings
     from agent.llm import get_backend
@@ -110,7 +120,9 @@ def main() -> None:
     tokens = sum(int(stats["tokens"]) for stats in result.stats["sections"].values())
     model_seconds = sum(float(stats["seconds"]) for stats in result.stats["sections"].values())
     rate = f"{tokens / model_seconds:.1f} tokens/s" if model_seconds and tokens else "no tokens"
-    print(f"{backend.name} draft ({backend.model or 'no model'}): {total:.1f} s, {tokens} tokens, {rate}"
+    threads = getattr(backend, "threads", None)
+    on = f", {threads} thread(s) (AGENT_LOCAL_THREADS to set)" if threads else ""
+    print(f"{backend.name} draft ({backend.model or 'no model'}{on}): {total:.1f} s, {tokens} tokens, {rate}"
           "  (target < 30 s on 2 cores)")
     for key, stats in result.stats["sections"].items():
         print(f"  {key:<14} {stats['seconds']:6.2f} s  {stats['tokens']:5d} tokens")

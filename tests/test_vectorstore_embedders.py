@@ -106,3 +106,30 @@ def test_cache_embeds_each_text_once_across_instances(tmp_path: Path) -> None:
     assert inner.calls == [["甲", "乙乙"], ["丙"]]
     np.testing.assert_array_equal(b[0], a[1])
     np.testing.assert_array_equal(b[2], a[0])
+
+
+def test_two_data_directories_share_one_embedding_cache(tmp_path: Path) -> None:
+    """AGENT_EMBED_CACHE: a text embedded for one store is not embedded again for another."""
+    from vectorstore.index import PolicyIndex
+
+    calls: list[int] = []
+
+    class Counting:
+        name = "counting"
+
+        def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+            calls.append(len(texts))
+            return np.ones((len(texts), 4), dtype=np.float32)
+
+        def embed_query(self, text: str) -> np.ndarray:
+            return np.ones(4, dtype=np.float32)
+
+    shared = tmp_path / "shared" / "emb.sqlite"
+    for store in ("a", "b"):
+        settings = load_settings({"AGENT_DATA_DIR": str(tmp_path / store), "AGENT_EMBED_CACHE": str(shared)})
+        index = PolicyIndex(settings, embedder=Counting())
+        assert index.embedder.path == shared
+        index.embedder.embed_passages(["第一段", "第二段"])
+    assert calls == [2] and shared.is_file() and not (tmp_path / "a" / "policy" / "embeddings.sqlite").exists()
+    own = PolicyIndex(load_settings({"AGENT_DATA_DIR": str(tmp_path / "c"), "AGENT_EMBED_CACHE": ""}), embedder=Counting())
+    assert own.embedder.path == tmp_path / "c" / "policy" / "embeddings.sqlite"

@@ -153,3 +153,43 @@ def test_simplified_detection_flags_what_s2tw_converts_and_nothing_taiwan_writes
     block = "".join(chr(i) for i in range(0x4E00, 0xA000))
     assert simplified_chars(block) == [c for c in block if c not in _SHARED and s2tw.convert(c) != c]
     assert simplified_chars("台灣占比布魯塞爾硅谷") == []
+
+
+def _page_and_fact_strings() -> list[str]:
+    """Every line of the golden page, every display and label of a bundled fact sheet, and hostile odds."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).parent
+    texts = (root / "data" / "golden" / "2026-W07-trade-briefing.md").read_text(encoding="utf-8").splitlines()
+    sheet = json.loads((root / "fixtures" / "narrator_factsheet_2026-W07.json").read_text(encoding="utf-8"))
+    for fact in sheet["facts"]:
+        texts += [fact.get("display", ""), fact.get("label_zh", ""), *fact.get("displays", [])]
+    texts += ["逾百家企業", "貳拾億", "½ 成", "nine hundred billion dollars", "ⅩⅤ%", "３Ａ０９０", "第 7 週", "W07",
+              "二〇二五年", "百分之三十", "十分重要", "2025年1月至11月", "USD１２６.９億", "126.9B", "一〇五"]
+    return [t for t in texts if t]
+
+
+@given(st.text(alphabet="0123456789０１２３億萬十百千一二〇年月日週W-–.,% USDabcⅫ½第至", max_size=24))
+@settings(max_examples=300, deadline=None)
+def test_skipping_patterns_that_cannot_match_finds_the_same_tokens_on_random_text(text: str) -> None:
+    _assert_gate_changes_nothing([text])
+
+
+def test_skipping_patterns_that_cannot_match_finds_the_same_tokens_on_real_pages() -> None:
+    _assert_gate_changes_nothing(_page_and_fact_strings())
+
+
+def _assert_gate_changes_nothing(texts: list[str]) -> None:
+    import re
+
+    from agent.verify import tokens
+
+    gated = [tokens._tokens_of.__wrapped__(t) for t in texts]
+    saved = tokens._NEEDS
+    tokens._NEEDS = [re.compile("")] * len(saved)  # every pattern runs on every text
+    try:
+        full = [tokens._tokens_of.__wrapped__(t) for t in texts]
+    finally:
+        tokens._NEEDS = saved
+    assert gated == full

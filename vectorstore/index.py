@@ -154,7 +154,10 @@ class PolicyIndex:
         self.settings = settings
         self.root = settings.data_dir / "policy"
         inner = embedder or get_embedder(settings)
-        self.embedder = CachedEmbedder(inner, self.root / "embeddings.sqlite")
+        # A shared cache (AGENT_EMBED_CACHE) lets several data directories embed each text once: vectors are
+        # keyed by embedder and text, so one file serves every store.
+        shared = settings.get("AGENT_EMBED_CACHE").strip()
+        self.embedder = CachedEmbedder(inner, Path(shared).expanduser() if shared else self.root / "embeddings.sqlite")
         # one registry per collection: switching AGENT_EMBEDDER must not claim docs the new collection lacks
         self.registry = Registry(self.root / f"{_collection_name(inner.name)}.docs.json")
         self.stamp_path = self.root / f"{_collection_name(inner.name)}.layout.json"

@@ -86,10 +86,21 @@ def _local_backend(settings: Settings, notice: Notice) -> LLMBackend:
         notice(f"local model unavailable: {problem}; writing with templates "
                "(choose another backend with --llm openai|template, or set AGENT_LOCAL_MODEL)")
         return TemplateBackend()
+    threads = _local_threads(settings)
     if chat_template(path) is not None:
-        return LocalChatBackend(path)
+        return LocalChatBackend(path, threads=threads)
     name = path.stem if settings.get("AGENT_LOCAL_MODEL").strip() else LocalBackend.model
-    return LocalBackend(path, model_name=name)
+    return LocalBackend(path, model_name=name, threads=threads)
+
+
+def _local_threads(settings: Settings) -> int | None:
+    """AGENT_LOCAL_THREADS as a positive count; None (empty) lets the backend pick for this machine."""
+    text = settings.get("AGENT_LOCAL_THREADS").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"AGENT_LOCAL_THREADS must be a whole number of threads (1 or more), got {text!r}")
+    return int(text)
 
 
 def get_backend(name: str | None, settings: Settings, notice: Notice = _stderr_line) -> LLMBackend:

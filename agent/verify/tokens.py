@@ -121,6 +121,23 @@ _PATTERNS: list[tuple[TokenKind, str]] = [
 ]
 
 _SINGLE = [(kind, re.compile(p)) for kind, p in _PATTERNS]
+
+#: What a text must hold for a pattern to match at all: every date, week, code and Arabic amount
+#: pattern needs an ASCII digit (``fold`` turns every script's digits into ASCII ones), the
+#: Unicode-numeral amount one of those characters, the Chinese-numeral ones a numeral character,
+#: the English one a letter. Why: most strings the verifier reads are short display forms, and
+#: skipping the patterns that cannot match halves the time it spends tokenising them.
+_NEEDS_DIGIT = re.compile(r"[0-9]")
+_NEEDS: list[re.Pattern[str]] = []
+for _kind, _pattern in _PATTERNS:
+    if _pattern == _EN_NUMBER:
+        _NEEDS.append(re.compile(r"[A-Za-z]"))
+    elif _kind == "cn_number":
+        _NEEDS.append(re.compile(f"[{_CN_ALL}{_FIN_SURE}{_FIN_WORDY}]"))
+    elif "(?P<uni>" in _pattern:
+        _NEEDS.append(re.compile(_UNI_CLASS))
+    else:
+        _NEEDS.append(_NEEDS_DIGIT)
 _FIN_INDEX = _PATTERNS.index(("cn_number", _FIN_RUN))
 
 
@@ -235,7 +252,13 @@ def _tokens_of(text: str) -> tuple[Token, ...]:
     last week's sheets); tokens are frozen, so sharing them is safe."""
     folded = fold(text)
     candidates: list[tuple[int, int, re.Match[str]]] = []
+    present: dict[re.Pattern[str], bool] = {}
     for priority, (_, pattern) in enumerate(_SINGLE):
+        need = _NEEDS[priority]
+        if need not in present:
+            present[need] = need.search(folded) is not None
+        if not present[need]:
+            continue
         for m in pattern.finditer(folded):
             if m.group(0).strip():
                 candidates.append((m.start(), priority, m))

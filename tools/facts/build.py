@@ -11,7 +11,9 @@ Why it is built this way:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -38,6 +40,45 @@ def _reporter_codes(reporters: Iterable[int | str] | None) -> list[int] | None:
             continue
         out.append(c.comtrade)
     return sorted(set(out))
+
+
+_R = TypeVar("_R")
+#: (store file, its fingerprint, part, cut-off...) -> that part's facts; one store's entries are kept
+_PARTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _per_content(store: TradeStore, part: str, args: tuple[Any, ...], compute: Callable[[], _R]) -> _R:
+    """``compute()`` once per stored content and cut-off, then fresh copies of its facts and flags.
+
+    Why: a draft builds the week's, the previous week's and the year-ago week's sheets, and two of them
+    usually share a cut-off (Census publishes monthly, Comtrade yearly), so the same facts were made
+    twice. The facts depend only on the stored tables and the cut-off, which the key holds; each
+    caller gets its own Fact objects, since ``build_fact_sheet`` fills in missing sources on them.
+    A store that cannot say what it holds (no ``fingerprint``) is computed every time.
+    """
+    fingerprint = getattr(store, "fingerprint", None)
+    stamp = fingerprint() if fingerprint is not None else None
+    if stamp is None:
+        return compute()
+    key = (str(getattr(store, "db_path", "")), stamp, part, *args)
+    if key not in _PARTS:
+        if any(k[:2] != key[:2] for k in _PARTS):
+            _PARTS.clear()
+        _PARTS[key] = compute()
+    return _fresh(_PARTS[key])
+
+
+def _fresh(result: _R) -> _R:
+    """A copy whose facts and flags are new objects (their values are never edited in place)."""
+    if isinstance(result, tuple):
+        return tuple(_fresh(item) for item in result)  # type: ignore[return-value]
+    if isinstance(result, list):
+        return [item.model_copy() if hasattr(item, "model_copy") else item for item in result]  # type: ignore[return-value]
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        return dataclasses.replace(result, **{  # type: ignore[return-value]
+            f.name: _fresh(getattr(result, f.name)) for f in dataclasses.fields(result)
+            if isinstance(getattr(result, f.name), list)})
+    return result
 
 
 def _cutoff_period(rw: ReportWeek) -> tuple[str, int]:
@@ -76,12 +117,15 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
     flags: list[QualityFlag] = []
 
     producers = Producers(StoreTables(census=census, comtrade=comtrade, store=store))
-    cres = producers.get("census").sheet(c_cut) if not census_in.empty else CensusResult()
+    cres = (_per_content(store, "census", (c_cut,), lambda: producers.get("census").sheet(c_cut))
+            if not census_in.empty else CensusResult())
     facts += cres.facts
     flags += cres.flags
     if not census_in.empty:
         sheet.data_cutoff["census"] = str(census_in["period"].max())
-    tres = producers.get("comtrade").sheet(y_cut, codes) if not comtrade_in.empty else None
+    codes_key = tuple(codes) if codes is not None else None
+    tres = (_per_content(store, "comtrade", (y_cut, codes_key), lambda: producers.get("comtrade").sheet(y_cut, codes))
+            if not comtrade_in.empty else None)
     if tres is not None:
         facts += tres.facts
         flags += tres.flags
@@ -113,7 +157,8 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
         ))
     if with_census and not census_in.empty:
         csrc = next((f.source for f in cres.facts if f.source is not None), None)
-        ef, eflags = census_extras(store, census_all, c_cut, csrc)
+        ef, eflags = _per_content(store, "census_extras", (c_cut, csrc.model_dump_json() if csrc else ""),
+                                  lambda: census_extras(store, census_all, c_cut, csrc))
         facts += ef
         flags += eflags
     if with_census:
