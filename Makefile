@@ -48,8 +48,9 @@ demo: install-local install-site
 	$(AGENT) draft --report policy-tracker --month $(TRACKER_MONTH)
 	$(AGENT) site build
 
+# One worker per core, each test file on one worker (its module fixtures build a store or an index once).
 test: install-local install-browser install-site
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n auto --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check agent tools vectorstore tests bench scripts

@@ -18,7 +18,10 @@ import pytest
 @pytest.fixture(scope="session", autouse=True)
 def shared_embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     previous = os.environ.get("AGENT_EMBED_CACHE")
-    os.environ["AGENT_EMBED_CACHE"] = str(tmp_path_factory.mktemp("embeddings") / "embeddings.sqlite")
+    base = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each worker has its own base directory inside this session's one: share that.
+    folder = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    os.environ["AGENT_EMBED_CACHE"] = str(folder / "embeddings.sqlite")
     yield
     if previous is None:
         os.environ.pop("AGENT_EMBED_CACHE", None)

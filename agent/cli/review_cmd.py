@@ -122,8 +122,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             console.print(f"no drafts in {escape(str(desk.drafts_dir))} (run `agent draft --week …`)")
             return
         table = Table()
-        for col in ("report", "flagged", "open", "approved", "edited", "rejected", "published"):
-            table.add_column(col)
+        # The key is what the reviewer types next (`agent review show KEY`): never cut it, however narrow.
+        table.add_column("report", no_wrap=True, min_width=max(len(s.report) for s in summaries))
+        for col in ("flagged", "open", "approved", "edited", "rejected", "published"):
+            table.add_column(col, overflow="fold")
         for s in summaries:
             table.add_row(Text(s.report), str(s.total), Text(str(s.open), style="bold yellow" if s.open else "green"),
                           str(s.approved), str(s.edited), str(s.rejected), s.published_at or "")
