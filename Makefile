@@ -55,6 +55,7 @@ test: install-local install-browser install-site
 lint: install
 	$(VENV)/bin/ruff check agent tools vectorstore tests bench scripts
 	$(VENV)/bin/mypy agent tools vectorstore tests bench scripts
+	cd tests/e2e && ../../$(VENV)/bin/mypy conftest.py
 
 bench: install-local
 	$(PY) bench/facts_bench.py

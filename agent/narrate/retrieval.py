@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from agent.config import Settings
 from tools.atomic import write_text_atomic
+from tools.sources.federal_register import is_paperwork_notice
 from vectorstore.models import Passage
 from vectorstore.provisions import Provision
 
@@ -168,13 +169,15 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
 
 
 def newest_per_publisher(passages: list[Passage], k_docs: int) -> list[Passage]:
-    """The ``k_docs`` newest passages of each publisher, newest first.
+    """The ``k_docs`` newest passages of each publisher, newest first, paperwork notices left out.
 
     Why per publisher: the corpus mixes MOFCOM notices with the Federal Register's daily BIS rules;
     ranked together by date, a week's many US rules would push every Chinese measure off the page.
-    Each issuing authority gets the same number of places.
+    Each issuing authority gets the same number of places. Why no paperwork: BIS's OMB
+    information-collection notices took two of its four places on 2026-W07 while changing no control.
     """
-    ranked = sorted(passages, key=lambda p: (p.publish_date, p.score), reverse=True)
+    kept = [p for p in passages if not is_paperwork_notice(p.title_orig or p.title)]
+    ranked = sorted(kept, key=lambda p: (p.publish_date, p.score), reverse=True)
     taken: dict[str, int] = {}
     chosen: list[Passage] = []
     for passage in ranked:

@@ -23,6 +23,7 @@ from . import facts_view as fv
 from .policy_scope import consequences, scope_line, upcoming_dates
 from .policy_status import DocStatus
 from .provenance import Link, fact_links, links_markdown
+from .register_abstract import abstract_line
 from .sentences import (
     change_sentence,
     change_word,
@@ -30,6 +31,7 @@ from .sentences import (
     extreme_sentence,
     month_label,
     policy_sentence,
+    publisher_name,
     spaced,
     top_partners_sentence,
 )
@@ -316,7 +318,7 @@ def doc_publisher(passage: object) -> str:
     """Who published a document, as the page credits it (analyst notes never pass as official text)."""
     if getattr(passage, "category", "") == "analyst_note":
         return ANALYST_NOTE
-    return to_traditional(getattr(passage, "publisher", "")) or "中國商務部出口管制資訊網"
+    return publisher_name(getattr(passage, "publisher", "")) or "中國商務部出口管制資訊網"
 
 
 def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str, DocStatus] | None = None,
@@ -351,6 +353,10 @@ def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str,
         keys = [plan.key]
         if scope is not None:
             plans.append(SentencePlan(key=f"policy.{e.ref.doc_id}.scope", facts=(), fallback=markup.text(scope.text),
+                                      doc_ids=(e.ref.doc_id,), passage=view))
+            keys.append(plans[-1].key)
+        if (abstract := abstract_line(p)) is not None:  # a register rule in its own words, marked as the original
+            plans.append(SentencePlan(key=f"policy.{e.ref.doc_id}.abstract", facts=(), fallback=markup.text(abstract),
                                       doc_ids=(e.ref.doc_id,), passage=view))
             keys.append(plans[-1].key)
         publisher = markup.text(doc_publisher(p))

@@ -19,6 +19,7 @@ import yaml
 from agent.verify import to_traditional
 from tools.facts.model import Fact
 from tools.fmt import balance_word, direction_word
+from tools.sources.federal_register import publisher_zh
 
 from .facts_view import Change, ReporterYear, partner_name
 from .policy_status import DocStatus
@@ -156,6 +157,12 @@ def policy_details(status: DocStatus, published: date, day: date, note: bool = F
     return "".join(parts)
 
 
+def publisher_name(publisher: str) -> str:
+    """A publisher as the page names it: MOFCOM's offices in Traditional Chinese, Federal Register agencies
+    by their zh-Hant names (美國商務部產業安全局（BIS）) instead of the register's English 'Department; Bureau'."""
+    return publisher_zh(to_traditional(publisher))
+
+
 def policy_sentence(title: str, published: date, publisher: str, status: DocStatus | None = None,
                     day: date | None = None, note: bool = False) -> str:
     """'date，publisher發布「title」…' from document metadata; an analyst note is named as one."""
@@ -164,7 +171,7 @@ def policy_sentence(title: str, published: date, publisher: str, status: DocStat
     if note:
         return _fill("policy_note", date=published.isoformat(), title=_note_title(to_traditional(title)),
                      details=details)
-    return _fill("policy_doc", date=published.isoformat(), publisher=to_traditional(publisher) or "中國商務部",
+    return _fill("policy_doc", date=published.isoformat(), publisher=publisher_name(publisher) or "中國商務部",
                  title=to_traditional(title), details=details)
 
 
@@ -172,7 +179,7 @@ def policy_summary_sentence(title: str, published: date, publisher: str, note: b
     """The summary's one line on the newest policy document (title and date only)."""
     if note:
         return _fill("policy_summary_note", date=published.isoformat(), title=_note_title(to_traditional(title)))
-    return _fill("policy_summary", date=published.isoformat(), publisher=to_traditional(publisher) or "中國商務部",
+    return _fill("policy_summary", date=published.isoformat(), publisher=publisher_name(publisher) or "中國商務部",
                  title=to_traditional(title))
 
 

@@ -77,6 +77,29 @@ class Page(BaseModel):
     results: list[Result] = Field(default_factory=list)
 
 
+#: Titles of the Paperwork Reduction Act notices BIS files for OMB approval of its forms: they renew
+#: how information is collected and change no export control, so a briefing never leads with them.
+PAPERWORK_TITLE = re.compile(r"^\s*Agency Information Collection Activities", re.I)
+
+
+def is_paperwork_notice(title: str) -> bool:
+    """True for a Federal Register information-collection (paperwork) notice, by its fixed title."""
+    return PAPERWORK_TITLE.match(title) is not None
+
+
+#: The Federal Register's agency names as a Traditional-Chinese page credits them.
+PUBLISHER_ZH = {
+    "Commerce Department; Industry and Security Bureau": "美國商務部產業安全局（BIS）",
+    "Industry and Security Bureau": "美國商務部產業安全局（BIS）",
+    "Commerce Department; International Trade Administration": "美國商務部國際貿易署（ITA）",
+}
+
+
+def publisher_zh(name: str) -> str:
+    """The zh-Hant name of a Federal Register publisher; the English name when it is not a known agency."""
+    return PUBLISHER_ZH.get(" ".join(name.split()), name)
+
+
 def check_day(value: str, what: str) -> str:
     if not _DATE.match(value):
         raise InputError(f"{what} must look like YYYY-MM-DD, got {value!r}")

@@ -1,0 +1,40 @@
+"""What a Federal Register rule does, in its own words: the first sentence of its abstract, quoted.
+
+Why a quote and not a restatement: the register's abstracts are English and say what the rule does
+("BIS is easing export controls on certain drones…"); no deterministic rule can translate them
+faithfully, and a reader is better served by the agency's sentence, marked as the original, than by
+the title alone. Only a sentence without figures is quoted — a number inside a document never reaches
+the page unless it is an extracted, checked provision — so an abstract whose every sentence carries
+a figure gets no quote.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MAX_CHARS = 320
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+_FIGURE = re.compile(r"\d")
+
+
+def abstract_sentence(passage: Any) -> str | None:
+    """The abstract's first figure-free sentence of a Federal Register passage; None for any other document."""
+    if getattr(passage, "category", "") != "federal_register":
+        return None
+    text = " ".join(str(getattr(passage, "text", "")).split())
+    title = " ".join(str(getattr(passage, "title_orig", "") or getattr(passage, "title", "")).split())
+    if title and text.startswith(title):
+        text = text[len(title):].strip()
+    for sentence in _SENTENCE.split(text)[:3]:
+        sentence = sentence.strip()
+        if (40 <= len(sentence) <= MAX_CHARS and sentence.endswith(".") and not _FIGURE.search(sentence)
+                and "<" not in sentence and "{" not in sentence):
+            return sentence
+    return None
+
+
+def abstract_line(passage: Any) -> str | None:
+    """'摘要原文：“…”' for the page, or None."""
+    sentence = abstract_sentence(passage)
+    return f"摘要原文：“{sentence}”" if sentence else None
