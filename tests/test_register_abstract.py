@@ -46,3 +46,13 @@ def test_paperwork_notices_never_take_a_place_in_the_week() -> None:
     rules = [passage(f"Revisions to the Entity List {i}", "text", f"2026-01-0{i + 1}", doc=f"r{i}") for i in range(5)]
     chosen = newest_per_publisher(paperwork + rules, 4)
     assert [p.doc_id for p in chosen] == ["r4", "r3", "r2", "r1"]
+
+
+def test_a_later_chunk_is_quoted_only_from_its_documents_opening() -> None:
+    """The search may match the middle of a rule; the quote must still be what the rule says first."""
+    later = passage("Streamlining Export Controls for Drone Exports",
+                    "Exports pursuant to License Exception STA are subject to notification and reporting.", "2026-01-21")
+    assert abstract_sentence(later) is None
+    opened = later.model_copy(update={"opening": "Streamlining Export Controls for Drone Exports  The Bureau of "
+                                                 "Industry and Security (BIS) is easing export controls on drones."})
+    assert abstract_sentence(opened) == "The Bureau of Industry and Security (BIS) is easing export controls on drones."

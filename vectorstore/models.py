@@ -67,6 +67,8 @@ class Passage(BaseModel):
     effective_dates: list[date] = Field(default_factory=list)
     category: str = "other"
     publisher: str = ""
+    opening: str = Field(default="", description="the document's own first lines (its abstract), when the "
+                         "passage is a later chunk and a citation needs what the document says first")
 
 
 class IngestReport(BaseModel):

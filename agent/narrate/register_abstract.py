@@ -22,10 +22,11 @@ def abstract_sentence(passage: Any) -> str | None:
     """The abstract's first figure-free sentence of a Federal Register passage; None for any other document."""
     if getattr(passage, "category", "") != "federal_register":
         return None
-    text = " ".join(str(getattr(passage, "text", "")).split())
     title = " ".join(str(getattr(passage, "title_orig", "") or getattr(passage, "title", "")).split())
-    if title and text.startswith(title):
-        text = text[len(title):].strip()
+    text = " ".join(str(getattr(passage, "opening", "") or getattr(passage, "text", "")).split())
+    if not title or not text.startswith(title):
+        return None  # a later chunk: its first sentence is not what the document says first
+    text = text[len(title):].strip()
     for sentence in _SENTENCE.split(text)[:3]:
         sentence = sentence.strip()
         if (40 <= len(sentence) <= MAX_CHARS and sentence.endswith(".") and not _FIGURE.search(sentence)
