@@ -56,3 +56,15 @@ def test_a_later_chunk_is_quoted_only_from_its_documents_opening() -> None:
     opened = later.model_copy(update={"opening": "Streamlining Export Controls for Drone Exports  The Bureau of "
                                                  "Industry and Security (BIS) is easing export controls on drones."})
     assert abstract_sentence(opened) == "The Bureau of Industry and Security (BIS) is easing export controls on drones."
+
+
+def test_a_register_document_is_named_by_its_type() -> None:
+    """A compliance reader must tell a rule (it changes the EAR) from a notice (an order, a form)."""
+    from agent.narrate.sentences import policy_sentence
+
+    rule = policy_sentence("Streamlining Export Controls for Drone Exports", date(2026, 1, 21), BIS, doc_type="Rule")
+    order = policy_sentence("Order Denying Export Privileges", date(2025, 12, 17), BIS, doc_type="Notice")
+    mofcom = policy_sentence("商务部公告2025年第61号", date(2025, 10, 9), "安全与管制局")
+    assert rule == "2026-01-21，美國商務部產業安全局（BIS）發布規則「Streamlining Export Controls for Drone Exports」。"
+    assert "發布公告「Order Denying Export Privileges」" in order
+    assert mofcom.startswith("2025-10-09，安全與管制局發布「")

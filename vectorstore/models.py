@@ -67,6 +67,7 @@ class Passage(BaseModel):
     effective_dates: list[date] = Field(default_factory=list)
     category: str = "other"
     publisher: str = ""
+    doc_type: str = Field(default="", description="Federal Register type: Rule | Proposed Rule | Notice")
     opening: str = Field(default="", description="the document's own first lines (its abstract), when the "
                          "passage is a later chunk and a citation needs what the document says first")
 

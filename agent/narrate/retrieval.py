@@ -188,12 +188,15 @@ def newest_per_publisher(passages: list[Passage], k_docs: int) -> list[Passage]:
 
 
 def with_opening(index: Any, passage: Passage) -> Passage:
-    """A Federal Register passage with its document's opening lines (title and abstract): the page quotes
-    what the rule does from there, whichever chunk the search matched."""
+    """A Federal Register passage with its document's type and opening lines (title and abstract): the page
+    says whether it is a rule, and quotes what it does from there, whichever chunk the search matched."""
     if passage.category != "federal_register":
         return passage
     record = index.docs().get(passage.doc_id)
-    return passage.model_copy(update={"opening": str(getattr(record, "text", ""))[:1200]}) if record else passage
+    if record is None:
+        return passage
+    return passage.model_copy(update={"opening": str(getattr(record, "text", ""))[:1200],
+                                      "doc_type": str(getattr(record, "doc_type", ""))})
 
 
 def suspended_by(index: Any, passages: list[Any], week_end: date) -> list[Passage]:

@@ -346,7 +346,7 @@ def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str,
         view = PassageView(doc_id=e.ref.doc_id, title=e.ref.title, date=e.ref.date, text=e.ref.passage[:600],
                            status=note)
         fallback = policy_sentence(e.ref.title, published, getattr(p, "publisher", ""), status, day or published,
-                                   note=getattr(p, "category", "") == "analyst_note")
+                                   note=getattr(p, "category", "") == "analyst_note", doc_type=getattr(p, "doc_type", ""))
         plan = SentencePlan(key=f"policy.{e.ref.doc_id}", facts=(), fallback=fallback, doc_ids=(e.ref.doc_id,),
                             passage=view)
         plans.append(plan)

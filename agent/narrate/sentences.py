@@ -19,7 +19,7 @@ import yaml
 from agent.verify import to_traditional
 from tools.facts.model import Fact
 from tools.fmt import balance_word, direction_word
-from tools.sources.federal_register import publisher_zh
+from tools.sources.federal_register import DOC_TYPE_ZH, publisher_zh
 
 from .facts_view import Change, ReporterYear, partner_name
 from .policy_status import DocStatus
@@ -164,7 +164,7 @@ def publisher_name(publisher: str) -> str:
 
 
 def policy_sentence(title: str, published: date, publisher: str, status: DocStatus | None = None,
-                    day: date | None = None, note: bool = False) -> str:
+                    day: date | None = None, note: bool = False, doc_type: str = "") -> str:
     """'date，publisher發布「title」…' from document metadata; an analyst note is named as one."""
     status = status or DocStatus()
     details = policy_details(status, published, day or published, note)
@@ -172,7 +172,7 @@ def policy_sentence(title: str, published: date, publisher: str, status: DocStat
         return _fill("policy_note", date=published.isoformat(), title=_note_title(to_traditional(title)),
                      details=details)
     return _fill("policy_doc", date=published.isoformat(), publisher=publisher_name(publisher) or "中國商務部",
-                 title=to_traditional(title), details=details)
+                 kind=DOC_TYPE_ZH.get(doc_type, ""), title=to_traditional(title), details=details)
 
 
 def policy_summary_sentence(title: str, published: date, publisher: str, note: bool = False) -> str:

@@ -43,7 +43,8 @@ def stored_passages(store: Any, week_end: date) -> list[Any]:
                       title=to_traditional(d.title), title_orig=d.title, publish_date=d.publish_date, url=d.url,
                       text=d.body_text[:400], score=1.0, notice_no=d.notice_no,
                       effective_dates=d.effective_dates, publisher=d.publisher,
-                      category="federal_register" if d.doc_number else "other")  # as the index files them
+                      category="federal_register" if d.doc_number else "other",  # as the index files them
+                      doc_type=d.doc_type)
               for d in store.policy_docs() if week_end - timedelta(days=RECENT_DAYS) <= d.publish_date <= week_end]
     return newest_per_publisher(recent, 4)
 

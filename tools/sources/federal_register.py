@@ -95,6 +95,11 @@ PUBLISHER_ZH = {
 }
 
 
+#: The register's document types as a zh-Hant sentence names them: a rule changes the regulations
+#: (the EAR), a proposed rule asks for comments, a notice announces (an order, a meeting, a form).
+DOC_TYPE_ZH = {"Rule": "規則", "Proposed Rule": "擬議規則", "Notice": "公告"}
+
+
 def publisher_zh(name: str) -> str:
     """The zh-Hant name of a Federal Register publisher; the English name when it is not a known agency."""
     return PUBLISHER_ZH.get(" ".join(name.split()), name)
