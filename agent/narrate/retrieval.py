@@ -153,7 +153,7 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
         for query in QUERIES[:2]:
             for passage in index.search(query, k=2 * SEARCH_WIDTH, in_force_on=week_end, published_until=week_end):
                 found.setdefault(passage.doc_id, passage)
-        passages = [with_opening(index, p) for p in newest_per_publisher(list(found.values()), k_docs)]
+        passages = [with_register_details(index, p) for p in newest_per_publisher(list(found.values()), k_docs)]
         passages += suspended_by(index, passages, week_end)
         provisions = {p.doc_id: index.provisions(p.doc_id) for p in passages}
     except ImportError as exc:
@@ -187,7 +187,7 @@ def newest_per_publisher(passages: list[Passage], k_docs: int) -> list[Passage]:
     return chosen
 
 
-def with_opening(index: Any, passage: Passage) -> Passage:
+def with_register_details(index: Any, passage: Passage) -> Passage:
     """A Federal Register passage with its document's type and opening lines (title and abstract): the page
     says whether it is a rule, and quotes what it does from there, whichever chunk the search matched."""
     if passage.category != "federal_register":

@@ -24,7 +24,7 @@ from tools.facts.census_extras import census_extras
 from tools.facts.census_facts import CensusResult, headline_facts
 from tools.facts.key import FactKey
 from tools.facts.model import Basis, Fact, FactSheet, Period, QualityFlag
-from tools.facts.registry import BUILT_IN, Producers, StoreTables, TradeStore, registered
+from tools.facts.registry import BUILT_IN, Producers, StoreTables, TradeStore, content_key, registered
 from tools.metrics import census as cm
 from tools.metrics.world import partners_only
 from tools.weeks import ReportWeek, census_last_month, census_release_date, comtrade_last_year, parse_week
@@ -43,7 +43,7 @@ def _reporter_codes(reporters: Iterable[int | str] | None) -> list[int] | None:
 
 
 _R = TypeVar("_R")
-#: (store file, its fingerprint, part, cut-off...) -> that part's facts; one store's entries are kept
+#: (stored content, part, cut-off...) -> that part's facts; one store's entries are kept
 _PARTS: dict[tuple[Any, ...], Any] = {}
 
 
@@ -56,13 +56,12 @@ def _per_content(store: TradeStore, part: str, args: tuple[Any, ...], compute: C
     caller gets its own Fact objects, since ``build_fact_sheet`` fills in missing sources on them.
     A store that cannot say what it holds (no ``fingerprint``) is computed every time.
     """
-    fingerprint = getattr(store, "fingerprint", None)
-    stamp = fingerprint() if fingerprint is not None else None
-    if stamp is None:
+    content = content_key(store)
+    if content is None:
         return compute()
-    key = (str(getattr(store, "db_path", "")), stamp, part, *args)
+    key = (content, part, *args)
     if key not in _PARTS:
-        if any(k[:2] != key[:2] for k in _PARTS):
+        if any(k[0] != content for k in _PARTS):
             _PARTS.clear()
         _PARTS[key] = compute()
     return _fresh(_PARTS[key])

@@ -15,6 +15,7 @@ from tools.countries import name_zh
 from tools.facts.census_context_facts import revision_facts, world_share_facts
 from tools.facts.census_hs_facts import HsResult, coverage_flag, hs_facts
 from tools.facts.model import Fact, QualityFlag, SourceRef
+from tools.facts.registry import content_key
 from tools.facts.taiwan_mirror_facts import taiwan_mirror_facts
 from tools.metrics.world import partners_only
 from tools.sources import taiwan_mof
@@ -60,10 +61,7 @@ def census_extras(store: Any, census_all: pd.DataFrame, cutoff: str,
              for c, n in partners.drop_duplicates("cty_code").set_index("cty_code")["cty_name"].items()}
     hs = stored_hs(store)
     if not hs.empty:
-        fingerprint = getattr(store, "fingerprint", None)
-        stamp = fingerprint() if fingerprint is not None else None
-        content = (str(store.db_path), stamp) if stamp is not None else None
-        res = contribution_facts(hs, cutoff, sorted(names), content)
+        res = contribution_facts(hs, cutoff, sorted(names), content_key(store))
         facts += res.facts
         flags += res.flags
     facts += world_share_facts(census_in, cutoff, names, src)

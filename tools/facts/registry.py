@@ -34,6 +34,17 @@ class TradeStore(Protocol):
     def census_revisions(self) -> pd.DataFrame: ...
 
 
+def content_key(store: object) -> tuple[str, object] | None:
+    """What the store holds, as a key for facts computed from it: its file and ``fingerprint()``.
+
+    None for a store that cannot say (a test's stand-in, a store not written yet): whatever is
+    computed from it must not be remembered.
+    """
+    fingerprint = getattr(store, "fingerprint", None)
+    stamp = fingerprint() if fingerprint is not None else None
+    return (str(getattr(store, "db_path", "")), stamp) if stamp is not None else None
+
+
 @dataclass
 class StoreTables:
     """One read of the store's normalised tables, shared by every producer."""
