@@ -264,3 +264,31 @@ def test_find_sees_facts_added_replaced_or_removed_after_an_earlier_question(she
     assert sheet.find(partner="9999") == [] and len(sheet.find(partner="8888")) == 1
     sheet.facts = [f for f in sheet.facts if f.key.partner != "5830"]
     assert sheet.find(source="census", partner="5830", flow="balance") == []
+
+
+@pytest.mark.parametrize("week", ["2026-W06", "2025-W07"])
+def test_a_comparison_sheet_holds_the_full_sheets_headline_figures_and_compares_the_same(
+        sample_sheet: FactSheet, week: str, tmp_path) -> None:
+    """The previous and year-ago weeks are built comparison-only (faster): the tables a page shows against
+    them must not change, so every fact the comparison-only sheet holds equals the full sheet's, and the
+    week-on-week and year-ago tables read the same from either."""
+    from agent.config import load_settings
+    from agent.narrate.compare import compare_sheets
+    from tools.sources.fetch import fetch_sample
+    from tools.store import Store
+
+    store = Store(tmp_path)
+    fetch_sample(store, load_settings({}), ["census", "comtrade"])
+    full = build_fact_sheet(store, week)
+    light = build_fact_sheet(store, week, comparison_only=True)
+    assert 0 < len(light.facts) < len(full.facts)
+    by_id = full.by_id()
+    assert all(f.model_dump() == by_id[f.id].model_dump() for f in light.facts)
+    assert not any(f.kind in ("contribution", "mirror_gap", "hs_value", "world_share") or f.id.startswith(("wow.", "yago."))
+               for f in light.facts)
+    assert any(f.kind == "contribution" for f in full.facts) and any(f.id.startswith("wow.") for f in full.facts)
+    for matched in (False, True):
+        a = compare_sheets(sample_sheet, full, "那週", "本週", matched_only=matched)
+        b = compare_sheets(sample_sheet, light, "那週", "本週", matched_only=matched)
+        assert a.rows and a.rows == b.rows and a.this_ids == b.this_ids
+        assert {k: v.model_dump() for k, v in a.other_facts.items()} == {k: v.model_dump() for k, v in b.other_facts.items()}

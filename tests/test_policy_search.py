@@ -178,3 +178,62 @@ def test_ask_what_the_japan_measure_prohibits_answers_with_provision_quote_and_l
     assert "禁止兩用物項出口，對象為日本軍事使用者" in done.stdout
     assert "原文：「" in done.stdout and "禁止所有两用物项向日本军事用户" in done.stdout
     assert "/gndt/202601/1204.html" in done.stdout
+
+
+def _briefing_searches(index: PolicyIndex, week_end: date) -> list[tuple[str, str, float]]:
+    """The searches a weekly draft runs (see agent.narrate.retrieval), as (query, chunk, score) rows."""
+    from datetime import timedelta
+
+    from agent.narrate.retrieval import QUERIES, RECENT_DAYS, SEARCH_WIDTH
+
+    rows = []
+    since = week_end - timedelta(days=RECENT_DAYS)
+    for query in QUERIES:
+        for p in index.search(query, k=3 * SEARCH_WIDTH, published_since=since, published_until=week_end):
+            rows.append((query, p.chunk_id, round(p.score, 5)))
+    for query in QUERIES[:2]:
+        for p in index.search(query, k=2 * SEARCH_WIDTH, in_force_on=week_end, published_until=week_end):
+            rows.append((query, p.chunk_id, round(p.score, 5)))
+    return rows
+
+
+def test_standing_rankings_give_the_live_searches_without_opening_chromadb(data_dir: Path) -> None:
+    """Ingest stores the briefing's standing rankings; served from them, every weekly search (any week,
+    any filter) returns what the live chromadb + BM25 search returns, and chromadb is never opened."""
+    from datetime import timedelta
+
+    from agent.narrate.retrieval import QUERIES
+
+    settings = load_settings({"AGENT_DATA_DIR": str(data_dir)})
+    live, standing = PolicyIndex(settings), PolicyIndex(settings)
+    assert standing.stand(QUERIES) is True  # written by `agent policy ingest`, read back here
+    weeks = [date(2024, 10, 6) + timedelta(weeks=5 * i) for i in range(16)]  # 2024-10 .. 2026-06
+    compared = 0
+    for week_end in weeks:
+        expected = _briefing_searches(live, week_end)
+        assert _briefing_searches(standing, week_end) == expected, week_end
+        compared += len(expected)
+    assert compared > 100  # the weeks chosen do reach documents
+    assert standing._collection is None  # served from the stored rankings alone
+    assert live._collection is not None
+
+
+def test_standing_rankings_are_rebuilt_when_the_index_changes(data_dir: Path, tmp_path: Path) -> None:
+    """A registry that changed (any ingest that adds or edits a document rewrites it) invalidates the stored
+    rankings: they are computed again from the index, never served stale."""
+    import shutil
+
+    from agent.narrate.retrieval import QUERIES
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir / "policy", copy / "policy")
+    shutil.copytree(data_dir / "chroma", copy / "chroma")
+    settings = load_settings({"AGENT_DATA_DIR": str(copy)})
+    registry = next((copy / "policy").glob("*.docs.json"))
+    docs = json.loads(registry.read_text(encoding="utf-8"))
+    dropped = docs.pop(0)["doc_id"]
+    registry.write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+    index = PolicyIndex(settings)
+    assert index.stand(QUERIES) is False  # stale: recomputed
+    assert all(did != dropped for _, did, _ in index._live_chunks())
+    assert PolicyIndex(settings).stand(QUERIES) is True  # and stored for the next process

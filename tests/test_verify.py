@@ -193,3 +193,29 @@ def _assert_gate_changes_nothing(texts: list[str]) -> None:
     finally:
         tokens._NEEDS = saved
     assert gated == full
+
+
+def _without_positions(found: list) -> list[tuple]:
+    return [(t.kind, t.text, t.key, t.year, t.month, t.day, t.year2, t.month2, t.signed) for t in found]
+
+
+def _assert_joined_pass_finds_each_texts_tokens(texts: list[str]) -> None:
+    from agent.verify import tokens
+
+    one_by_one = [tok for t in dict.fromkeys(texts) if t for tok in tokens._tokens_of.__wrapped__(t)]
+    assert _without_positions(tokens.tokens_of_all(texts)) == _without_positions(one_by_one)
+
+
+@given(st.lists(st.text(alphabet="0123456789０１２億萬十百千一二〇年月日週W-–.,% USDabcⅫ½第至nine hundred\t",
+                        max_size=16), max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_one_pass_over_many_texts_finds_what_each_text_holds_on_random_text(texts: list[str]) -> None:
+    """The page trace tokenises all display forms in one pass: no token may span two of them, vanish at
+    a join or change kind there (a year at one text's end must not read as a range with the next's)."""
+    _assert_joined_pass_finds_each_texts_tokens(texts)
+
+
+def test_one_pass_over_many_texts_finds_what_each_text_holds_on_real_pages() -> None:
+    texts = _page_and_fact_strings()
+    _assert_joined_pass_finds_each_texts_tokens(texts)
+    _assert_joined_pass_finds_each_texts_tokens(["2025", "–2026 年", "USD 12", "億", "nine", "hundred", "-", "5%"])

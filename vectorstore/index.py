@@ -33,6 +33,7 @@ from .models import DocInfo, DocRecord, IngestReport, Passage, SearchMode
 from .provisions import Provision, provisions_of
 from .records import DocExtras, to_record
 from .registry import Registry
+from .standing import StandingFile, StandingQuery, read_standing, standing_key, write_standing
 from .textclean import to_simplified
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,13 @@ def _interleave_languages(ranked: list[tuple[str, float]], language: dict[str, s
     return out
 
 
+def _by_similarity(ids: Sequence[str], distances: Sequence[float]) -> list[tuple[str, float]]:
+    """(chunk id, cosine similarity) best first; equal similarities in chunk-id order, so a ranking never
+    depends on the order the vector store happened to return ties in."""
+    return sorted(((cid, 1.0 - float(dist)) for cid, dist in zip(ids, distances, strict=True)),
+                  key=lambda x: (-x[1], x[0]))
+
+
 def _collection_name(embedder: str) -> str:
     slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", embedder).strip("-_") or "default"
     return f"policy-{slug}"[:60]
@@ -167,6 +175,7 @@ class PolicyIndex:
         self._docs: dict[str, DocRecord] | None = None
         self._chunks: list[tuple[str, str, str]] | None = None  # (chunk id, doc id, text)
         self._bm25: BM25 | None = None
+        self._standing: dict[str, StandingQuery] = {}  # query -> its stored full rankings (see ``stand``)
 
     # ----------------------------------------------------------------- storage
     @property
@@ -201,6 +210,7 @@ class PolicyIndex:
     def _invalidate(self) -> None:
         self._chunks = None
         self._bm25 = None
+        self._standing = {}
 
     def _live_chunks(self) -> list[tuple[str, str, str]]:
         """Chunks of registered documents at their registered version (stale/partial ones ignored)."""
@@ -524,10 +534,10 @@ class PolicyIndex:
             keep.add(d.doc_id)
         return keep
 
-    def _dense_ranking(self, query: str, allowed: set[str]) -> list[tuple[str, float]]:
-        live = [c for c in self._live_chunks() if c[1] in allowed]
-        if not live:
-            return []
+    def _doc_of(self) -> dict[str, str]:
+        return {cid: did for cid, did, _ in self._live_chunks()}
+
+    def _query_vector(self, query: str) -> Any:
         vector = self.embedder.embed_query(to_simplified(query))  # e5 matches the simplified corpus better
         dim = (self._stamp() or {}).get("dim")
         if isinstance(dim, int) and dim != len(vector):
@@ -535,29 +545,82 @@ class PolicyIndex:
                 f"policy index in {self.root.parent} was built by another embedder ({dim}-dimension vectors, "
                 f"{self.embedder.name} makes {len(vector)}): run `agent policy ingest`"
             )
-        where = None if allowed >= set(self.docs()) else {"doc_id": {"$in": sorted(allowed)}}
+        return vector
+
+    def _dense_ranking(self, query: str, allowed: set[str]) -> list[tuple[str, float]]:
+        live = [c for c in self._live_chunks() if c[1] in allowed]
+        if not live:
+            return []
         n = min(max(CANDIDATES, 4 * len(allowed)), len(live))
-        got = self.collection.query(
-            query_embeddings=[vector.tolist()], n_results=n, where=where, include=["distances", "metadatas"]
-        )
         doc_of = {c[0]: c[1] for c in live}
-        ranked = [
-            (cid, 1.0 - float(dist))
-            for cid, dist in zip(got["ids"][0], got["distances"][0], strict=False)
-            if cid in doc_of
-        ]
+        standing = self._standing.get(query)
+        if standing is not None:
+            ranked = [(cid, sim) for cid, sim in standing.dense if cid in doc_of][:n]
+        else:
+            where = None if allowed >= set(self.docs()) else {"doc_id": {"$in": sorted(allowed)}}
+            got = self.collection.query(query_embeddings=[self._query_vector(query).tolist()], n_results=n,
+                                        where=where, include=["distances"])
+            ranked = [(cid, sim) for cid, sim in _by_similarity(got["ids"][0], got["distances"][0]) if cid in doc_of]
         return _interleave_languages(ranked, {cid: self.docs()[did].language for cid, did in doc_of.items()})
 
-    def _lexical_ranking(self, query: str, allowed: set[str]) -> list[tuple[str, float]]:
+    def _dense_all(self, query: str) -> list[tuple[str, float]] | None:
+        """Every live chunk by similarity to ``query``, as a filtered search ranks them (None: chromadb's
+        answer left chunks out, so no stored ranking can stand in for the live search).
+
+        Why chromadb's own distances rather than numpy's: they are the numbers a filtered query returns
+        (bit for bit, measured), so near-duplicate chunks keep the order a live search gives them."""
+        live = self._live_chunks()
+        if not live:
+            return []
+        stored = int(self.collection.count())  # may hold chunks of older versions, which live searches skip
+        got = self.collection.query(query_embeddings=[self._query_vector(query).tolist()], n_results=max(stored, 1),
+                                    include=["distances"])
+        ids = {cid for cid, _, _ in live}
+        ranked = [(cid, sim) for cid, sim in _by_similarity(got["ids"][0], got["distances"][0]) if cid in ids]
+        return ranked if len(ranked) == len(ids) else None
+
+    def _lexical_all(self, query: str) -> list[tuple[str, float]]:
+        """Every chunk with a positive BM25 score for ``query``, best first (ties in chunk-id order)."""
         live = self._live_chunks()
         if not live:
             return []
         scores = self._lexical_index().scores(tokens(to_simplified(widen_query(query))))
-        ranked = sorted(
-            ((cid, s) for (cid, did, _), s in zip(live, scores, strict=True) if did in allowed and s > 0),
-            key=lambda x: -x[1],
-        )
-        return ranked[: max(CANDIDATES, 1)]
+        return sorted(((cid, s) for (cid, _, _), s in zip(live, scores, strict=True) if s > 0), key=lambda x: -x[1])
+
+    def _lexical_ranking(self, query: str, allowed: set[str]) -> list[tuple[str, float]]:
+        standing = self._standing.get(query)
+        ranked = standing.lexical if standing is not None else self._lexical_all(query)
+        doc_of = self._doc_of()
+        return [(cid, s) for cid, s in ranked if doc_of.get(cid) in allowed][: max(CANDIDATES, 1)]
+
+    def stand(self, queries: Sequence[str]) -> bool:
+        """Answer these queries from their full rankings stored for this index version (see ``standing``).
+
+        Reads them when the stored file matches the registry, embedder and code; otherwise computes them
+        (opening chromadb once) and stores them, so the next process skips chromadb and the embedder.
+        Returns True when they were read from disk. Filters still apply per search, so results are the
+        same as without standing rankings (tested).
+        """
+        queries = list(dict.fromkeys(queries))
+        path = self.root / f"{_collection_name(self.embedder.name)}.standing.json"
+        key = standing_key(self.registry.path, self.stamp_path, self.embedder.name, queries)
+        found = read_standing(path, key)
+        if found is not None:
+            self._chunks = [(cid, did, text) for cid, did, text in found.chunks]
+            self._standing = dict(found.queries)
+            return True
+        self.check()
+        rankings: dict[str, StandingQuery] = {}
+        for query in queries:
+            dense = self._dense_all(query)
+            if dense is None:
+                log.info("no standing ranking for %r: the vector store did not rank every chunk", query)
+                continue
+            rankings[query] = StandingQuery(dense=dense, lexical=self._lexical_all(query))
+        if self.docs() and len(rankings) == len(queries):
+            write_standing(path, StandingFile(key=key, chunks=self._live_chunks(), queries=rankings))
+        self._standing = rankings
+        return False
 
     def search(
         self,

@@ -31,7 +31,7 @@ def _sheet_or_none(spec: ReportSpec, store: Store, period: Period) -> FactSheet 
     from tools.errors import AgentError
 
     try:
-        return fact_sheet(spec, store, period)
+        return fact_sheet(spec, store, period, comparison_only=True)
     except AgentError:
         return None
 

@@ -96,6 +96,7 @@ def ingest(
     path: Annotated[Path | None, typer.Argument(help="File or folder of Markdown/TXT/HTML with front matter.")] = None,
 ) -> None:
     """Load policy documents into the index (no PATH: the store's MOFCOM docs + bundled analyst notes)."""
+    from agent.narrate.retrieval import stand
     from vectorstore import PolicyIndex
 
     settings = load_settings()
@@ -112,11 +113,13 @@ def ingest(
             if _nothing_accepted(report):
                 reason = report.skipped[0][1] if len(report.skipped) == 1 else f"{len(report.skipped)} files rejected"
                 raise InputError(f"nothing ingested from {path}: {reason}")
+            stand(index)
             return
         _print_report("MOFCOM + Federal Register", index.ingest_docs(_store_docs(settings), progress=tick))
         notes = settings.sample_dir / NOTES_DIR
         if notes.is_dir():
             _print_report("analyst notes", index.ingest_path(notes, progress=tick))
+    stand(index)  # the briefing's standing queries, ranked once for this index version
     out.print(f"{len(index.list_docs())} documents stored in {settings.data_dir / 'chroma'}", highlight=False, soft_wrap=True)
 
 

@@ -302,15 +302,18 @@ def draft(inputs: Inputs, backend: LLMBackend, output_dir: Path | None = None,
     return result
 
 
-def fact_sheet(spec: ReportSpec, store: Any, period: Period) -> FactSheet:
-    """The spec's fact sheet for ``period``; by default the sheet of the ISO week holding its last day."""
+def fact_sheet(spec: ReportSpec, store: Any, period: Period, *, comparison_only: bool = False) -> FactSheet:
+    """The spec's fact sheet for ``period``; by default the sheet of the ISO week holding its last day.
+
+    ``comparison_only``: the sheet is an earlier period's, read only by the comparison tables (see
+    ``build_fact_sheet``); a spec with its own fact builder gets its full sheet."""
     if spec.facts is not None:
         sheet: FactSheet = spec.facts(store, period)
         return sheet
     from tools.facts.build import build_fact_sheet
 
     iso = period.end.isocalendar()
-    return build_fact_sheet(store, f"{iso.year}-W{iso.week:02d}")
+    return build_fact_sheet(store, f"{iso.year}-W{iso.week:02d}", comparison_only=comparison_only)
 
 
 def page_dates(inputs: Inputs) -> list[str]:

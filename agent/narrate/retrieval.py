@@ -145,6 +145,7 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
         infos = index.list_docs()
         if not infos:
             return Retrieved(status="empty", note=NOTE_EMPTY_INDEX)
+        stand(index)
         found: dict[str, Any] = {}
         since = week_end - timedelta(days=RECENT_DAYS)
         for query in QUERIES:
@@ -166,6 +167,12 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
         return Retrieved(status="empty", note=NOTE_NO_MATCH)
     statuses = {p.doc_id: doc_status(p, infos, week_end) for p in passages}
     return Retrieved(passages=passages, docs=infos, statuses=statuses, provisions=provisions)
+
+
+def stand(index: Any) -> bool:
+    """Have ``index`` answer the briefing's queries from rankings stored per index version (built once,
+    after an ingest): a week's first draft then opens neither chromadb nor the embedder."""
+    return bool(index.stand(QUERIES))
 
 
 def newest_per_publisher(passages: list[Passage], k_docs: int) -> list[Passage]:

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from tools import fmt
 from tools.facts.model import Basis, Fact
 
-from .tokens import Token, number_tokens
+from .tokens import Token, number_tokens, tokens_of_all
 
 FACT_REF = re.compile(r"\{\{\s*F\s*:\s*([^{}|\s]+)\s*\}\}")
 
@@ -46,16 +46,15 @@ def _ym(text: str) -> tuple[int, int | None] | None:
     return int(m.group(1)), int(m.group(2)) if m.group(2) else None
 
 
-def _add_display(allowed: _Allowed, display: str) -> None:
-    for tok in number_tokens(display):
-        if tok.kind == "amount":
-            allowed.amounts.add(tok.key)
-            if tok.signed:
-                allowed.amounts.add(tok.key.lstrip("+-"))
-        elif tok.kind in ("cn_number", "code"):
-            allowed.literals.add(tok.key)
-        else:
-            _add_date_token(allowed, tok)
+def _add_display_token(allowed: _Allowed, tok: Token) -> None:
+    if tok.kind == "amount":
+        allowed.amounts.add(tok.key)
+        if tok.signed:
+            allowed.amounts.add(tok.key.lstrip("+-"))
+    elif tok.kind in ("cn_number", "code"):
+        allowed.literals.add(tok.key)
+    else:
+        _add_date_token(allowed, tok)
 
 
 def _add_date_token(allowed: _Allowed, tok: Token) -> None:
@@ -139,14 +138,16 @@ def english_periods(text: str) -> str:
 def allowed_for(facts: Iterable[Fact], doc_dates: Iterable[str | date] = ()) -> _Allowed:
     """Collect every display form and date the cited facts/documents allow."""
     allowed = _Allowed()
+    displays: list[str] = []
+    labels: list[str] = []
     for fact in facts:
-        for display in {fact.display, *fact.displays, *_english_forms(fact)}:
-            if display:
-                _add_display(allowed, display)
+        displays += [fact.display, *fact.displays, *_english_forms(fact)]
         _add_period(allowed, fact)
-        if fact.period.label_zh:
-            for tok in number_tokens(fact.period.label_zh):
-                _add_date_token(allowed, tok)
+        labels.append(fact.period.label_zh)
+    for tok in tokens_of_all(displays):
+        _add_display_token(allowed, tok)
+    for tok in tokens_of_all(labels):
+        _add_date_token(allowed, tok)
     for raw in doc_dates:
         text = raw.isoformat()[:10] if isinstance(raw, (date, datetime)) else str(raw)
         for tok in number_tokens(text):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -243,6 +244,24 @@ def number_tokens(text: str) -> list[Token]:
     order of ``_PATTERNS``), and taken greedily — the same rule as one big alternation.
     """
     return list(_tokens_of(text))
+
+
+#: Joins strings for one tokenising pass. No pattern matches it, and every lookaround treats it as a
+#: string's edge: it is no letter, digit, numeral, space, sign or separator any pattern reads.
+_SEP = "\x00"
+
+
+def tokens_of_all(texts: Iterable[str]) -> list[Token]:
+    """The tokens ``number_tokens`` finds in each text, text after text, from one pass over their join.
+
+    Why: the page trace tokenises every display form of every fact on the sheet, about three thousand
+    short strings; each pattern scanning one long string costs a fraction of starting it on each
+    (tested equal to tokenising one by one). Positions are into the joined text: read kinds and keys.
+    """
+    parts = [t for t in dict.fromkeys(texts) if t]
+    if any(_SEP in t for t in parts):
+        return [tok for t in parts for tok in _tokens_of(t)]
+    return list(_tokens_of.__wrapped__(_SEP.join(parts)))
 
 
 @functools.lru_cache(maxsize=32768)

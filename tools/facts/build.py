@@ -88,11 +88,16 @@ def _census_up_to(census: pd.DataFrame, cutoff: str) -> pd.DataFrame:
     return census[census["period"] <= cutoff] if not census.empty else census
 
 
-def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str] | None = None) -> FactSheet:
+def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str] | None = None, *,
+                     comparison_only: bool = False) -> FactSheet:
     """The week's facts and quality flags. ``reporters``: Comtrade reporters (codes or names); None = all.
 
     Census (US bilateral) facts are included when the US (842) is among the reporters or
     no filter is given. Raises DataGapError naming what is missing when nothing is usable.
+    ``comparison_only``: the sheet of a week another page compares against (its previous or year-ago
+    week) needs the partner totals and the concentration figures, the same facts as a full sheet, but
+    none of the context only a page's own week shows (contributions, mirrors, shares of all trade,
+    revisions, its own week-on-week facts); skipping them was a fifth of a draft's deterministic time.
     """
     rw = parse_week(week)
     codes = _reporter_codes(reporters)
@@ -129,6 +134,7 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
         facts += tres.facts
         flags += tres.flags
         sheet.data_cutoff["comtrade"] = str(int(comtrade_in["year"].max()))
+    if tres is not None and not comparison_only:
         year = int(comtrade_in["year"].max())
         top3 = {int(f.subject["reporter"]): [int(p) for p in f.subject["partners"].split(",") if p]
                 for f in tres.facts if f.kind == "top_share" and f.subject["flow"] == "X"
@@ -154,16 +160,16 @@ def build_fact_sheet(store: TradeStore, week: str, reporters: Iterable[int | str
             message_zh=(f"UN Comtrade 為年度資料，本週可用最新年度為 {sheet.data_cutoff['comtrade']} 年"
                         "（年度資料約於次年年中齊備），非本週即時數據"),
         ))
-    if with_census and not census_in.empty:
+    if with_census and not census_in.empty and not comparison_only:
         csrc = next((f.source for f in cres.facts if f.source is not None), None)
         ef, eflags = _per_content(store, "census_extras", (c_cut, csrc.model_dump_json() if csrc else ""),
                                   lambda: census_extras(store, census_all, c_cut, csrc))
         facts += ef
         flags += eflags
-    if with_census:
+    if with_census and not comparison_only:
         facts += _comparison_facts(rw, census, cres, "wow", parse_week(rw.prev_week), "上週")
         facts += _comparison_facts(rw, census, cres, "yago", parse_week(rw.year_ago_week), "去年同週")
-    if "comtrade" in sheet.data_cutoff:
+    if "comtrade" in sheet.data_cutoff and not comparison_only:
         for prefix, other, who in (("wow", parse_week(rw.prev_week), "上週"),
                                    ("yago", parse_week(rw.year_ago_week), "去年同週")):
             facts.append(_comtrade_cutoff_change(rw, comtrade_in, prefix, other, who))

@@ -37,7 +37,7 @@ def latest_world_range(census: pd.DataFrame, last_period: str) -> Range | None:
     world = world[(world["period"] <= last_period)].dropna(subset=["imports_usd", "exports_usd"], how="all")
     if world.empty:
         return None
-    have = set(world["period"].astype(str))
+    have = set(world["period"].astype(str).unique())
     latest = str(world["period"].max())
     rng = current_range(latest)
     while rng.start >= str(world["period"].min()):
@@ -104,7 +104,7 @@ def revision_facts(revisions: pd.DataFrame, cutoff: str, names: dict[str, str],
     summary = rv.summarise(revisions[revisions["period"] <= cutoff])
     if summary.differing == 0:
         return [], []
-    months = sorted(set(revisions["period"].astype(str)))
+    months = sorted(set(revisions["period"].astype(str).unique()))
     per = make.period(months[0], months[-1], Basis.WINDOW, f"{months[0]} 至 {months[-1]}")
     sub = {"scheme": "census", "reporter": "842"}
     facts = [

@@ -45,7 +45,7 @@ def contribution_facts(hs: pd.DataFrame, cutoff: str, partners: list[str], conte
         if content is not None:
             _HS_FACTS.clear()  # one store's answer is kept: a process drafts from one store
             _HS_FACTS[key] = cached
-    flows = set(hs.loc[hs["period"] <= last, "flow"].astype(str))
+    flows = set(hs.loc[hs["period"] <= last, "flow"].astype(str).unique())
     flag = coverage_flag(str(periods.min()), last, flows, cutoff)
     return HsResult(facts=[f.model_copy() for f in cached.facts], flags=[flag], drivers=dict(cached.drivers))
 

@@ -192,7 +192,7 @@ def hs_facts(hs: pd.DataFrame, last_period: str, partners: list[str] | None = No
         subject={"scheme": "census", "source": "census", "level": LEVEL},
         label_zh=f"美國普查局商品別（{LEVEL}）資料截至", source=_source(table),
     ))
-    res.flags.append(coverage_flag(str(table["period"].min()), last, set(table["flow"].astype(str)), last_period))
+    res.flags.append(coverage_flag(str(table["period"].min()), last, set(table["flow"].astype(str).unique()), last_period))
     return res
 
 

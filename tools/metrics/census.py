@@ -176,7 +176,7 @@ def missing_months(df: pd.DataFrame, rng: Range, flow: str = "balance") -> dict[
     short = counts[counts < len(wanted)].index
     out: dict[str, list[str]] = {}
     for cty, g in sel[sel["cty_code"].isin(short)].groupby("cty_code"):
-        have = set(g["period"])
+        have = set(g["period"].unique())
         gap = [p for p in wanted if p not in have]
         if gap:
             out[str(cty)] = gap

@@ -47,7 +47,7 @@ def months_of(rng: Range) -> list[str]:
 
 def complete(hs: pd.DataFrame, rng: Range) -> bool:
     """Whether every month of ``rng`` has rows (a month with no row at all was never answered)."""
-    have = set(hs["period"].astype(str))
+    have = set(hs["period"].astype(str).unique())
     return all(m in have for m in months_of(rng))
 
 

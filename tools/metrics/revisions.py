@@ -58,6 +58,6 @@ def summarise(revisions: pd.DataFrame) -> RevisionSummary:
         max_abs_revision=float(diff[diff > tolerance].max()) if len(real) else 0.0,
         max_abs_difference=float(diff.max()),
         rounding_usd=float(tolerance.max()),
-        periods=tuple(sorted(set(real["period"].astype(str)))),
+        periods=tuple(sorted(set(real["period"].astype(str).unique()))),
         revised_rows=real.reset_index(drop=True),
     )
