@@ -68,3 +68,54 @@ def test_a_register_document_is_named_by_its_type() -> None:
     assert rule == "2026-01-21，美國商務部產業安全局（BIS）發布規則「Streamlining Export Controls for Drone Exports」。"
     assert "發布公告「Order Denying Export Privileges」" in order
     assert mofcom.startswith("2025-10-09，安全與管制局發布「")
+
+
+def test_register_documents_titled_alike_are_told_apart_by_their_citation() -> None:
+    """Three BIS denial orders of one day are all titled "Order Denying Export Privileges": each heading,
+    table row and sentence carries its FR citation, the citation is vouched by that document only, and a
+    sentence giving another citation fails the number check."""
+    from datetime import datetime
+
+    from agent.narrate.policy_status import DocStatus
+    from agent.narrate.sections import evidence, policy_section
+    from agent.verify import check_text
+    from tools.facts.model import FactSheet
+
+    title = "Order Denying Export Privileges"
+    orders = [passage(title, "ORDER ...", "2025-12-17", doc=f"fr-2025-2311{i}").model_copy(update={"doc_type": "Notice"})
+              for i in (7, 9)]
+    drone = passage("Streamlining Export Controls for Drone Exports", "...", "2026-01-21", doc="fr-2026-01059")
+    statuses = {"fr-2025-23117": DocStatus(citation="90 FR 58545"), "fr-2025-23119": DocStatus(citation="90 FR 58546"),
+                "fr-2026-01059": DocStatus(citation="91 FR 2467")}
+    sheet = FactSheet(week="2026-W07", period_start=date(2026, 2, 9), period_end=date(2026, 2, 15),
+                      generated_at=datetime(2026, 2, 15))
+    plan, _ = policy_section(sheet, [*orders, drone], statuses, day=date(2026, 2, 15))
+    headings = [p.title for p in plan.paragraphs]
+    assert headings == [f"{title}（90 FR 58545）", f"{title}（90 FR 58546）",
+                        "Streamlining Export Controls for Drone Exports"]  # a title of its own needs no citation
+    assert [row[0] for row in plan.tables[0].rows] == headings
+    sentences = {p.key: p.fallback for p in plan.spec.plans}
+    assert sentences["policy.fr-2025-23119"] == f"2025-12-17，美國商務部產業安全局（BIS）發布公告「{title}」（90 FR 58546）。"
+    assert sentences["policy.fr-2026-01059"].endswith("「Streamlining Export Controls for Drone Exports」（91 FR 2467）。")
+    vouched = evidence(orders[1], statuses["fr-2025-23119"]).vouches
+    assert check_text(sentences["policy.fr-2025-23119"], [], vouched) == []
+    assert check_text(sentences["policy.fr-2025-23119"].replace("58546", "58547"), [], vouched)
+
+
+def test_a_documents_status_carries_its_register_citation_from_the_index() -> None:
+    from datetime import UTC, datetime
+
+    from agent.narrate.policy_status import doc_status
+    from tools.sources.models import PolicyDoc
+    from vectorstore.models import DocInfo
+    from vectorstore.records import to_record
+
+    doc = PolicyDoc(url="https://www.federalregister.gov/d/2025-23117", title="Order Denying Export Privileges",
+                    publish_date=date(2025, 12, 17), body_text="Order Denying Export Privileges. ORDER ...",
+                    publisher=BIS, fetched_at=datetime(2026, 1, 29, tzinfo=UTC), doc_number="2025-23117",
+                    citation="90 FR 58545", doc_type="Notice", language="en")
+    rec = to_record(doc)
+    found = passage(rec.title, "ORDER ...", "2025-12-17", doc=rec.doc_id)
+    status = doc_status(found, [DocInfo.model_validate(rec.model_dump(exclude={"text"}))], date(2026, 2, 15))
+    assert status.citation == "90 FR 58545" and status.notice_no == ""
+    assert doc_status(found, [], date(2026, 2, 15)).citation == ""  # unknown to the index: nothing claimed

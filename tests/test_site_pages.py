@@ -154,3 +154,31 @@ def test_a_figure_cannot_open_markup_from_the_names_it_quotes() -> None:
     figure = figure_markdown(ref)
     assert figure.count("](") == 1 and figure.startswith("![") and "](charts/x.svg)" in figure
     assert "{{" not in figure and "{%" not in figure and "<script>" not in figure and "|" not in figure
+
+
+def test_the_hhi_history_a_chart_draws_is_what_the_fact_engine_makes_for_each_year(tmp_path: Path) -> None:
+    """Charts take HHI facts the sheet already holds instead of making them again; each must still be the
+    fact a lookup makes for that economy and year, and no year the store holds may go missing."""
+    from agent.chat.lookup import Lookup
+    from agent.config import load_settings
+    from agent.site.chart_facts import _reporters, chart_facts
+    from tools.facts.build import build_fact_sheet
+    from tools.sources.fetch import fetch_sample
+    from tools.store import Store
+
+    store = Store(tmp_path)
+    fetch_sample(store, load_settings({}), ["census", "comtrade"])
+    sheet = build_fact_sheet(store, "2026-W07")
+    drawn = {f.id: f.model_dump() for f in chart_facts(store, sheet).hhi}
+    empty = sheet.model_copy(update={"facts": []})  # a lookup that cannot borrow from the sheet
+    lookup = Lookup(census=store.census_monthly().iloc[0:0], comtrade=store.comtrade_annual(), sheet=empty)
+    made = {}
+    reporters = _reporters(sheet)
+    assert set(reporters) == {842, 156, 392, 410, 276, 490}
+    for reporter, name in reporters.items():
+        for year in lookup.comtrade_years(reporter):
+            facts = lookup.comtrade_facts(reporter, "X", year, name, {})
+            if facts and "hhi" in facts:
+                made[facts["hhi"].id] = facts["hhi"].model_dump()
+    assert len(made) >= 12 and drawn.keys() == made.keys()
+    assert drawn == made

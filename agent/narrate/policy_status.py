@@ -27,6 +27,8 @@ class DocStatus:
     suspended_until: date | None = None  # this notice is paused until then (by ``suspended_by``)
     suspended_by: str = ""
     suspends_until: date | None = None  # this document pauses other notices until then
+    citation: str = ""  # a Federal Register document's citation (91 FR 2467): how a reader finds it, and tells
+    #                     apart documents the register titles alike ("Order Denying Export Privileges")
 
     def dates(self) -> list[date]:
         """Dates a sentence about this document may state (they come from the index, not the body)."""
@@ -66,4 +68,5 @@ def doc_status(passage: Any, infos: Iterable[Any], day: date) -> DocStatus:
         suspended_until=suspended_until,
         suspended_by=suspended_by,
         suspends_until=info.suspension_until if info.suspends else None,
+        citation=str(getattr(info, "citation", "") or ""),
     )

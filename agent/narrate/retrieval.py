@@ -35,7 +35,7 @@ RECENT_DAYS = 90
 #: Candidates per query are widened this much so that every publisher can fill its places
 #: (see newest_per_publisher) even when one publisher dominates the top hits.
 SEARCH_WIDTH = 3
-CACHE_VERSION = "retrieval-v3"  # bump when the selection logic below changes
+CACHE_VERSION = "retrieval-v4"  # bump when the selection logic below changes
 # Notes shown on the page (zh-Hant, no figures: the page-trace check would have nothing to trace them to).
 NOTE_EMPTY_INDEX = "政策索引尚未建立或沒有任何文件（建立方式：agent policy ingest）"
 NOTE_NOT_INSTALLED = "政策索引元件未安裝"
@@ -62,6 +62,7 @@ class _CachedStatus(BaseModel):
     suspended_until: date | None = None
     suspended_by: str = ""
     suspends_until: date | None = None
+    citation: str = ""
 
 
 class _CacheEntry(BaseModel):

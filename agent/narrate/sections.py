@@ -8,6 +8,7 @@ here too, straight from fact display strings.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -284,7 +285,8 @@ def evidence(passage: object, status: DocStatus | None = None, provisions: list[
     # Dates, notice number and title only: figures inside the passage body are not vouched for, so an
     # instruction or a number planted in a document cannot reach the page through a citation. The
     # index's status metadata (expiry, a suspension and the notice declaring it) is vouched as well.
-    extra = [d.isoformat() for d in status.dates()] + [status.notice_no, status.suspended_by] if status else []
+    extra = ([d.isoformat() for d in status.dates()] + [status.notice_no, status.suspended_by, status.citation]
+             if status else [])
     vouches = [published.isoformat(), *[d.isoformat() for d in effective], getattr(p, "notice_no", ""),
                p.title, getattr(p, "title_orig", ""), doc_publisher(p), *extra]  # type: ignore[attr-defined]
     vouches += provision_vouches(provisions or [])
@@ -296,6 +298,7 @@ def _status_note(passage: object, status: DocStatus) -> str:
     parts = [ANALYST_NOTE] if getattr(passage, "category", "") == "analyst_note" else []
     notice = to_traditional(getattr(passage, "notice_no", "") or "")
     parts += [f"公告編號：{notice}"] if notice else []
+    parts += [f"聯邦公報：{status.citation}"] if status.citation and not notice else []
     parts += ["生效日：" + "、".join(d.isoformat() for d in status.effective)] if status.effective else []
     parts += [f"有效至：{status.expires.isoformat()}"] if status.expires else []
     if status.suspended_until is not None:
@@ -335,9 +338,13 @@ def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str,
                                       for p in passages)}
     plans, paragraphs, impact_plans = [], [], []
     rows = []
+    titles = Counter(e.ref.title for e in docs.values())
     for p in passages:
         e = docs[p.doc_id]  # type: ignore[attr-defined]
         status = statuses.get(e.ref.doc_id) or DocStatus(effective=list(getattr(p, "effective_dates", []) or []))
+        # documents the register titles alike are told apart by their citation in the heading and the table
+        heading = (f"{e.ref.title}（{status.citation}）" if titles[e.ref.title] > 1 and status.citation
+                   else e.ref.title)
         published = date.fromisoformat(e.ref.date)
         scope = scope_line(p, provisions.get(e.ref.doc_id, []))
         note = _status_note(p, status)
@@ -360,11 +367,11 @@ def policy_section(sheet: FactSheet, passages: list[object], statuses: dict[str,
                                       doc_ids=(e.ref.doc_id,), passage=view))
             keys.append(plans[-1].key)
         publisher = markup.text(doc_publisher(p))
-        paragraphs.append(Paragraph(markup.text(e.ref.title), keys, [], f"{publisher}，發布於 {e.ref.date}",
+        paragraphs.append(Paragraph(markup.text(heading), keys, [], f"{publisher}，發布於 {e.ref.date}",
                                     doc_ids=[e.ref.doc_id]))
         impact_plans.append(SentencePlan(key=f"impact.{e.ref.doc_id}", facts=(), fallback="",
                                          doc_ids=(e.ref.doc_id,), passage=view))
-        rows.append([markup.text(e.ref.title), e.ref.date, _effective_cell(status),
+        rows.append([markup.text(heading), e.ref.date, _effective_cell(status),
                      markup.link("原文", e.ref.url) if markup.safe_url(e.ref.url) else "—"])
     spec = SectionSpec(key="policy", plans=plans, facts={}, docs=docs, policy=True)
     impact_facts = {f.id: f for cty in headline_partners(sheet)[:2]

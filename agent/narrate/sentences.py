@@ -140,7 +140,8 @@ def _note_title(title: str) -> str:
 
 def policy_details(status: DocStatus, published: date, day: date, note: bool = False) -> str:
     """Notice number, effective/expiry dates and suspension, as far as the index's metadata records them."""
-    parts = [_fill("policy_notice", notice=status.notice_no)] if status.notice_no else []
+    number = status.notice_no or status.citation  # a MOFCOM notice number, or the register's citation
+    parts = [_fill("policy_notice", notice=number)] if number else []
     subject = "所述措施" if note else ""
     if status.effective == [published]:
         parts.append(_fill("policy_effective_same_day", subject=subject))

@@ -56,8 +56,15 @@ def chart_facts(store: Store, sheet: FactSheet) -> ChartFacts:
     lookup = Lookup(census=census.iloc[0:0], comtrade=comtrade, sheet=sheet)
     hhi: list[Fact] = []
     if not comtrade.empty:
+        on_sheet = {(int(f.subject["reporter"]), f.key.start): f for f in sheet.find(kind="hhi", source="comtrade")
+                    if f.subject.get("flow") == "X"}
         for reporter, name in _reporters(sheet).items():
             for year in lookup.comtrade_years(reporter):
+                # the sheet's own fact when it has that year (the lookup would hand back the same one), so a
+                # draft's charts compute only the years its sheet lacks
+                if (found := on_sheet.get((reporter, str(year)))) is not None:
+                    hhi.append(found)
+                    continue
                 made = lookup.comtrade_facts(reporter, "X", year, name, {})
                 if made and "hhi" in made:
                     hhi.append(made["hhi"])

@@ -12,7 +12,8 @@ period is never mistaken for a subtraction or a negative number.
 
 from __future__ import annotations
 
-import functools
+import bisect
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -249,26 +250,51 @@ def number_tokens(text: str) -> list[Token]:
 #: Joins strings for one tokenising pass. No pattern matches it, and every lookaround treats it as a
 #: string's edge: it is no letter, digit, numeral, space, sign or separator any pattern reads.
 _SEP = "\x00"
+#: text -> its tokens. Why remembered: the verifier tokenises every display form of every cited fact
+#: for each sentence group, the page trace and each chart, and the same few thousand strings come back
+#: in one draft; tokens are frozen, so sharing them is safe.
+_CACHE: dict[str, tuple[Token, ...]] = {}
+_CACHE_SIZE = 32768
+
+
+def _remember(text: str, found: tuple[Token, ...]) -> tuple[Token, ...]:
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[text] = found
+    return found
+
+
+def _tokens_of(text: str) -> tuple[Token, ...]:
+    hit = _CACHE.get(text)
+    return hit if hit is not None else _remember(text, _scan(text))
 
 
 def tokens_of_all(texts: Iterable[str]) -> list[Token]:
-    """The tokens ``number_tokens`` finds in each text, text after text, from one pass over their join.
+    """The tokens of each text, text after text, exactly as ``number_tokens`` finds them one by one.
 
     Why: the page trace tokenises every display form of every fact on the sheet, about three thousand
-    short strings; each pattern scanning one long string costs a fraction of starting it on each
-    (tested equal to tokenising one by one). Positions are into the joined text: read kinds and keys.
+    short strings. The ones not seen before are scanned in one pass over their join, then split back
+    (each pattern scanning one long string costs a fraction of starting it on each); tested equal to
+    tokenising one by one, positions included.
     """
     parts = [t for t in dict.fromkeys(texts) if t]
-    if any(_SEP in t for t in parts):
-        return [tok for t in parts for tok in _tokens_of(t)]
-    return list(_tokens_of.__wrapped__(_SEP.join(parts)))
+    new = [t for t in parts if t not in _CACHE and _SEP not in t]
+    if len(new) > 1:
+        starts, at = [], 0
+        for text in new:
+            starts.append(at)
+            at += len(text) + len(_SEP)
+        split: list[list[Token]] = [[] for _ in new]
+        for tok in _scan(_SEP.join(new)):
+            i = bisect.bisect_right(starts, tok.start) - 1
+            split[i].append(dataclasses.replace(tok, start=tok.start - starts[i], end=tok.end - starts[i]))
+        for text, found in zip(new, split, strict=True):
+            _remember(text, tuple(found))
+    return [tok for t in parts for tok in _tokens_of(t)]
 
 
-@functools.lru_cache(maxsize=32768)
-def _tokens_of(text: str) -> tuple[Token, ...]:
-    """Why cached: the verifier tokenises every display form of every cited fact for each sentence
-    group, and the same few thousand strings come back in one draft (and again in this week's and
-    last week's sheets); tokens are frozen, so sharing them is safe."""
+def _scan(text: str) -> tuple[Token, ...]:
+    """Every token of ``text`` (see ``number_tokens``); not remembered."""
     folded = fold(text)
     candidates: list[tuple[int, int, re.Match[str]]] = []
     present: dict[re.Pattern[str], bool] = {}

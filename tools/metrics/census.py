@@ -12,6 +12,7 @@ is present; otherwise the row says how many months it had, and no YoY is compute
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -91,12 +92,12 @@ def range_sums(df: pd.DataFrame, rng: Range) -> pd.DataFrame:
     g = sel.groupby("cty_code")[cols]
     sums = g.sum(min_count=1)
     counts = g.count()
-    out = pd.DataFrame(index=sums.index)
+    columns: dict[str, pd.Series] = {}
     for f in FLOWS:
         n = counts[f"{f}_usd"]
-        out[f] = sums[f"{f}_usd"].where(n == rng.months)
-        out[f"{f}_months"] = n
-    return out
+        columns[f] = sums[f"{f}_usd"].where(n == rng.months)
+        columns[f"{f}_months"] = n
+    return pd.DataFrame(columns, index=sums.index)  # one frame, not a column at a time (a draft makes dozens)
 
 
 def same_basis_yoy(df: pd.DataFrame, rng: Range) -> pd.DataFrame:
@@ -107,7 +108,7 @@ def same_basis_yoy(df: pd.DataFrame, rng: Range) -> pd.DataFrame:
     """
     cur = range_sums(df, rng)
     base = range_sums(df, rng.year_before()).reindex(cur.index)
-    out = pd.DataFrame(index=cur.index)
+    out: dict[str, Any] = {}
     for f in FLOWS:
         c, b = cur[f], base[f]
         out[f"{f}_cur"] = c
@@ -121,7 +122,7 @@ def same_basis_yoy(df: pd.DataFrame, rng: Range) -> pd.DataFrame:
         else:
             out[f"{f}_pct"] = ((c - b) / b.abs() * 100.0).where(b != 0)
             out[f"{f}_flip"] = False
-    return out
+    return pd.DataFrame(out, index=cur.index)
 
 
 def month_indexes(periods: pd.Series) -> pd.Series:
