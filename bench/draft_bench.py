@@ -99,7 +99,7 @@ def main() -> None:
     os.environ["AGENT_DATA_DIR"] = str(data_dir)
 
     print(f"machine: a 10-million-step Python loop takes {_loop_seconds():.2f} s "
-          "(1.2-1.5 s on the 2026-12-02 machine, where the figures in the README were measured)")
+          "(0.35-0.38 s on the 2026-12-02 machine, where the README figures were measured)")
     # Imports are paid before timing, as in the CLI; each row below runs in a new process.
     for stored in sorted((data_dir / "policy").glob("*.standing.json")):
         stored.unlink()  # as an index built before standing rankings existed: the search opens chromadb

@@ -237,3 +237,24 @@ def test_standing_rankings_are_rebuilt_when_the_index_changes(data_dir: Path, tm
     assert index.stand(QUERIES) is False  # stale: recomputed
     assert all(did != dropped for _, did, _ in index._live_chunks())
     assert PolicyIndex(settings).stand(QUERIES) is True  # and stored for the next process
+
+
+def test_the_week_reminds_of_binding_documents_only_once_they_are_no_longer_recent(data_dir: Path) -> None:
+    """A week's policy section lists what was published in the last 90 days and, older than that, only what
+    still binds (notices, laws, register rules, the analyst note recording a suspension): not a press answer,
+    a news reprint or a register notice from months before."""
+    from datetime import timedelta
+
+    from agent.narrate.retrieval import RECENT_DAYS, retrieve
+
+    settings = load_settings({"AGENT_DATA_DIR": str(data_dir)})
+    docs = {d.doc_id: d for d in PolicyIndex(settings).list_docs()}
+    for end in (date(2025, 10, 12), date(2026, 2, 15), date(2026, 6, 14)):
+        found = retrieve(settings, end - timedelta(days=6), end, use_cache=False)
+        old = [p for p in found.passages if p.publish_date < end - timedelta(days=RECENT_DAYS)]
+        assert old, end  # controls from before the window are still reminded of
+        for p in old:
+            doc = docs[p.doc_id]
+            assert doc.category in ("notice", "law", "analyst_note") or doc.doc_type == "Rule", (end, doc.title)
+    w07 = {p.doc_id for p in retrieve(settings, date(2026, 2, 9), date(2026, 2, 15), use_cache=False).passages}
+    assert {"mofcom-1175", "mofcom-1176", "note-2025-70-suspension"} <= w07  # suspended notices and the note

@@ -119,3 +119,29 @@ def test_a_documents_status_carries_its_register_citation_from_the_index() -> No
     status = doc_status(found, [DocInfo.model_validate(rec.model_dump(exclude={"text"}))], date(2026, 2, 15))
     assert status.citation == "90 FR 58545" and status.notice_no == ""
     assert doc_status(found, [], date(2026, 2, 15)).citation == ""  # unknown to the index: nothing claimed
+
+
+def test_a_quote_is_never_cut_at_an_abbreviation_or_an_initial() -> None:
+    """"…determined by the U.S." and "…Samsung China Semiconductor Co." were quoted as if they were sentences."""
+    from agent.narrate.register_abstract import sentences
+
+    entities = ("These entities have been determined by the U.S. Government to be acting contrary to the national "
+                "security or foreign policy interests of the United States.")
+    listed = passage("Additions to the Entity List", f"Additions to the Entity List  {entities} More follows here.",
+                     "2025-10-09")
+    assert abstract_sentence(listed) == entities
+    veu = ("BIS removes Intel Semiconductor (Dalian) Ltd.; Samsung China Semiconductor Co. Ltd.; and SK hynix "
+           "Semiconductor (China) Ltd. from the list. Nothing else changes in this final rule.")
+    assert sentences(veu) == [veu.split(" Nothing")[0], "Nothing else changes in this final rule."]
+    assert sentences("It binds e.g. exporters. It ends.") == ["It binds e.g. exporters.", "It ends."]
+
+
+def test_a_sentence_with_a_number_in_words_is_not_quoted() -> None:
+    """The page's number check reads "hundreds of millions" as a figure no fact vouches for: quoting it
+    stopped the supply-chain draft of 2025-11."""
+    words = ("Firearms exports have grown by hundreds of millions of dollars since the rule took effect in the "
+             "United States.")
+    plain = "The Bureau of Industry and Security is revising license requirements for firearms exports."
+    rule = passage("Revision of Firearms License Requirements",
+                   f"Revision of Firearms License Requirements  {words} {plain}", "2025-09-30")
+    assert abstract_sentence(rule) == plain

@@ -265,3 +265,22 @@ def test_a_toy_source_feeds_a_toy_report_through_review_and_publish(tmp_path: Pa
 
         unregister_report(spec.id)
         unregister("toy-widgets")  # every registered producer joins later weeks' sheets
+
+
+def test_each_report_draws_only_the_charts_it_declares() -> None:
+    """A policy tracker is about documents: trade-balance and HHI charts on it were beside the point."""
+    from test_site_pages import _hhi_facts
+
+    from agent.reports.spec import reports
+    from agent.site.attach import CHART_KINDS, charts_for
+    from agent.site.chart_facts import ChartFacts
+
+    for spec in reports().values():
+        assert set(spec.charts) <= set(CHART_KINDS), spec.id
+    assert get_report("policy-tracker").charts == ()
+    assert set(get_report("trade-briefing").charts) == set(CHART_KINDS)
+    facts = ChartFacts(hhi=_hhi_facts())
+    assert [c.ref.kind for c in charts_for(facts)] == ["hhi"]
+    assert charts_for(facts, ()) == [] and charts_for(facts, ("balance_monthly",)) == []
+    with pytest.raises(ValueError, match="unknown chart kind"):
+        charts_for(facts, ("pie",))

@@ -182,3 +182,27 @@ def test_the_hhi_history_a_chart_draws_is_what_the_fact_engine_makes_for_each_ye
                 made[facts["hhi"].id] = facts["hhi"].model_dump()
     assert len(made) >= 12 and drawn.keys() == made.keys()
     assert drawn == made
+
+
+def test_the_contribution_chart_draws_one_partners_change_under_its_caption(tmp_path: Path) -> None:
+    """Every partner's chapters under "美國自台灣進口增減" misnamed most bars: the chart shows the lead story's
+    partner only (the one the import section explains first), and refuses to mix changes it is handed."""
+    from agent.config import load_settings
+    from agent.site.chart_facts import chart_facts
+    from agent.site.charts import contribution_chart
+    from tools.facts.build import build_fact_sheet
+    from tools.sources.fetch import fetch_sample
+    from tools.store import Store
+
+    store = Store(tmp_path)
+    fetch_sample(store, load_settings({}), ["census", "comtrade"])
+    sheet = build_fact_sheet(store, "2026-W07")
+    every = [f for f in sheet.facts if f.kind == "contribution"]
+    assert len({f.subject["partner"] for f in every}) > 1  # the sheet explains several partners
+    drawn = chart_facts(store, sheet).contributions
+    assert {(f.subject["partner"], f.subject["flow"]) for f in drawn} == {("5830", "imports")}
+    chart = contribution_chart(every)
+    assert chart is not None
+    partner = every[0].subject["partner_name"]
+    assert {f.subject["partner"] for f in chart.facts} == {every[0].subject["partner"]}
+    assert f"美國自{partner}進口增減" in chart.ref.caption

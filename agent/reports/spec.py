@@ -71,6 +71,9 @@ class ReportSpec:
     #: Earlier fact sheets the page compares with ('prev', 'year_ago'), and whether it cites documents.
     comparisons: tuple[str, ...] = ()
     documents: bool = False
+    #: Kinds of chart the page draws beside its text (``agent.site.charts``: balance_monthly, hhi,
+    #: hs_contribution); () for a page about documents, where trade charts would be beside the point.
+    charts: tuple[str, ...] = ("balance_monthly", "hhi", "hs_contribution")
 
     def stem(self, period: str) -> str:
         return self.file_pattern.format(period=period, id=self.id)

@@ -39,8 +39,18 @@ class Attached:
     files: list[Path]
 
 
-def charts_for(facts: ChartFacts) -> list[Chart]:
-    made = [balance_chart(facts.monthly_balance), hhi_chart(facts.hhi), contribution_chart(facts.contributions)]
+#: Every chart kind this module draws (the values a report spec's ``charts`` may name).
+CHART_KINDS = ("balance_monthly", "hhi", "hs_contribution")
+
+
+def charts_for(facts: ChartFacts, kinds: tuple[str, ...] = CHART_KINDS) -> list[Chart]:
+    """The charts of ``kinds`` the facts allow (a kind without facts draws nothing)."""
+    unknown = set(kinds) - set(CHART_KINDS)
+    if unknown:
+        raise ValueError(f"unknown chart kind(s): {', '.join(sorted(unknown))}")
+    made = [balance_chart(facts.monthly_balance) if "balance_monthly" in kinds else None,
+            hhi_chart(facts.hhi) if "hhi" in kinds else None,
+            contribution_chart(facts.contributions) if "hs_contribution" in kinds else None]
     return [c for c in made if c is not None]
 
 
@@ -69,9 +79,10 @@ def insert_figure(markdown: str, ref: ChartRef) -> str:
     return markdown.rstrip("\n") + "\n" + block
 
 
-def attach_charts(markdown_path: Path, sidecar_path: Path, facts: ChartFacts) -> Attached:
-    """Draw the charts, write them beside the draft and add them to its Markdown and sidecar."""
-    charts = charts_for(facts)
+def attach_charts(markdown_path: Path, sidecar_path: Path, facts: ChartFacts,
+                  kinds: tuple[str, ...] = CHART_KINDS) -> Attached:
+    """Draw the charts of ``kinds``, write them beside the draft and add them to its Markdown and sidecar."""
+    charts = charts_for(facts, kinds)
     sidecar = Sidecar.model_validate_json(sidecar_path.read_text(encoding="utf-8"))
     markdown = markdown_path.read_text(encoding="utf-8")
     out_dir = charts_of(markdown_path)

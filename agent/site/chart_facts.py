@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agent.chat.lookup import Lookup
+from agent.narrate.drivers import contribution_facts
+from agent.narrate.sections import headline_partners
 from tools.facts.model import Fact, FactSheet
 from tools.store import Store
 
@@ -68,5 +70,17 @@ def chart_facts(store: Store, sheet: FactSheet) -> ChartFacts:
                 made = lookup.comtrade_facts(reporter, "X", year, name, {})
                 if made and "hhi" in made:
                     hhi.append(made["hhi"])
-    contributions = [f for f in sheet.facts if f.kind == "contribution"]
-    return ChartFacts(monthly, hhi, contributions)
+    return ChartFacts(monthly, hhi, lead_contributions(sheet))
+
+
+def lead_contributions(sheet: FactSheet) -> list[Fact]:
+    """The HS-chapter contributions behind the page's lead story: the import change of the partner whose
+    balance moved most (the one the import section explains first), for one period.
+
+    Why one partner: the chart's caption names one change; drawing every partner's chapters under it put
+    Germany's and Korea's bars under "美國自台灣進口增減"."""
+    for cty in headline_partners(sheet):
+        _, parts = contribution_facts(sheet, cty, "imports")
+        if parts:
+            return parts
+    return []

@@ -136,7 +136,8 @@ def hhi_chart(hhi_facts: Iterable[Fact]) -> Chart | None:
 
 
 def contribution_chart(contributions: Iterable[Fact]) -> Chart | None:
-    """HS-chapter contributions to one change (facts of kind ``contribution``), largest first.
+    """HS-chapter contributions to one change (facts of kind ``contribution``), largest first; facts of other
+    changes than the first one given are left out.
 
     The facts are expected to say, in ``subject``, the chapter (``hs_name`` or ``hs``) and the
     change they contribute to (``change_label`` falls back to the fact's label); a sheet without
@@ -145,6 +146,10 @@ def contribution_chart(contributions: Iterable[Fact]) -> Chart | None:
     rows = [f for f in contributions if f.kind == "contribution" and f.value is not None]
     if not rows:
         return None
+    # one change only (the first fact's partner, flow and period): the caption names one change
+    first = rows[0]
+    rows = [f for f in rows if (f.subject.get("partner"), f.subject.get("flow"), f.period.end)
+            == (first.subject.get("partner"), first.subject.get("flow"), first.period.end)]
     rows.sort(key=lambda f: abs(float(f.value or 0)), reverse=True)
     rows = rows[:10]
     points = [(f.subject.get("hs_name") or f"HS {f.subject.get('hs', '')}", float(f.value or 0) / YI
