@@ -374,3 +374,25 @@ def test_document_without_url_is_still_verified_line_by_line() -> None:
     ans = finish("q", reply, route_name="router", week="2026-W07")
     assert ans.text == "・《公告2025年第70號（分析師筆記）》（2025-11-07）"
     assert len(ans.problems) == 1
+
+
+def test_a_question_about_a_us_rule_is_answered_from_the_federal_register_with_its_abstract(ctx: ChatContext) -> None:
+    """BIS vocabulary routes to the policy search (it was taken for a trade question), English topic words find
+    the register's English documents, and a rule's first sentence is quoted as the original."""
+    ans = answer_in("What did BIS change for drone exports?", ctx)
+    assert ans.route == "router" and not ans.refused
+    drone = "https://www.federalregister.gov/documents/2026/01/21/2026-01059/streamlining-export-controls-for-drone-exports"
+    assert drone in [d.url for d in ans.docs]
+    assert "is easing export controls on certain civil Unmanned Aerial Vehicles" in ans.text
+    assert any("easing export controls" in q for d in ans.docs for q in d.quotes)
+    zh = answer_in("美國對先進運算晶片的許可審查政策有什麼改變？", ctx)
+    assert "摘要原文：“The Bureau of Industry and Security (BIS) is revising its license review policy" in zh.text
+
+
+def test_a_suspended_control_says_until_when_and_by_which_notice(ctx: ChatContext) -> None:
+    """"When do the rare-earth controls apply again?" is answered by the suspension another document declares."""
+    ans = answer_in("稀土出口管制什麼時候恢復？", ctx)
+    line = next(x for x in ans.text.splitlines() if "公告2025第62號" in x)
+    assert "暫停實施至 2026-11-10，依商務部、海關總署公告2025年第70號（據分析師筆記）" in line
+    en = answer_in("When do China's superhard material export controls apply again?", ctx)
+    assert "suspended until 2026-11-10 by" in en.text and not en.problems

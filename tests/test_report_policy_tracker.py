@@ -82,3 +82,16 @@ def test_an_empty_store_is_a_data_gap(tmp_path_factory: pytest.TempPathFactory) 
     path = tmp_path_factory.mktemp("empty")
     with pytest.raises(DataGapError, match="agent fetch --from-sample"):
         report_docs(load_settings({"AGENT_DATA_DIR": str(path)}))
+
+
+def test_the_month_a_suspension_ends_cites_the_note_that_declared_it(docs: list[DocRecord]) -> None:
+    """November 2026: the controls are in force again, and last month's status "暫停至 2026-11-10" still shows;
+    that date must be vouched for by the suspension note, or the draft stops at the page trace (it did)."""
+    controls = tracker_sections(docs, Month.parse("2026-11"))[1]
+    superhard = next(line for line in controls.lines if "第55號" in line)
+    assert "生效中（本月變動） | 暫停至 2026-11-10" in superhard
+    assert "note-2025-70-suspension" in controls.doc_ids
+    from agent.reports.monthly_page import vouched_by
+
+    note = next(d for d in docs if d.doc_id == "note-2025-70-suspension")
+    assert "2026-11-10" in vouched_by(note)

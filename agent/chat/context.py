@@ -79,6 +79,28 @@ class ChatContext:
             self._index_failed(exc)
             return None, []
 
+    def policy_docs(self) -> list[Any]:
+        """Every stored document's DocInfo (empty when the index is missing or unusable)."""
+        index = self._policy_index()
+        if index is None:
+            return []
+        try:
+            return list(index.list_docs())
+        except AgentError as exc:
+            self._index_failed(exc)
+            return []
+
+    def policy_record(self, doc_id: str) -> Any:
+        """The stored document (DocRecord, text included) or None; None too when the index is unusable."""
+        index = self._policy_index()
+        if index is None:
+            return None
+        try:
+            return index.docs().get(doc_id)
+        except AgentError as exc:
+            self._index_failed(exc)
+            return None
+
     def policy_available(self) -> str:
         index = self._policy_index()
         if index is None:

@@ -274,6 +274,10 @@ _POLICY_WORDS = ("mofcom", "商務部", "商务部", "公告", "announce", "anno
                  "policy", "policies", "regulation", "法規", "法规", "反制", "countermeasure", "sanction", "制裁",
                  "兩用物項", "两用物项", "dual-use", "dual use", "清單", "清单", "記者問", "记者问", "發言人",
                  "发言人", "spokesperson", "安世", "nexperia", "管控")
+#: The US side of export control, which the policy words above (MOFCOM's vocabulary) miss: "What did BIS
+#: change for drone exports?" was taken for a trade question. BIS and EAR only as capitalised words.
+_REGISTER_WORDS = re.compile(r"\b(?:BIS|EAR)\b|(?i:federal register|bureau of industry|export administration|"
+                             r"聯邦公報|联邦公报|產業安全局|产业安全局|出口許可|出口许可)")
 _QUALITY_WORDS = ("偏少", "太少", "為什麼少", "为什么少", "覆蓋", "覆盖", "品質", "质量", "可信", "合成", "synthetic",
                   "coverage", "quality", "so few", "too few", "reliable", "缺漏", "缺少", "不完整", "incomplete",
                   "夥伴數", "伙伴数", "thin", "sparse", "so little", "partner count", "row cap", "500", "數據為什麼", "数据为什么", "data flag",
@@ -372,7 +376,7 @@ def parse(text: str) -> Query:
                                           "by month", "trend")
     unsupported = next((label for word, label in _UNSUPPORTED if word in clean.lower()), "")
     is_policy = _has(clean, *_POLICY_WORDS) and metric not in ("balance", "concentration", "extreme")
-    if _has(clean, "export control", "出口管制", "管制"):
+    if _has(clean, "export control", "出口管制", "管制") or _REGISTER_WORDS.search(clean):
         is_policy = True
     if is_policy and not unsupported:
         intent: Intent = "policy"

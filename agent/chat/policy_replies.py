@@ -1,5 +1,5 @@
-"""Replies about MOFCOM documents: policy search with date filters and a topic check, citing
-titles, dates and URLs — never a document the search did not return.
+"""Replies about export-control documents (MOFCOM and the Federal Register's BIS documents): policy search
+with date filters and a topic check, citing titles, dates and URLs — never a document the search did not return.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from agent.chat.phrasing import Lang
 from agent.chat.reply import Reply, refuse
 from agent.chat.templates import render
 
-#: Topic vocabulary → terms as they appear in the (simplified-Chinese) MOFCOM texts.
+#: Topic vocabulary → terms as they appear in the (simplified-Chinese) MOFCOM texts. The English words of a
+#: topic are looked for too: the Federal Register's documents are in English.
 TOPICS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("rare earth", "rare-earth", "稀土"), ("稀土",)),
     (("gallium", "鎵", "镓"), ("镓",)),
@@ -54,7 +55,8 @@ def topic_terms(q: Query) -> tuple[list[str], str]:
     label = ""
     for keys, found in TOPICS:
         if any(k in low for k in keys):
-            terms += [t for t in found if t not in terms]
+            english = [k for k in keys if k.isascii()]
+            terms += [t for t in (*found, *english) if t not in terms]
             label = label or keys[-1 if q.lang == "zh" else 0]
     if terms:
         return terms, (to_traditional(label) if q.lang == "zh" else label)
@@ -75,13 +77,14 @@ def policy_reply(q: Query, ctx: ChatContext) -> Reply:
     terms, label = topic_terms(q)
     hits = ctx.policy_search(q.text, k=10, since=q.policy_since, until=q.policy_until)
     if terms:
-        hits = [h for h in hits if any(t in _to_simplified(h.title + h.text) for t in terms)]
+        hits = [h for h in hits if any(t in _to_simplified(h.title + " " + h.text).lower() for t in terms)]
     elif not (q.policy_since or q.policy_until):
         hits = hits[:5]
     if not hits:
         window = _window(q, "zh")
-        return refuse(q, ctx, f"沒有找到{window}與「{label or q.topic or '此主題'}」相符的商務部文件",
-                      f"no MOFCOM document matches \"{label or q.topic or 'that topic'}\"{_window(q, 'en')}",
+        return refuse(q, ctx, f"沒有找到{window}與「{label or q.topic or '此主題'}」相符的出口管制文件（商務部或聯邦公報）",
+                      f"no MOFCOM or Federal Register document matches \"{label or q.topic or 'that topic'}\""
+                      f"{_window(q, 'en')}",
                       scope="policy")
     hits = hits[:5]
     if lang == "zh":
@@ -91,18 +94,24 @@ def policy_reply(q: Query, ctx: ChatContext) -> Reply:
     lines = [intro]
     docs: list[DocCite] = []
     quoted = 0
+    stored = ctx.policy_docs()
     for h in hits:
         effective = [d.isoformat() for d in h.effective if d != h.date]
         when = h.date.isoformat() + (("；生效 " if lang == "zh" else "; effective ") + "、".join(effective)
                                      if effective else "")
-        lines.append(render("policy_item", lang, title=h.title, date=when, url=h.url or f"[{h.doc_id}]"))
-        cite = DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat(), effective=effective)
+        paused, paused_vouched = suspension(h.doc_id, stored, lang)
+        # a document without a link (an analyst note) is not named by its id: "note-2025-70" read as a figure
+        link = h.url or ("（無原文連結）" if lang == "zh" else "(no link)")
+        lines.append(render("policy_item", lang, title=h.title, date=when + paused, url=link))
+        cite = DocCite(doc_id=h.doc_id, title=h.title, url=h.url, date=h.date.isoformat(), effective=effective,
+                       vouched=paused_vouched)
         if quoted < MAX_QUOTED:
-            provision = provision_lines(h, ctx, lang)
+            provision = provision_lines(h, ctx, lang) or abstract_lines(h, ctx, lang)
             if provision is not None:
                 quoted += 1
                 lines += provision.lines
-                cite.quotes, cite.provision_ids, cite.vouched = provision.quotes, provision.ids, provision.vouched
+                cite.quotes, cite.provision_ids = provision.quotes, provision.ids
+                cite.vouched += provision.vouched
         docs.append(cite)
     return Reply(lines=lines, docs=docs)
 
@@ -142,6 +151,38 @@ def provision_lines(hit: PolicyHit, ctx: ChatContext, lang: Lang) -> _Provided |
     return _Provided(
         lines=[render("policy_provision", lang, text=line.text), render("policy_quote", lang, quote=measure.quote)],
         quotes=[measure.quote], ids=line.provision_ids, vouched=vouched)
+
+
+def suspension(doc_id: str, stored: list[Any], lang: Lang) -> tuple[str, list[str]]:
+    """'；暫停實施至 2026-11-10，依…第70號' when another stored document suspends this one, with the strings it
+    vouches for; ('', []) otherwise. Why in the item line: "when do the rare-earth controls apply again?" is
+    answered by the suspension, which the document's own text does not state."""
+    from agent.verify import to_traditional
+
+    doc = next((d for d in stored if d.doc_id == doc_id), None)
+    if doc is None or not doc.notice_key:
+        return "", []
+    for other in stored:
+        if other.doc_id != doc_id and doc.notice_key in other.suspends and other.suspension_until is not None:
+            until = other.suspension_until.isoformat()
+            by = to_traditional(other.notice_no) or to_traditional(other.title)
+            if other.category == "analyst_note":
+                by += "（據分析師筆記）" if lang == "zh" else " (per an analyst note)"
+            text = f"；暫停實施至 {until}，依{by}" if lang == "zh" else f"; suspended until {until} by {by}"
+            return text, [until, by, to_traditional(other.notice_no)]
+    return "", []
+
+
+def abstract_lines(hit: PolicyHit, ctx: ChatContext, lang: Lang) -> _Provided | None:
+    """A Federal Register rule's own first sentence saying what it does, quoted as the original (None for any
+    other document, or an abstract whose sentences all carry figures): the briefing's rule, for the chat."""
+    from agent.narrate.register_abstract import abstract_sentence
+
+    record = ctx.policy_record(hit.doc_id)
+    sentence = abstract_sentence(record) if record is not None else None
+    if sentence is None:
+        return None
+    return _Provided(lines=[render("policy_abstract", lang, quote=sentence)], quotes=[sentence], ids=[], vouched=[])
 
 
 def _window(q: Query, lang: Lang) -> str:

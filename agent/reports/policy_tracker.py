@@ -183,6 +183,12 @@ def controls_section(docs: Sequence[DocRecord], month: Month) -> Section:
         change = "" if now == then else "（本月變動）"
         section.lines.append(f"| {doc.title}（{reference(doc)}） | {source_zh(doc)} | {now}{change} | {then} |")
         section.doc_ids.append(doc.doc_id)
+        # a status naming a suspension cites the document that declares it (the 2026-11 page showed the
+        # October status "暫停至 2026-11-10" once the suspension had ended and nothing else cited the note)
+        for day in (month.last, before):
+            pause = suspended_on(doc, day, docs)
+            if pause is not None and pause.doc_id not in section.doc_ids:
+                section.doc_ids.append(pause.doc_id)
     return section
 
 
