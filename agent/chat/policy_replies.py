@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from agent.chat.context import ChatContext, PolicyHit
 from agent.chat.models import DocCite
