@@ -95,3 +95,14 @@ def test_the_month_a_suspension_ends_cites_the_note_that_declared_it(docs: list[
 
     note = next(d for d in docs if d.doc_id == "note-2025-70-suspension")
     assert "2026-11-10" in vouched_by(note)
+
+
+def test_chinas_own_listings_are_counted_once_from_the_notices(docs: list[DocRecord]) -> None:
+    """September 2025: MOFCOM put 3 US entities on its control list and 3 US firms on the unreliable entity
+    list; the press answers about the same listings do not count them again."""
+    changes = tracker_sections(docs, Month.parse("2025-09"))[2]
+    assert "| 出口管制管控名單（中國商務部） | 新增 | 美國 | 3 |" in changes.lines
+    assert "| 不可靠實體清單（中國） | 新增 | 美國 | 3 |" in changes.lines
+    assert {"mofcom-1164", "mofcom-1165"} <= set(changes.doc_ids)
+    assert not {"mofcom-1166", "mofcom-1167"} & set(changes.doc_ids)  # press answers on the same listings
+    assert "| 實體清單（美國 BIS） | 新增 | 中國 |" in "\n".join(changes.lines)  # the US side still there

@@ -284,3 +284,40 @@ def test_each_report_draws_only_the_charts_it_declares() -> None:
     assert charts_for(facts, ()) == [] and charts_for(facts, ("balance_monthly",)) == []
     with pytest.raises(ValueError, match="unknown chart kind"):
         charts_for(facts, ("pie",))
+
+
+@pytest.mark.parametrize("kind,day,expected", [
+    ("week", "2026-02-15", "2026-W07"),  # a Sunday ends its own week
+    ("week", "2026-02-14", "2026-W06"),
+    ("month", "2026-01-31", "2026-01"),
+    ("month", "2026-02-15", "2026-01"),
+    ("month", "2026-01-01", "2025-12"),
+    ("quarter", "2026-03-31", "2026-Q1"),
+    ("quarter", "2026-03-30", "2025-Q4"),
+    ("quarter", "2026-12-31", "2026-Q4"),
+    ("quarter", "2026-10-05", "2026-Q3"),
+])
+def test_the_latest_period_ended_by_a_day(kind: str, day: str, expected: str) -> None:
+    from datetime import date
+
+    from agent.reports.related import latest_ended
+
+    assert latest_ended(kind, date.fromisoformat(day)).id == expected  # type: ignore[arg-type]
+
+
+def test_pages_point_to_the_other_reports_out_by_their_end() -> None:
+    """A week's reader is sent to last week and to the month's analysis and tracker already out; a month's
+    reader to last month and to the other monthly report of the same month (links to unpublished pages
+    are left out by the site)."""
+    from agent.reports.related import related_urls
+
+    week = get_report("trade-briefing")
+    assert related_urls(week, week.period("2026-W07")) == [
+        "/Narrator/trade_briefing/2026-W06-trade-briefing/",
+        "/Narrator/supply_chain_analysis/2026-01-supply-chain-analysis/",
+        "/Narrator/policy_tracker/2026-01-policy-tracker/"]
+    tracker = get_report("policy-tracker")
+    urls = related_urls(tracker, tracker.period("2026-01"))
+    assert urls[0] == "/Narrator/policy_tracker/2025-12-policy-tracker/"
+    assert "/Narrator/supply_chain_analysis/2026-01-supply-chain-analysis/" in urls
+    assert "/Narrator/trade_briefing/2026-W04-trade-briefing/" in urls  # the last week ended by 2026-01-31

@@ -14,6 +14,7 @@ import yaml
 
 from agent.config import PROJECT_ROOT
 from tools.errors import ConfigError
+from tools.yaml_safe import safe_load
 
 TEMPLATES_PATH = PROJECT_ROOT / "prompts" / "chat" / "templates.yaml"
 
@@ -21,7 +22,7 @@ TEMPLATES_PATH = PROJECT_ROOT / "prompts" / "chat" / "templates.yaml"
 @lru_cache(maxsize=4)
 def _load(path: Path) -> dict[str, dict[str, str]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read chat templates {path}: {exc}") from exc
     if not isinstance(data, dict):

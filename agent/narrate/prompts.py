@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment, StrictUndefined
 
 from agent.config import PROJECT_ROOT
 from tools.errors import ConfigError
+from tools.yaml_safe import safe_load
 
 PROMPT_DIR = PROJECT_ROOT / "prompts"
 _ENV = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
@@ -42,6 +42,6 @@ def load_prompt(name: str, directory: Path = PROMPT_DIR) -> Prompt:
     body = text
     if text.startswith("---\n"):
         head, _, body = text[4:].partition("\n---\n")
-        meta = yaml.safe_load(head) or {}
+        meta = safe_load(head) or {}
         version = str(meta.get("version", name))
     return Prompt(name=name, version=version, body=body.lstrip("\n"))

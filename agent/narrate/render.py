@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from agent.sidecar import Claim
 from agent.verify import number_tokens
 from tools.facts.model import Fact
+from tools.yaml_safe import safe_load
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -30,7 +31,7 @@ def _env(directory: str) -> Environment:
 @lru_cache(maxsize=1)
 def text() -> dict[str, str]:
     """Fixed wording from templates/text.yaml."""
-    return dict(yaml.safe_load((TEMPLATES / "text.yaml").read_text(encoding="utf-8")))
+    return dict(safe_load((TEMPLATES / "text.yaml").read_text(encoding="utf-8")))
 
 
 def md_table(headers: list[str], rows: list[list[str]]) -> str:

@@ -14,12 +14,11 @@ from pathlib import Path
 from string import Formatter
 from typing import Any
 
-import yaml
-
 from agent.verify import to_traditional
 from tools.facts.model import Fact
 from tools.fmt import balance_word, direction_word
 from tools.sources.federal_register import DOC_TYPE_ZH, publisher_zh
+from tools.yaml_safe import safe_load
 
 from .facts_view import Change, ReporterYear, partner_name
 from .policy_status import DocStatus
@@ -29,7 +28,7 @@ _TEMPLATES = Path(__file__).parent / "templates" / "sentences.yaml"
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, str]:
-    return dict(yaml.safe_load(_TEMPLATES.read_text(encoding="utf-8")))
+    return dict(safe_load(_TEMPLATES.read_text(encoding="utf-8")))
 
 
 _LATIN = re.compile(r"[0-9A-Za-z%]")

@@ -14,6 +14,7 @@ from typing import Any
 
 from agent.llm import LLMBackend
 from agent.reports import ReportSpec, SectionDef, register_report
+from agent.reports.related import related_urls
 from agent.sidecar import Claim, DocRef
 from tools import markup
 from tools.facts.model import Fact, FactSheet, QualityFlag
@@ -262,7 +263,7 @@ def _compose(ctx: DraftContext) -> PageParts:
             "date": week.generated_at.date().isoformat(),
             "article_section": "週報分析",
             "keywords": _keywords(sheet, week),
-            "related_reports": [spec.url(week.prev_week)],
+            "related_reports": related_urls(spec, ctx.period),
         }),
         "week_label": week.label_zh,
         "period_start": week.start.isoformat(),

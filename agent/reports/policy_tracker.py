@@ -38,9 +38,30 @@ BINDING = ("notice", "law", "federal_register")
 _KEY_SENTENCE = re.compile(r"[^。；\n]*(?:自[^。；\n]*起(?:正式)?实施|起施行|自公布之日起)[^。；\n]*[。；]?")
 _COUNTRY_ZH = {"China": "中國", "Taiwan": "台灣", "Turkey": "土耳其", "United Arab Emirates": "阿聯酋", "India": "印度",
                "Iran": "伊朗", "Singapore": "新加坡", "Pakistan": "巴基斯坦", "Russia": "俄羅斯", "Burma": "緬甸",
-               "South Africa": "南非", "Belarus": "白俄羅斯"}
+               "South Africa": "南非", "Belarus": "白俄羅斯", "United States": "美國", "Japan": "日本"}
 _LIST_ZH = {"Entity List": "實體清單（美國 BIS）", "Unverified List": "未經核實清單（美國 BIS）",
-            "Military End-User List": "軍事最終用戶清單（美國 BIS）"}
+            "Military End-User List": "軍事最終用戶清單（美國 BIS）",
+            "Export Control Control List": "出口管制管控名單（中國商務部）",
+            "Unreliable Entity List": "不可靠實體清單（中國）"}
+#: China's own lists as a MOFCOM notice's title names a listing: "将3家美国实体列入出口管制管控名单",
+#: "将…等3家美国企业列入不可靠实体清单" (count, nationality, list, all in the notice's own words).
+_MOFCOM_LISTING = re.compile(r"(?P<n>\d+)家(?P<who>[^\d家]{1,6}?)(?:实体|企业)(?P<verb>列入|移出)"
+                             r"(?P<list>出口管制管控名单|不可靠实体清单)")
+_MOFCOM_LISTS = {"出口管制管控名单": "Export Control Control List", "不可靠实体清单": "Unreliable Entity List"}
+_MOFCOM_NATION = {"美国": "United States", "日本": "Japan", "台湾": "Taiwan"}
+
+
+def mofcom_listings(doc: DocRecord) -> list[tuple[str, str, str, int]]:
+    """(list, add|remove, country, count) a MOFCOM notice's title states; press answers about the same
+    listing are left out, so a listing counts once."""
+    if doc.source_kind == "federal_register" or doc.category != "notice":
+        return []
+    out = []
+    for m in _MOFCOM_LISTING.finditer(doc.title_orig):
+        country = _MOFCOM_NATION.get(m.group("who"), m.group("who"))
+        out.append((_MOFCOM_LISTS[m.group("list")], "add" if m.group("verb") == "列入" else "remove", country,
+                    int(m.group("n"))))
+    return out
 
 
 @dataclass(frozen=True)
@@ -197,6 +218,10 @@ def list_change_facts(docs: Sequence[DocRecord], month: Month) -> tuple[list[Fac
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     used: list[str] = []
     for doc in docs_of_month(docs, month):
+        for name, action, country, n in mofcom_listings(doc):
+            counts[(name, action, country)] += n
+            if doc.doc_id not in used:
+                used.append(doc.doc_id)
         if doc.source_kind != "federal_register":
             continue
         for change in list_changes(doc.text):
@@ -209,15 +234,21 @@ def list_change_facts(docs: Sequence[DocRecord], month: Month) -> tuple[list[Fac
     for (name, action, country), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1], -kv[1])):
         word = "新增" if action == "add" else "移除"
         slug = name.lower().replace(" ", "_").replace("-", "_")
-        key = FactKey(source="federal_register", reporter=slug, partner=country.lower().replace(" ", "_"), flow=action,
+        source = "mofcom" if name in _MOFCOM_LISTS.values() else "federal_register"
+        key = FactKey(source=source, reporter=slug, partner=country.lower().replace(" ", "_"), flow=action,
                       measure="entities", basis=Basis.MONTH, start=month.label, end=month.label)
         facts.append(make.count_fact(
             key=key, kind="list_change",
             value=float(n), period=per, derived_from=used,
-            subject={"scheme": "federal_register", "list": name, "action": action, "country": country},
+            subject={"scheme": source, "list": name, "action": action, "country": country},
             label_zh=f"{_LIST_ZH.get(name, name)}{word}{_COUNTRY_ZH.get(country, country)}實體筆數（{month.label_zh}）",
         ))
     return facts, used
+
+
+def _cited_as(doc: DocRecord) -> str:
+    """How the data note names a document: its FR citation, its MOFCOM notice number, else its title."""
+    return doc.citation or to_traditional(doc.notice_no) or doc.title
 
 
 def list_changes_section(docs: Sequence[DocRecord], month: Month) -> Section:
@@ -233,8 +264,9 @@ def list_changes_section(docs: Sequence[DocRecord], month: Month) -> Section:
         section.lines.append(f"| {_LIST_ZH.get(name, name)} | {'新增' if action == 'add' else '移除'} | "
                              f"{_COUNTRY_ZH.get(country, country)} | {f.display} |")
         section.fact_ids.append(f.id)
-    cited = "、".join(next(d for d in docs if d.doc_id == i).citation or i for i in section.doc_ids)
-    section.lines.append(f"\n資料依據：{cited} 摘要所列各目的地筆數（美國清單；中國不可靠實體清單與管控名單另見上列文件）。")
+    cited = "、".join(_cited_as(next(d for d in docs if d.doc_id == i)) for i in section.doc_ids)
+    section.lines.append(f"\n資料依據：{cited}（美國清單為聯邦公報摘要所列各目的地筆數；中國的清單為商務部公告標題所載家數，"
+                         "目的地為所列實體的國別）。")
     return section
 
 

@@ -23,6 +23,7 @@ from agent.reports.policy_tracker import (
     source_zh,
     tracker_sections,
 )
+from agent.reports.related import related_urls
 from agent.sidecar import Claim
 from vectorstore.models import DocRecord
 
@@ -64,7 +65,7 @@ def _compose(ctx: DraftContext) -> PageParts:
     front = render.front_matter({
         "layout": "default", "title": f"{spec.title_zh} {period.label_zh}", "parent": PARENT, "nav_order": spec.nav_order,
         "description": f"{period.label_zh}中國商務部與美國聯邦公報（BIS）出口管制文件、月底管制狀態與後續日程",
-        "date": period.end.isoformat(), "article_section": "政策追蹤",
+        "date": period.end.isoformat(), "article_section": "政策追蹤", "related_reports": related_urls(spec, period),
     })
     context = {
         "front_matter": front, "heading": f"{spec.title_zh}：{period.label_zh}", "period_label": period.label_zh,

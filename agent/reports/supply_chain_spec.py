@@ -19,6 +19,7 @@ from agent.reports import Period, ReportSpec, SectionDef, register_report
 from agent.reports.corpus import report_docs
 from agent.reports.monthly_page import TEMPLATE, blocks
 from agent.reports.policy_tracker import Month
+from agent.reports.related import related_urls
 from agent.reports.supply_chain import PARENT, SupplyChainInputs, sections
 from tools.facts.build import build_fact_sheet
 from tools.facts.model import FactSheet
@@ -76,7 +77,7 @@ def _compose(ctx: DraftContext) -> PageParts:
     front = render.front_matter({
         "layout": "default", "title": f"{spec.title_zh} {period.label_zh}", "parent": PARENT, "nav_order": spec.nav_order,
         "description": f"{period.label_zh}美國與主要夥伴的貿易、市場集中度、總體背景與出口管制動態",
-        "date": period.end.isoformat(), "article_section": "月度分析",
+        "date": period.end.isoformat(), "article_section": "月度分析", "related_reports": related_urls(spec, period),
     })
     context = {
         "front_matter": front, "heading": f"{spec.title_zh}：{period.label_zh}", "period_label": period.label_zh,

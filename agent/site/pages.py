@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from tools.yaml_safe import safe_load
+
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n?", re.S)
 #: The one include the drafter writes (agent/narrate/render.py:nav_include), on a line of its own.
 _NAV = re.compile(r'^\{%\s*include\s+report-nav\.html\s+prev="(?P<prev>[^"]*)"\s+prev_title="(?P<prev_title>[^"]*)"'
@@ -48,7 +50,7 @@ def split_page(text: str) -> tuple[dict[str, Any], str]:
     m = _FRONT.match(text)
     if not m:
         return {}, text
-    front = yaml.safe_load(m.group(1)) or {}
+    front = safe_load(m.group(1)) or {}
     return (front if isinstance(front, dict) else {}), text[m.end():]
 
 
