@@ -22,18 +22,34 @@ from datetime import date
 
 from .models import DocInfo
 
+#: Categories of documents that bind (a notice, a law) or record what binds (an analyst note of a suspension).
+BINDING_CATEGORIES = frozenset({"notice", "law", "analyst_note"})
+
+
+def binds(doc: DocInfo) -> bool:
+    """Whether ``doc`` has legal effect of its own, or records one: what a "still in force" reminder may bring
+    back. A register rule changes the EAR, a register notice (an order, a meeting, a form) does not; press
+    answers and news reprints explain or report a measure (a January reprint of Canada's controls and the
+    EU's annual report were listed in an October week)."""
+    if doc.category == "federal_register":
+        return doc.doc_type == "Rule"
+    return doc.category in BINDING_CATEGORIES
+
 
 def starts_on(doc: DocInfo) -> date:
     return min(doc.effective_dates) if doc.effective_dates else doc.publish_date
 
 
+def suspenders(doc: DocInfo, docs: Iterable[DocInfo]) -> list[DocInfo]:
+    """The stored documents that list ``doc``'s notice among those they suspend, whatever their window."""
+    if not doc.notice_key:
+        return []
+    return [other for other in docs if other.doc_id != doc.doc_id and doc.notice_key in other.suspends]
+
+
 def suspended_on(doc: DocInfo, day: date, docs: Iterable[DocInfo]) -> DocInfo | None:
     """The stored document suspending ``doc`` on ``day``, if any."""
-    if not doc.notice_key:
-        return None
-    for other in docs:
-        if other.doc_id == doc.doc_id or doc.notice_key not in other.suspends:
-            continue
+    for other in suspenders(doc, docs):
         start = other.suspension_start or starts_on(other)
         until = other.suspension_until
         if start <= day and (until is None or day <= until):

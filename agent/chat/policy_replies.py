@@ -158,17 +158,15 @@ def suspension(doc_id: str, stored: list[Any], lang: Lang) -> tuple[str, list[st
     """'；暫停實施至 2026-11-10，依…第70號' when another stored document suspends this one, with the strings it
     vouches for; ('', []) otherwise. Why in the item line: "when do the rare-earth controls apply again?" is
     answered by the suspension, which the document's own text does not state."""
+    from agent.narrate.policy_status import suspender_name
     from agent.verify import to_traditional
+    from vectorstore.inforce import suspenders
 
     doc = next((d for d in stored if d.doc_id == doc_id), None)
-    if doc is None or not doc.notice_key:
-        return "", []
-    for other in stored:
-        if other.doc_id != doc_id and doc.notice_key in other.suspends and other.suspension_until is not None:
+    for other in suspenders(doc, stored) if doc is not None else []:
+        if other.suspension_until is not None:
             until = other.suspension_until.isoformat()
-            by = to_traditional(other.notice_no) or to_traditional(other.title)
-            if other.category == "analyst_note":
-                by += "（據分析師筆記）" if lang == "zh" else " (per an analyst note)"
+            by = suspender_name(other, lang)
             text = f"；暫停實施至 {until}，依{by}" if lang == "zh" else f"; suspended until {until} by {by}"
             return text, [until, by, to_traditional(other.notice_no)]
     return "", []

@@ -40,6 +40,15 @@ def _in_title(notice_no: str, title: str) -> bool:
     return bool(notice_no) and _NOISE.sub("", notice_no) in _NOISE.sub("", title)
 
 
+def suspender_name(suspender: Any, lang: str = "zh") -> str:
+    """How a page names the document declaring a suspension: its notice number, else its title; an analyst
+    note is said to be one (it records the suspension, it is not the official text)."""
+    name = to_traditional(suspender.notice_no) or f"「{suspender.title}」"
+    if suspender.category == "analyst_note":
+        name += "（據分析師筆記）" if lang == "zh" else " (per an analyst note)"
+    return name
+
+
 def doc_status(passage: Any, infos: Iterable[Any], day: date) -> DocStatus:
     """Status of ``passage``'s document on ``day`` from the stored ``DocInfo`` list (empty if unknown)."""
     docs = list(infos)
@@ -58,9 +67,7 @@ def doc_status(passage: Any, infos: Iterable[Any], day: date) -> DocStatus:
         suspender = suspended_on(info, day, docs)
     if suspender is not None and suspender.suspension_until is not None:
         suspended_until = suspender.suspension_until
-        suspended_by = to_traditional(suspender.notice_no) or f"「{suspender.title}」"
-        if suspender.category == "analyst_note":
-            suspended_by += "（據分析師筆記）"
+        suspended_by = suspender_name(suspender)
     return DocStatus(
         notice_no="" if _in_title(notice, title) else notice,
         effective=effective,

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from agent.config import Settings
 from tools.atomic import write_text_atomic
 from tools.sources.federal_register import is_paperwork_notice
+from vectorstore.inforce import binds
 from vectorstore.models import Passage
 from vectorstore.provisions import Provision
 
@@ -154,7 +155,7 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
                 found.setdefault(passage.doc_id, passage)
         for query in QUERIES[:2]:
             for passage in index.search(query, k=2 * SEARCH_WIDTH, in_force_on=week_end, published_until=week_end):
-                if binds(index, passage):
+                if binds(index.docs()[passage.doc_id]):  # older than the window: binding documents only
                     found.setdefault(passage.doc_id, passage)
         passages = [with_register_details(index, p) for p in newest_per_publisher(list(found.values()), k_docs)]
         passages += suspended_by(index, passages, week_end)
@@ -169,21 +170,6 @@ def _search(settings: Settings, week_start: date, week_end: date, k_docs: int) -
         return Retrieved(status="empty", note=NOTE_NO_MATCH)
     statuses = {p.doc_id: doc_status(p, infos, week_end) for p in passages}
     return Retrieved(passages=passages, docs=infos, statuses=statuses, provisions=provisions)
-
-
-#: Documents that bind (a notice, a law) or record what binds (an analyst note of a suspension); with the
-#: register's rules, the only ones the "still in force" reminder brings back. Press answers and news
-#: reprints explain or report a measure: they are shown while recent, not for months after (a January
-#: reprint of Canada's controls and the EU's annual report were listed in an October week).
-BINDING_CATEGORIES = frozenset({"notice", "law", "analyst_note"})
-
-
-def binds(index: Any, passage: Passage) -> bool:
-    """Whether ``passage``'s document has legal effect of its own (a register notice, an order or a form, does
-    not change the EAR; a rule does)."""
-    if passage.category == "federal_register":
-        return str(getattr(index.docs().get(passage.doc_id), "doc_type", "")) == "Rule"
-    return passage.category in BINDING_CATEGORIES
 
 
 def stand(index: Any) -> bool:
